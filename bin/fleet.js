@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+// Entry point kept in plain JS so start-up pays for nothing but the CLI it loads.
+import module from "node:module";
+module.enableCompileCache?.();
+await import("../dist/src/cli/main.js");

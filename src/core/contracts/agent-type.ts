@@ -1,0 +1,42 @@
+/**
+ * The agent-type contract, version 1. An agent type says how to launch a kind of
+ * agent, how to tell it is ready or waiting, and how to deliver a message. It is
+ * pure description: the runtime (src/core/host) does the work.
+ */
+import type { AgentSpec } from "../model.ts";
+
+export const AGENT_TYPE_CONTRACT_VERSION = 1;
+
+export interface AgentType {
+  readonly contractVersion: typeof AGENT_TYPE_CONTRACT_VERSION;
+  readonly name: string;
+  /** One-line description for `fleet create --help` and docs. */
+  readonly description: string;
+  /** True when the spec must carry `command` (type `command`). */
+  readonly requiresCommand: boolean;
+
+  /** The shell command line that starts the agent, passthrough args included. */
+  launchCommand(spec: AgentSpec): string;
+
+  /**
+   * When the agent can take input. `pattern` is matched against the visible
+   * pane text; without one the agent is ready as soon as its process runs.
+   */
+  readonly readiness: { pattern?: RegExp; timeoutMs: number };
+
+  /** Pane text that means "waiting for the user", where the agent shows one. */
+  readonly waitingPattern?: RegExp;
+
+  /**
+   * How a message is typed in: `paste` loads it into a tmux buffer and pastes
+   * it, then presses Enter (`bracketed` when the agent understands bracketed
+   * paste, so multi-line messages arrive as one).
+   */
+  readonly delivery: { kind: "paste"; bracketed: boolean; submitKeys: string[] };
+
+  /**
+   * Where its transcript is: the terminal output fleet records for every agent,
+   * or a file the agent writes (relative to its work dir or absolute with ~).
+   */
+  readonly transcript: { kind: "terminal" } | { kind: "file"; path: string };
+}

@@ -1,0 +1,72 @@
+/**
+ * The provider contract, version 1. A provider is registered by name
+ * (src/core/registry.ts) and implements hosts of one kind. Everything an agent
+ * does on a host goes through the provider's Transport, so a new provider mostly
+ * says how to reach a host and how to make, stop and remove one.
+ */
+import type { FleetEnv } from "../env.ts";
+import type { IoHost } from "../io.ts";
+import type { AgentSpec, HostSpec, LiveState, NetworkPolicy } from "../model.ts";
+import type { Transport } from "./transport.ts";
+
+export const PROVIDER_CONTRACT_VERSION = 1;
+
+export interface ProviderCapabilities {
+  /** fleet creates and destroys the host itself (docker) rather than using one that exists (local, ssh). */
+  manageHost: boolean;
+  /** The host can be stopped and started, keeping its filesystem. */
+  stopHost: boolean;
+  snapshot: boolean;
+  networkPolicy: boolean;
+}
+
+export interface ProviderContext {
+  env: FleetEnv;
+  io: IoHost;
+}
+
+/** Releases a lock taken with {@link Provider.lock}. */
+export type ReleaseLock = () => Promise<void>;
+
+export interface Provider {
+  readonly contractVersion: typeof PROVIDER_CONTRACT_VERSION;
+  readonly name: string;
+  readonly capabilities: ProviderCapabilities;
+
+  /**
+   * Problems with a host's provider-specific fields, each `{ path, message }`
+   * with `path` relative to the host (e.g. `image`). Pure: touches nothing.
+   */
+  validateHost(host: HostSpec): { path: string; message: string }[];
+
+  /**
+   * Live hosts and agents for the given hosts. An unreachable host must not
+   * reject: it is reported in `errors` and the others are still returned.
+   * Reads as little as possible: one listing per host, not one call per agent.
+   */
+  discover(hosts: HostSpec[], ctx: ProviderContext): Promise<LiveState>;
+
+  /** A transport to the host's shell. The host must be running. */
+  transport(host: HostSpec, ctx: ProviderContext): Promise<Transport>;
+
+  /**
+   * Takes the per-host mutation lock, waiting for another fleet process if
+   * needed (and saying so through ctx.io). Held until the returned function runs.
+   */
+  lock(host: HostSpec, ctx: ProviderContext): Promise<ReleaseLock>;
+
+  /**
+   * Makes the agent's work dir on the host: a git worktree or clone on
+   * `spec.workdir.branch` when the source is a git repo, a copy otherwise.
+   * Returns its absolute path on the host. Reuses what is already there.
+   */
+  prepareWorkdir(host: HostSpec, spec: AgentSpec, agentDir: string, ctx: ProviderContext): Promise<string>;
+
+  createHost(host: HostSpec, ctx: ProviderContext): Promise<void>;
+  startHost(host: HostSpec, ctx: ProviderContext): Promise<void>;
+  stopHost(host: HostSpec, ctx: ProviderContext): Promise<void>;
+  destroyHost(host: HostSpec, ctx: ProviderContext): Promise<void>;
+  applyNetworkPolicy(host: HostSpec, policy: NetworkPolicy, ctx: ProviderContext): Promise<void>;
+  /** Commits the host to an image; returns its id. */
+  snapshot(host: HostSpec, ctx: ProviderContext): Promise<string>;
+}

@@ -1,0 +1,136 @@
+/**
+ * The shared vocabulary: what a fleet file asks for (desired) and what providers
+ * report (live). Plan compares the two; apply and providers act on them.
+ */
+import type { FleetErrorJson } from "./errors.ts";
+
+/** Milliseconds. Written `30s`, `15m`, `2h` in fleet files. */
+export type DurationMs = number;
+
+export interface ServiceSpec {
+  name: string;
+  /** Shell command line; `$PORT` holds the allocated port. */
+  command: string;
+  /** A fixed port, "auto" for a free one chosen at start, or null for none. */
+  port: number | "auto" | null;
+}
+
+export interface WorkdirSpec {
+  /** Absolute path of the source (a git repo or a plain directory) on the controller. */
+  from: string;
+  /** Branch the agent works on, with `{name}` already substituted. */
+  branch: string;
+}
+
+export type NetworkPolicy =
+  | { egress: "open" }
+  | { egress: "offline" }
+  | { egress: "allowlist"; cidrs: string[] };
+
+export interface ResourceLimits {
+  cpus?: number;
+  /** Bytes. Written `512m`, `2g` in fleet files. */
+  memory?: number;
+  pids?: number;
+}
+
+/** One agent, fully resolved: templates applied, defaults filled, paths absolute. */
+export interface AgentSpec {
+  name: string;
+  host: string;
+  /** Agent type name: command, claude, codex, opencode, ... */
+  agent: string;
+  /** Shell command line, for agent type `command`. */
+  command?: string;
+  args: string[];
+  env: Record<string, string>;
+  /** Names of variables taken from the caller's environment. Values are never stored. */
+  secrets: string[];
+  workdir?: WorkdirSpec;
+  services: ServiceSpec[];
+  labels: Record<string, string>;
+  /** First message, sent once the agent is ready. */
+  message?: string;
+  /** Null when idle shutdown is disabled. */
+  idleTimeout: DurationMs | null;
+  template?: string;
+  network?: NetworkPolicy;
+  resources?: ResourceLimits;
+  /** Snapshot image to start from (docker). */
+  snapshot?: string;
+}
+
+/** One host, resolved. Provider-specific fields live in `config`. */
+export interface HostSpec {
+  name: string;
+  provider: string;
+  config: Record<string, unknown>;
+  network?: NetworkPolicy;
+  resources?: ResourceLimits;
+}
+
+export interface DesiredState {
+  /** The fleet's name: owns what it creates. */
+  fleet: string;
+  /** Absolute path of the fleet file. */
+  source: string;
+  hosts: HostSpec[];
+  agents: AgentSpec[];
+}
+
+/**
+ * RUNNING: the agent process is up. WAITING: up and waiting for input (where the
+ * agent type can tell). STOPPED: stopped by fleet, work dir kept. DONE: the process
+ * exited by itself. MISSING: recorded as running but its session is gone (killed
+ * by hand, or the machine rebooted).
+ */
+export type AgentState = "RUNNING" | "WAITING" | "STOPPED" | "DONE" | "MISSING";
+
+export interface LiveAgent {
+  name: string;
+  host: string;
+  provider: string;
+  /** Owning fleet's name, or null for agents made with `fleet create`. */
+  fleet: string | null;
+  specHash: string;
+  spec: AgentSpec;
+  state: AgentState;
+  exitCode?: number;
+  createdAt: string;
+  startedAt?: string;
+  stoppedAt?: string;
+  /** Epoch ms of the newest activity signal, when known. */
+  lastActivity?: number;
+  attached: boolean;
+  /** Work dir path on its host. */
+  workdir?: string;
+  /** Ports allocated to services, by service name. */
+  ports?: Record<string, number>;
+}
+
+export type HostState = "running" | "stopped" | "missing";
+
+export interface LiveHost {
+  name: string;
+  provider: string;
+  fleet: string | null;
+  specHash?: string;
+  spec?: HostSpec;
+  state: HostState;
+}
+
+/** A host that could not be read; other hosts are still reported. */
+export interface HostError {
+  host: string;
+  provider: string;
+  error: FleetErrorJson;
+}
+
+export interface LiveState {
+  hosts: LiveHost[];
+  agents: LiveAgent[];
+  errors: HostError[];
+}
+
+/** The host every agent without `host:` runs on. */
+export const DEFAULT_HOST: HostSpec = { name: "local", provider: "local", config: {} };

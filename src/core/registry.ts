@@ -1,0 +1,58 @@
+/**
+ * Providers and agent types, looked up by name. Providers load lazily so a
+ * command pays only for the providers it touches (docker and ssh clients are not
+ * loaded to list local agents).
+ */
+import { FleetError } from "./errors.ts";
+import { suggest } from "./suggest.ts";
+import type { AgentType } from "./contracts/agent-type.ts";
+import type { Provider } from "./contracts/provider.ts";
+
+type ProviderLoader = () => Promise<Provider>;
+
+const providerLoaders = new Map<string, ProviderLoader>([
+  ["local", async () => (await import("../../providers/local/index.ts")).default],
+]);
+const providerCache = new Map<string, Promise<Provider>>();
+
+const agentTypeLoaders = new Map<string, () => Promise<AgentType>>([
+  ["command", async () => (await import("../agents/command.ts")).default],
+  ["claude", async () => (await import("../agents/claude.ts")).default],
+  ["codex", async () => (await import("../agents/codex.ts")).default],
+  ["opencode", async () => (await import("../agents/opencode.ts")).default],
+]);
+
+export function registerProvider(name: string, load: ProviderLoader): void {
+  providerLoaders.set(name, load);
+  providerCache.delete(name);
+}
+
+export function registerAgentType(name: string, load: () => Promise<AgentType>): void {
+  agentTypeLoaders.set(name, load);
+}
+
+export const providerNames = (): string[] => [...providerLoaders.keys()];
+export const agentTypeNames = (): string[] => [...agentTypeLoaders.keys()];
+
+export function getProvider(name: string): Promise<Provider> {
+  const cached = providerCache.get(name);
+  if (cached) return cached;
+  const load = providerLoaders.get(name);
+  if (!load) throw unknownName("provider", name, providerNames());
+  const loading = load();
+  providerCache.set(name, loading);
+  return loading;
+}
+
+export async function getAgentType(name: string): Promise<AgentType> {
+  const load = agentTypeLoaders.get(name);
+  if (!load) throw unknownName("agent type", name, agentTypeNames());
+  return load();
+}
+
+function unknownName(kind: string, name: string, known: string[]): FleetError {
+  const near = suggest(name, known);
+  return new FleetError("UNKNOWN_" + kind.toUpperCase().replace(" ", "_"), `unknown ${kind} "${name}"`, {
+    hint: near ? `did you mean "${near}"? Known: ${known.join(", ")}` : `known: ${known.join(", ")}`,
+  });
+}
