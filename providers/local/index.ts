@@ -1,0 +1,108 @@
+/**
+ * The local provider: this machine, agents in tmux sessions on the user's tmux
+ * server, fleet dir = FLEET_HOME. The host always exists and is never managed:
+ * it cannot be created, stopped, destroyed or snapshotted.
+ */
+import {
+  PROVIDER_CONTRACT_VERSION,
+  type Provider,
+  type ProviderContext,
+} from "../../src/core/contracts/provider.ts";
+import { FleetError, toFleetError } from "../../src/core/errors.ts";
+import { acquireHostLock } from "../../src/core/host/lock.ts";
+import { discoverAgents } from "../../src/core/host/discover-agents.ts";
+import type { HostSpec, LiveState } from "../../src/core/model.ts";
+import { LocalTransport } from "./transport.ts";
+import { prepareLocalWorkdir } from "./workdir.ts";
+
+export interface LocalProviderOptions {
+  /** The environment tmux, git and the agents run with; process.env (read at each call) by default. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export function createLocalProvider(options: LocalProviderOptions = {}): Provider {
+  const transportFor = (ctx: ProviderContext): LocalTransport =>
+    new LocalTransport(ctx.env.home, options.env ?? process.env);
+
+  const unsupported = (what: string, host: HostSpec): Promise<never> =>
+    Promise.reject(
+      new FleetError(
+        "UNSUPPORTED",
+        `host ${host.name} is this machine (provider local): fleet cannot ${what} it`,
+        { hint: "use a docker or ssh host for hosts fleet manages" },
+      ),
+    );
+
+  return {
+    contractVersion: PROVIDER_CONTRACT_VERSION,
+    name: "local",
+    capabilities: { manageHost: false, stopHost: false, snapshot: false, networkPolicy: false },
+
+    validateHost(host) {
+      const problems = Object.keys(host.config).map((key) => ({
+        path: key,
+        message: `unknown field "${key}": a local host takes no settings`,
+      }));
+      if (host.network && host.network.egress !== "open") {
+        problems.push({
+          path: "network",
+          message: "a local host cannot enforce a network policy; use a docker host for that",
+        });
+      }
+      if (host.resources && Object.keys(host.resources).length > 0) {
+        problems.push({
+          path: "resources",
+          message: "a local host cannot enforce resource limits; use a docker host for that",
+        });
+      }
+      return problems;
+    },
+
+    async discover(hosts, ctx): Promise<LiveState> {
+      const state: LiveState = { hosts: [], agents: [], errors: [] };
+      const transport = transportFor(ctx);
+      await Promise.all(
+        hosts.map(async (host) => {
+          state.hosts.push({ name: host.name, provider: "local", fleet: null, state: "running" });
+          try {
+            const agents = await discoverAgents(transport, {
+              host: host.name,
+              provider: "local",
+              prefix: ctx.env.prefix,
+            });
+            state.agents.push(...agents);
+          } catch (error) {
+            state.errors.push({
+              host: host.name,
+              provider: "local",
+              error: toFleetError(error).toJSON(),
+            });
+          }
+        }),
+      );
+      return state;
+    },
+
+    transport(_host, ctx) {
+      return Promise.resolve(transportFor(ctx));
+    },
+
+    lock(host, ctx) {
+      return acquireHostLock(transportFor(ctx), { host: host.name, io: ctx.io });
+    },
+
+    prepareWorkdir(_host, spec, agentDir, ctx) {
+      return prepareLocalWorkdir(transportFor(ctx), spec, agentDir);
+    },
+
+    createHost: (host) => unsupported("create", host),
+    startHost: (host) => unsupported("start", host),
+    stopHost: (host) => unsupported("stop", host),
+    destroyHost: (host) => unsupported("destroy", host),
+    applyNetworkPolicy: (host) => unsupported("apply a network policy to", host),
+    snapshot: (host) => unsupported("snapshot", host),
+  };
+}
+
+const localProvider: Provider = createLocalProvider();
+export default localProvider;

@@ -1,0 +1,45 @@
+import type { HostHandle } from "../core/host/index.ts";
+import type { LiveAgent, LiveState } from "../core/model.ts";
+import { getProvider } from "../core/registry.ts";
+import { discoverLive } from "../core/state/discover.ts";
+import { knownHosts } from "../core/state/known-hosts.ts";
+import { resolveAgent } from "../core/state/resolve-agent.ts";
+import type { CliContext } from "./context.ts";
+
+export interface AgentTarget {
+  agent: LiveAgent;
+  handle: HostHandle;
+}
+
+/** Live state of every host this controller knows. */
+export async function readLive(context: CliContext): Promise<{ live: LiveState; hosts: Awaited<ReturnType<typeof knownHosts>> }> {
+  const hosts = await knownHosts(context.env);
+  return { live: await discoverLive(hosts, context), hosts };
+}
+
+/** Resolves NAME or NAME@HOST to a live agent and a handle on its host. */
+export async function findAgents(refs: readonly string[], context: CliContext): Promise<AgentTarget[]> {
+  const { live, hosts } = await readLive(context);
+  return Promise.all(
+    refs.map(async (ref) => {
+      const { agent, host } = resolveAgent(ref, live, hosts);
+      return { agent, handle: { provider: await getProvider(host.provider), host, ctx: context } };
+    }),
+  );
+}
+
+export async function findAgent(ref: string, context: CliContext): Promise<AgentTarget> {
+  const [target] = await findAgents([ref], context);
+  if (!target) throw new Error("unreachable: findAgents returned nothing");
+  return target;
+}
+
+/** Runs fn while holding the lock of the agent's host. */
+export async function withHostLock<T>(handle: HostHandle, fn: () => Promise<T>): Promise<T> {
+  const release = await handle.provider.lock(handle.host, handle.ctx);
+  try {
+    return await fn();
+  } finally {
+    await release();
+  }
+}

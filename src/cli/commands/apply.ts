@@ -1,0 +1,95 @@
+import { applyFleet, type AppliedFleet } from "../../core/apply/apply-fleet.ts";
+import { FleetError, usageError } from "../../core/errors.ts";
+import type { DesiredState } from "../../core/model.ts";
+import { readPlanFile } from "../../core/plan/plan-file.ts";
+import type { Plan } from "../../core/plan/types.ts";
+import { nativeEngine } from "../../engines/native/index.ts";
+import { type CliContext, type CommonOptions, cliContext, printJson } from "../context.ts";
+import { gracefulInterrupt } from "../interrupt.ts";
+import { loadDesired } from "../load-fleet.ts";
+import { renderApplySummary } from "../render/apply-summary.ts";
+import { renderPlanText } from "../render/plan-text.ts";
+
+export interface ApplyCommandOptions extends CommonOptions {
+  file?: string;
+  yes?: boolean;
+  parallelism?: string;
+  engine?: string;
+}
+
+export async function run(planPath: string | undefined, options: ApplyCommandOptions): Promise<void> {
+  const context = cliContext(options, ["text", "json"], "text");
+  let desired: DesiredState;
+  let savedPlan: Plan | undefined;
+  if (planPath !== undefined) {
+    if (options.file) throw usageError("give either a saved plan or -f FILE, not both");
+    ({ plan: savedPlan, desired } = await readPlanFile(planPath));
+  } else {
+    desired = await loadDesired(options.file);
+  }
+  const applied = await applyDesired(desired, context, options, savedPlan);
+  finish(applied, context);
+}
+
+/** Shared by apply and destroy: confirmation rules, Ctrl-C, engine choice. */
+export async function applyDesired(
+  desired: DesiredState,
+  context: CliContext,
+  options: ApplyCommandOptions,
+  savedPlan?: Plan,
+  question = "Apply these changes?",
+  extraHosts: DesiredState["hosts"] = [],
+): Promise<AppliedFleet> {
+  const parallelism = Number(options.parallelism ?? "8");
+  if (!Number.isInteger(parallelism) || parallelism < 1) {
+    throw usageError(`--parallelism must be a whole number of at least 1, not "${options.parallelism ?? ""}"`);
+  }
+  if (options.engine === "pulumi") {
+    throw new FleetError("ENGINE_UNAVAILABLE", "the Pulumi engine is not available in this version", {
+      hint: "use the default native engine (--engine native)",
+    });
+  }
+  // A reviewed saved plan needs no second confirmation; anything else does, and
+  // without a terminal to ask on we refuse rather than guess.
+  const mustAsk = savedPlan === undefined && options.yes !== true;
+  if (mustAsk && !process.stdin.isTTY) {
+    throw usageError(
+      "refusing to change anything without confirmation: stdin is not a terminal",
+      "pass -y (--yes) to proceed without asking, or review first with `fleet plan -o plan.json` and run `fleet apply plan.json`",
+    );
+  }
+  const interrupt = gracefulInterrupt(context.io);
+  try {
+    return await applyFleet(desired, {
+      ctx: context,
+      engine: nativeEngine,
+      parallelism,
+      extraHosts,
+      signal: interrupt.signal,
+      ...(savedPlan ? { savedPlan } : {}),
+      confirm: async ({ plan }) => {
+        if (context.format !== "json") process.stdout.write(renderPlanText(plan, { color: context.color }) + "\n");
+        return mustAsk ? context.io.confirm(question, false) : true;
+      },
+    });
+  } finally {
+    interrupt.dispose();
+  }
+}
+
+export function finish(applied: AppliedFleet, context: CliContext): void {
+  if (context.format === "json") {
+    printJson({
+      format_version: "1.0",
+      fleet: applied.desired.fleet,
+      changed: applied.result !== undefined,
+      declined: applied.declined,
+      ok: applied.result?.ok ?? !applied.declined,
+      outcomes: applied.result?.outcomes ?? [],
+    });
+  } else {
+    process.stdout.write(renderApplySummary(applied) + "\n");
+  }
+  if (applied.result && !applied.result.ok) process.exitCode = 1;
+  if (applied.declined) process.exitCode = 1;
+}

@@ -1,0 +1,21 @@
+import { attachCommand, startAgent } from "../../core/host/index.ts";
+import { usageError } from "../../core/errors.ts";
+import { resolveSecrets } from "../../core/secrets.ts";
+import { findAgent, withHostLock } from "../agent-target.ts";
+import { type CommonOptions, cliContext } from "../context.ts";
+import { spawnInteractive } from "../spawn-interactive.ts";
+
+export async function run(ref: string, options: CommonOptions): Promise<void> {
+  const context = cliContext(options, ["text", "json"], "text");
+  if (!process.stdin.isTTY || !process.stdout.isTTY) {
+    throw usageError("fleet connect needs a terminal", "use `fleet exec`, `fleet message` or `fleet transcript` from scripts");
+  }
+  const { agent, handle } = await findAgent(ref, context);
+  if (agent.state !== "RUNNING" && agent.state !== "WAITING") {
+    context.io.notify({ level: "info", code: "connect.start", message: `starting ${agent.name} (${agent.state})...` });
+    await withHostLock(handle, () =>
+      startAgent(handle, agent.name, { secrets: resolveSecrets(agent.spec.secrets, process.env) }),
+    );
+  }
+  process.exitCode = await spawnInteractive(await attachCommand(handle, agent.name));
+}

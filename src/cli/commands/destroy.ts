@@ -1,0 +1,75 @@
+import { destroyAgent, type SavedWork } from "../../core/host/index.ts";
+import { findFleetFile } from "../../core/config/load.ts";
+import { usageError } from "../../core/errors.ts";
+import { findAgents, withHostLock } from "../agent-target.ts";
+import { type CliContext, type CommonOptions, cliContext, printJson } from "../context.ts";
+import { loadDesired } from "../load-fleet.ts";
+import { type ApplyCommandOptions, applyDesired, finish } from "./apply.ts";
+
+export async function run(agents: string[], options: ApplyCommandOptions & CommonOptions): Promise<void> {
+  const context = cliContext(options, ["text", "json"], "text");
+  if (agents.length > 0) {
+    await destroyAgents(agents, options, context);
+    return;
+  }
+  const desired = await loadDesired(options.file);
+  const empty = { ...desired, agents: [], hosts: [] };
+  const applied = await applyDesired(
+    empty,
+    context,
+    options,
+    undefined,
+    `Destroy everything fleet "${desired.fleet}" owns?`,
+    desired.hosts,
+  );
+  finish(applied, context);
+}
+
+async function destroyAgents(refs: string[], options: ApplyCommandOptions, context: CliContext): Promise<void> {
+  if (options.yes !== true) {
+    if (!process.stdin.isTTY) {
+      throw usageError(
+        "refusing to destroy without confirmation: stdin is not a terminal",
+        "pass -y (--yes) to destroy without asking",
+      );
+    }
+    if (!(await context.io.confirm(`Destroy ${refs.join(", ")}? Unsaved work is kept in ~/.fleet/saved.`, false))) {
+      process.stdout.write("Destroy cancelled; nothing was changed.\n");
+      process.exitCode = 1;
+      return;
+    }
+  }
+  const targets = await findAgents(refs, context);
+  const results: { agent: string; host: string; saved: SavedWork[] }[] = [];
+  for (const { agent, handle } of targets) {
+    const { saved } = await withHostLock(handle, () => destroyAgent(handle, agent.name));
+    results.push({ agent: agent.name, host: agent.host, saved });
+  }
+  const fileOwned = targets.filter((t) => t.agent.fleet !== null).map((t) => t.agent.name);
+  if (fileOwned.length > 0 && hasFleetFile(options.file)) {
+    context.io.notify({
+      level: "warn",
+      code: "destroy.still-declared",
+      message: `${fileOwned.join(", ")} belong to a fleet file; the next \`fleet apply\` creates them again unless removed from it`,
+    });
+  }
+  if (context.format === "json") {
+    printJson({ destroyed: results });
+    return;
+  }
+  for (const result of results) {
+    process.stdout.write(`Destroyed ${result.agent}@${result.host}.\n`);
+    for (const work of result.saved) {
+      process.stdout.write(`  saved work (${work.kind}): ${work.location}\n    ${work.description}\n`);
+    }
+  }
+}
+
+function hasFleetFile(file: string | undefined): boolean {
+  try {
+    findFleetFile(process.cwd(), file);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,40 @@
+import { startAgent, stopAgent } from "../../core/host/index.ts";
+import { resolveSecrets } from "../../core/secrets.ts";
+import { findAgents, withHostLock } from "../agent-target.ts";
+import { type CommonOptions, cliContext, printJson } from "../context.ts";
+
+export async function runStop(refs: string[], options: CommonOptions): Promise<void> {
+  const context = cliContext(options, ["text", "json"], "text");
+  const targets = await findAgents(refs, context);
+  const done: string[] = [];
+  for (const { agent, handle } of targets) {
+    if (agent.state === "STOPPED") {
+      context.io.notify({ level: "info", code: "stop.already", message: `${agent.name} is already stopped` });
+      continue;
+    }
+    await withHostLock(handle, () => stopAgent(handle, agent.name, { reason: "stopped by user (fleet stop)" }));
+    done.push(agent.name);
+  }
+  report(done, "Stopped", context.format);
+}
+
+export async function runStart(refs: string[], options: CommonOptions): Promise<void> {
+  const context = cliContext(options, ["text", "json"], "text");
+  const targets = await findAgents(refs, context);
+  const done: string[] = [];
+  for (const { agent, handle } of targets) {
+    if (agent.state === "RUNNING" || agent.state === "WAITING") {
+      context.io.notify({ level: "info", code: "start.already", message: `${agent.name} is already running` });
+      continue;
+    }
+    const secrets = resolveSecrets(agent.spec.secrets, process.env);
+    await withHostLock(handle, () => startAgent(handle, agent.name, { secrets }));
+    done.push(agent.name);
+  }
+  report(done, "Started", context.format);
+}
+
+function report(names: string[], verb: string, format: string): void {
+  if (format === "json") printJson({ [verb.toLowerCase()]: names });
+  else if (names.length > 0) process.stderr.write(`${verb} ${names.join(", ")}.\n`);
+}

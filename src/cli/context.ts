@@ -1,0 +1,37 @@
+/** What every command needs: options common to all, an IoHost and the fleet env. */
+import type { ProviderContext } from "../core/contracts/provider.ts";
+import { fleetEnv } from "../core/env.ts";
+import { usageError } from "../core/errors.ts";
+import { CliIoHost } from "./io.ts";
+
+export interface CommonOptions {
+  format?: string;
+  json?: boolean;
+  debug?: boolean;
+  color?: boolean;
+}
+
+export interface CliContext extends ProviderContext {
+  io: CliIoHost;
+  format: string;
+  color: boolean;
+}
+
+export function cliContext(options: CommonOptions, formats: readonly string[], fallback: string): CliContext {
+  const format = options.json ? "json" : (options.format ?? fallback);
+  if (!formats.includes(format)) {
+    throw usageError(`unknown format "${format}"`, `use one of: ${formats.join(", ")}`);
+  }
+  const color = options.color !== false && process.stdout.isTTY && process.env.NO_COLOR === undefined;
+  return {
+    env: fleetEnv(),
+    io: new CliIoHost({ debug: options.debug ?? false, color: options.color !== false }),
+    format,
+    color,
+  };
+}
+
+/** Writes a result to stdout: JSON documents end with a newline. */
+export function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value, null, 2) + "\n");
+}

@@ -1,0 +1,180 @@
+/**
+ * The fleet CLI: parses arguments and hands each command to its module, loaded
+ * only when that command runs so start-up stays cheap. The one place that turns
+ * errors into messages and exit codes.
+ */
+import { Command, CommanderError, Option } from "commander";
+import { FleetError, toFleetError } from "../core/errors.ts";
+
+const program = new Command("fleet")
+  .description("Declare, plan and run teams of AI coding agents on this machine, Docker and SSH hosts.")
+  .version("0.1.0", "-V, --version")
+  .showSuggestionAfterError(true)
+  .configureHelp({ sortSubcommands: false })
+  .exitOverride();
+
+const debugRequested = process.argv.includes("--debug");
+const jsonRequested = process.argv.includes("--json") || /--format[= ]json/.test(process.argv.join(" "));
+
+type Formats = readonly string[];
+function withCommon(command: Command, formats: Formats, fallback: string): Command {
+  return command
+    .addOption(new Option("--format <format>", `output format: ${formats.join(", ")}`).default(fallback))
+    .option("--json", "same as --format json")
+    .option("--debug", "show stack traces and debug messages")
+    .option("--no-color", "plain output");
+}
+
+function lazy<A extends unknown[]>(load: () => Promise<{ run: (...args: A) => Promise<void> }>) {
+  return async (...args: A): Promise<void> => {
+    const module = await load();
+    await module.run(...args);
+  };
+}
+
+const fileOption = new Option("-f, --file <file>", "fleet file (default: fleet.yaml or fleet.ts here)");
+
+withCommon(program.command("init"), ["text", "json"], "text")
+  .description("write a starter fleet.yaml in the current directory")
+  .option("--name <name>", "the fleet's name (default: this directory's name)")
+  .option("--force", "overwrite an existing fleet.yaml")
+  .action(lazy(() => import("./commands/init.ts")));
+
+withCommon(program.command("validate"), ["text", "json"], "text")
+  .description("check a fleet file; nothing else is touched")
+  .addOption(fileOption)
+  .addHelpText("after", "\nExamples:\n  fleet validate\n  fleet validate -f stacks/prod/fleet.yaml --json")
+  .action(lazy(() => import("./commands/validate.ts")));
+
+withCommon(program.command("plan"), ["text", "json", "markdown"], "text")
+  .description("show what apply would change, against what is really running")
+  .addOption(fileOption)
+  .option("-o, --out <plan>", "save the plan, to apply exactly it later with `fleet apply PLAN`")
+  .option("--detailed-exitcode", "exit 0 with no changes, 1 on error, 2 when there are changes")
+  .addHelpText(
+    "after",
+    "\nExamples:\n  fleet plan\n  fleet plan --format markdown > plan.md     # for a pull-request comment\n  fleet plan -o plan.json && fleet apply plan.json",
+  )
+  .action(lazy(() => import("./commands/plan.ts")));
+
+withCommon(program.command("apply"), ["text", "json"], "text")
+  .description("make what is running match the fleet file (or a saved plan)")
+  .argument("[plan]", "a plan saved with `fleet plan -o`")
+  .addOption(fileOption)
+  .option("-y, --yes", "apply without asking")
+  .addOption(new Option("--parallelism <n>", "changes run at once").default("8"))
+  .addOption(new Option("--engine <engine>", "engine").choices(["native", "pulumi"]).default("native"))
+  .addHelpText("after", "\nExamples:\n  fleet apply\n  fleet apply -y --parallelism 4\n  fleet apply plan.json")
+  .action(lazy(() => import("./commands/apply.ts")));
+
+withCommon(program.command("destroy"), ["text", "json"], "text")
+  .description("destroy the fleet's agents and hosts, or just the named agents (work is saved first)")
+  .argument("[agents...]", "agents to destroy (NAME or NAME@HOST)")
+  .addOption(fileOption)
+  .option("-y, --yes", "destroy without asking")
+  .addHelpText("after", "\nExamples:\n  fleet destroy -y              # everything the fleet file owns\n  fleet destroy scratch -y      # one agent")
+  .action(lazy(() => import("./commands/destroy.ts")));
+
+withCommon(program.command("list").alias("ls"), ["table", "json", "jsonl"], "table")
+  .description("list agents on every known host")
+  .option("--host <host>", "only agents on this host")
+  .option("--state <state>", "only agents in this state (running, waiting, stopped, done, missing)")
+  .option("--fleet <name>", "only agents owned by this fleet (`-` for agents made with `fleet create`)")
+  .addHelpText("after", "\nExamples:\n  fleet ls\n  fleet list --state running --format json")
+  .action(lazy(() => import("./commands/list.ts")));
+
+withCommon(program.command("create"), ["text", "json"], "text")
+  .description("start one agent, owned by no fleet file")
+  .argument("<name>", "the agent's name")
+  .argument("[args...]", "passed to the agent (after --)")
+  .option("--agent <type>", "agent type: command, claude, codex, opencode", "command")
+  .option("--host <host>", "host to run on", "local")
+  .option("--template <template>", "a built-in template or one from the fleet file here")
+  .option("--command <command>", "command line, for agent type command")
+  .option("--workdir <path>", "work dir source: a git repo (worktree on fleet/NAME) or a directory (copied)")
+  .option("-e, --env <KEY=VALUE...>", "environment variables")
+  .option("--secret <NAME...>", "environment variables passed from yours, never shown")
+  .option("--message <text>", "first message, sent once the agent is ready")
+  .option("--no-connect", "do not attach after creating")
+  .addHelpText(
+    "after",
+    "\nExamples:\n  fleet create scratch --command 'bash' --no-connect\n  fleet create reviewer --agent claude --workdir . -- --model opus",
+  )
+  .action(lazy(() => import("./commands/create.ts")));
+
+withCommon(program.command("connect"), ["text", "json"], "text")
+  .description("attach to an agent's terminal (starts it first if stopped)")
+  .argument("<agent>", "NAME or NAME@HOST")
+  .action(lazy(() => import("./commands/connect.ts")));
+
+withCommon(program.command("exec"), ["text", "json"], "text")
+  .description("run a command in an agent's work dir; its exit code passes through")
+  .argument("<agent>", "NAME or NAME@HOST")
+  .argument("<command...>", "the command, after --")
+  .addHelpText("after", "\nExamples:\n  fleet exec docs -- git status\n  fleet exec docs -- printenv NODE_ENV")
+  .action(lazy(() => import("./commands/exec.ts")));
+
+withCommon(program.command("message"), ["text", "json"], "text")
+  .description("send a message to an agent (TEXT, --file, or stdin)")
+  .argument("<agent>", "NAME or NAME@HOST")
+  .argument("[text...]", "the message")
+  .option("--file <file>", "read the message from a file")
+  .addHelpText("after", '\nExamples:\n  fleet message docs "update the changelog"\n  git diff | fleet message reviewer')
+  .action(lazy(() => import("./commands/message.ts")));
+
+withCommon(program.command("transcript"), ["text", "json"], "text")
+  .description("show what an agent said and did")
+  .argument("<agent>", "NAME or NAME@HOST")
+  .option("--tail <n>", "only the last N lines")
+  .action(lazy(() => import("./commands/transcript.ts")));
+
+withCommon(program.command("logs"), ["text", "json", "jsonl"], "text")
+  .description("show an agent's events (created, messages, stops with their reason)")
+  .argument("<agent>", "NAME or NAME@HOST")
+  .option("--tail <n>", "only the last N events")
+  .option("--follow", "keep printing new events")
+  .action(lazy(() => import("./commands/logs.ts")));
+
+withCommon(program.command("stop"), ["text", "json"], "text")
+  .description("stop agents; their work dirs are kept")
+  .argument("<agents...>", "NAME or NAME@HOST")
+  .action(lazy(async () => ({ run: (await import("./commands/stop-start.ts")).runStop })));
+
+withCommon(program.command("start"), ["text", "json"], "text")
+  .description("start stopped agents again")
+  .argument("<agents...>", "NAME or NAME@HOST")
+  .action(lazy(async () => ({ run: (await import("./commands/stop-start.ts")).runStart })));
+
+program
+  .command("completion")
+  .description("print a shell completion script")
+  .argument("<shell>", "bash or zsh")
+  .addHelpText("after", '\nExamples:\n  source <(fleet completion bash)\n  fleet completion zsh > "${fpath[1]}/_fleet"')
+  .action(lazy(() => import("./commands/completion.ts")));
+
+function report(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Commander already printed help, version or the usage error.
+    if (error.code === "commander.helpDisplayed" || error.code === "commander.version") return 0;
+    if (error.code === "commander.help") return 0;
+    return 2;
+  }
+  const fleetError: FleetError = toFleetError(error);
+  if (jsonRequested) {
+    process.stdout.write(JSON.stringify({ error: fleetError.toJSON() }, null, 2) + "\n");
+  } else {
+    process.stderr.write(`error: ${fleetError.message}\n`);
+    if (fleetError.hint) process.stderr.write(`hint: ${fleetError.hint}\n`);
+    if (fleetError.fault === "system" && !debugRequested && fleetError.code === "INTERNAL") {
+      process.stderr.write("(run again with --debug for details)\n");
+    }
+  }
+  if (debugRequested && error instanceof Error && error.stack) process.stderr.write(error.stack + "\n");
+  return fleetError.exitCode;
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.exitCode = report(error);
+}

@@ -1,0 +1,60 @@
+/**
+ * A plan as the versioned JSON document described in docs/plan-format.md.
+ * Keys are written in a fixed order so the output diffs cleanly between runs.
+ */
+import type { Change, FieldChange, Plan } from "../../core/plan/types.ts";
+
+/** `before`/`after` are left out (not null) when the field is not set: null is a value. */
+function fieldJson(field: FieldChange): Record<string, unknown> {
+  return {
+    field: field.field,
+    before: field.before,
+    after: field.after,
+    forcesReplacement: field.forcesReplacement,
+    sensitive: field.sensitive,
+  };
+}
+
+function changeJson(change: Change): Record<string, unknown> {
+  return {
+    address: change.address,
+    kind: change.kind,
+    name: change.name,
+    host: change.host,
+    provider: change.provider,
+    action: change.action,
+    reasons: change.reasons,
+    fields: change.fields.map(fieldJson),
+    dependsOn: change.dependsOn,
+    before: change.before,
+    after: change.after,
+  };
+}
+
+/** The plan document, pretty-printed, without a trailing newline. */
+export function renderPlanJson(plan: Plan): string {
+  const document = {
+    format_version: plan.format_version,
+    fleet: plan.fleet,
+    source: plan.source,
+    createdAt: plan.createdAt,
+    fingerprint: plan.fingerprint,
+    summary: {
+      add: plan.summary.add,
+      change: plan.summary.change,
+      destroy: plan.summary.destroy,
+      start: plan.summary.start,
+      stop: plan.summary.stop,
+      noop: plan.summary.noop,
+    },
+    changes: plan.changes.map(changeJson),
+    conflicts: plan.conflicts.map((c) => ({ address: c.address, message: c.message })),
+    hostErrors: plan.hostErrors.map((e) => ({
+      host: e.host,
+      provider: e.provider,
+      error: e.error,
+      unplanned: e.unplanned,
+    })),
+  };
+  return JSON.stringify(document, null, 2);
+}

@@ -1,0 +1,153 @@
+/**
+ * Plan and apply a fleet file, the library entry points behind `fleet plan`,
+ * `fleet apply` and `fleet destroy`. Apply takes every involved host's lock
+ * before it reads live state, so concurrent applies serialize and the second
+ * one plans against what the first one made.
+ */
+import type { Provider, ProviderCapabilities, ProviderContext, ReleaseLock } from "../contracts/provider.ts";
+import { FleetError, toFleetError } from "../errors.ts";
+import { DEFAULT_HOST, type AgentSpec, type DesiredState, type HostSpec, type LiveState } from "../model.ts";
+import { computePlan } from "../plan/compute.ts";
+import type { Plan } from "../plan/types.ts";
+import { getProvider } from "../registry.ts";
+import { resolveSecrets } from "../secrets.ts";
+import { discoverLive } from "../state/discover.ts";
+import { rememberHosts } from "../state/known-hosts.ts";
+import type { ApplyResult, Engine } from "../../engines/engine.ts";
+
+export interface PlannedFleet {
+  desired: DesiredState;
+  live: LiveState;
+  plan: Plan;
+  hosts: Map<string, HostSpec>;
+}
+
+/**
+ * The hosts a fleet file involves: its own, the implicit local host, and any
+ * extra ones whose agents or containers may still need removing.
+ */
+export function fleetHosts(desired: DesiredState, extra: readonly HostSpec[] = []): Map<string, HostSpec> {
+  const hosts = new Map<string, HostSpec>([[DEFAULT_HOST.name, DEFAULT_HOST]]);
+  for (const host of [...extra, ...desired.hosts]) hosts.set(host.name, host);
+  return hosts;
+}
+
+async function providersFor(hosts: Iterable<HostSpec>): Promise<Map<string, Provider>> {
+  const names = new Set([...hosts].map((h) => h.provider));
+  const entries = await Promise.all([...names].map(async (n) => [n, await getProvider(n)] as const));
+  return new Map(entries);
+}
+
+export async function planFleet(desired: DesiredState, ctx: ProviderContext): Promise<PlannedFleet> {
+  const hosts = fleetHosts(desired);
+  const providers = await providersFor(hosts.values());
+  const live = await discoverLive([...hosts.values()], ctx);
+  const plan = computePlan(desired, live, { capabilities: capabilitiesOf(providers) });
+  return { desired, live, plan, hosts };
+}
+
+function capabilitiesOf(providers: Map<string, Provider>): Record<string, ProviderCapabilities> {
+  return Object.fromEntries([...providers].map(([name, p]) => [name, p.capabilities]));
+}
+
+export interface ApplyFleetOptions {
+  ctx: ProviderContext;
+  engine: Engine;
+  parallelism: number;
+  signal?: AbortSignal;
+  /** A saved plan: apply refuses it when live state has moved since it was made. */
+  savedPlan?: Plan;
+  /** Shown the plan before anything changes; false cancels. Not called when nothing changes. */
+  confirm: (planned: PlannedFleet) => Promise<boolean>;
+  /** Reads a secret's value; defaults to the process environment. */
+  env?: NodeJS.ProcessEnv;
+  /** Hosts no longer desired whose leftovers apply may remove (destroy passes the file's hosts). */
+  extraHosts?: readonly HostSpec[];
+}
+
+export interface AppliedFleet extends PlannedFleet {
+  /** Undefined when nothing needed doing or the user declined. */
+  result?: ApplyResult;
+  declined: boolean;
+}
+
+export async function applyFleet(desired: DesiredState, options: ApplyFleetOptions): Promise<AppliedFleet> {
+  const { ctx } = options;
+  const hosts = fleetHosts(desired, options.extraHosts);
+  const providers = await providersFor(hosts.values());
+  const releases = await lockHosts([...hosts.values()], providers, ctx);
+  try {
+    const live = await discoverLive([...hosts.values()], ctx);
+    const plan = computePlan(desired, live, { capabilities: capabilitiesOf(providers) });
+    const planned: PlannedFleet = { desired, live, plan, hosts };
+    if (options.savedPlan && options.savedPlan.fingerprint !== plan.fingerprint) {
+      throw new FleetError("PLAN_STALE", "the saved plan is stale: live state has changed since it was made", {
+        hint: "run `fleet plan -o FILE` again, review it, and apply the new plan",
+      });
+    }
+    if (plan.conflicts.length > 0) {
+      throw new FleetError(
+        "PLAN_CONFLICT",
+        plan.conflicts.map((c) => `${c.address}: ${c.message}`).join("\n"),
+        { hint: "rename the agent in the fleet file, or destroy the other agent first" },
+      );
+    }
+    if (!plan.changes.some((c) => c.action !== "noop")) return { ...planned, declined: false };
+    const secrets = secretsForPlan(plan, options.env ?? process.env);
+    if (!(await options.confirm(planned))) return { ...planned, declined: true };
+    const result = await options.engine.apply(plan, desired, {
+      ctx,
+      hosts,
+      secrets,
+      parallelism: options.parallelism,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    await rememberHosts(ctx.env, desired.hosts).catch(() => undefined);
+    return { ...planned, result, declined: false };
+  } finally {
+    await Promise.all(releases.map((release) => release().catch(() => undefined)));
+  }
+}
+
+/** Every secret a plan will hand to an agent, read now so a missing one fails before any change. */
+function secretsForPlan(plan: Plan, env: NodeJS.ProcessEnv): Map<string, Record<string, string>> {
+  const secrets = new Map<string, Record<string, string>>();
+  for (const change of plan.changes) {
+    if (change.kind !== "agent" || !["create", "replace", "start"].includes(change.action)) continue;
+    const spec = (change.after ?? change.before) as AgentSpec | null;
+    if (spec) secrets.set(spec.name, resolveSecrets(spec.secrets, env));
+  }
+  return secrets;
+}
+
+/**
+ * Locks hosts in name order (so two applies cannot deadlock). A host whose lock
+ * cannot be taken because it cannot be reached is left to discovery, which
+ * reports it as that host's error.
+ */
+async function lockHosts(
+  hosts: HostSpec[],
+  providers: Map<string, Provider>,
+  ctx: ProviderContext,
+): Promise<ReleaseLock[]> {
+  const releases: ReleaseLock[] = [];
+  for (const host of [...hosts].sort((a, b) => a.name.localeCompare(b.name))) {
+    const provider = providers.get(host.provider);
+    if (!provider) continue;
+    try {
+      releases.push(await provider.lock(host, ctx));
+    } catch (error) {
+      const fleetError = toFleetError(error);
+      if (fleetError.fault === "user") {
+        await Promise.all(releases.map((r) => r()));
+        throw fleetError;
+      }
+      ctx.io.notify({
+        level: "warn",
+        code: "lock.unavailable",
+        message: `could not lock host ${host.name}: ${fleetError.message}`,
+      });
+    }
+  }
+  return releases;
+}

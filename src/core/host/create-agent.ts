@@ -1,0 +1,169 @@
+/**
+ * Creating an agent: work dir, then one launch script (ports, files, tmux,
+ * record, event, and the first message for agents ready at once). Idempotent: a
+ * live agent with the same spec is returned as it is; a stopped, missing or
+ * finished one is started again in its old work dir.
+ */
+import type { AgentType } from "../contracts/agent-type.ts";
+import type { Transport } from "../contracts/transport.ts";
+import { FleetError } from "../errors.ts";
+import type { AgentSpec, LiveAgent } from "../model.ts";
+import { getAgentType } from "../registry.ts";
+import { specHash } from "../spec-hash.ts";
+import { agentPaths, assertAgentName, sessionName, type AgentRecord } from "./agent-record.ts";
+import { openHost, runScript, type HostHandle } from "./handle.ts";
+import { launchScript, type LaunchInput } from "./launch.ts";
+import { deliver, waitForReady } from "./message.ts";
+import { readAgent } from "./read-agent.ts";
+import { sections } from "./script-output.ts";
+
+export interface CreateAgentOptions {
+  /** The owning fleet, or null for `fleet create`. */
+  fleet: string | null;
+  /** Values of spec.secrets, by name (see resolveSecrets). */
+  secrets: Record<string, string>;
+}
+
+export async function createAgent(
+  h: HostHandle,
+  spec: AgentSpec,
+  options: CreateAgentOptions,
+): Promise<LiveAgent> {
+  assertAgentName(spec.name);
+  const type = await getAgentType(spec.agent);
+  checkSpec(spec, type);
+  const secrets = pickSecrets(spec, options.secrets);
+  const { transport, prefix } = await openHost(h);
+  const session = sessionName(prefix, spec.name);
+  const paths = agentPaths(transport.fleetDir, spec.name);
+  const workdir = await h.provider.prepareWorkdir(h.host, spec, paths.dir, h.ctx);
+  const now = new Date().toISOString();
+  const record: AgentRecord = {
+    version: 1,
+    name: spec.name,
+    host: h.host.name,
+    provider: h.provider.name,
+    fleet: options.fleet,
+    spec,
+    specHash: specHash(spec),
+    state: "running",
+    createdAt: now,
+    startedAt: now,
+    workdir,
+    ports: {},
+  };
+  const typedAtOnce = spec.message !== undefined && spec.message !== "" && !type.readiness.pattern;
+  const launch: LaunchInput = {
+    fleetDir: transport.fleetDir,
+    session,
+    record,
+    type,
+    secrets,
+    event: { type: "created", details: { fleet: options.fleet, specHash: record.specHash } },
+    mode: "fresh",
+    ...(typedAtOnce ? { message: spec.message } : {}),
+  };
+
+  let ports = await launchAgent(transport, launch, spec.name);
+  if (ports === "exists") {
+    const existing = await readAgent(h, spec.name);
+    const live = existing.live;
+    if (existing.record && existing.record.fleet !== options.fleet) {
+      throw ownedElsewhere(spec.name, h.host.name, existing.record.fleet);
+    }
+    if (live && (live.state === "RUNNING" || live.state === "WAITING")) {
+      if (live.specHash === record.specHash) return live;
+      throw new FleetError(
+        "AGENT_EXISTS",
+        `agent ${spec.name} is already running on host ${h.host.name} with a different spec`,
+        { hint: "stop or destroy it first, or let `fleet apply` replace it" },
+      );
+    }
+    record.createdAt = existing.record?.createdAt ?? now;
+    record.ports = existing.record?.ports ?? {};
+    launch.mode = "replace";
+    ports = await launchAgent(transport, launch, spec.name);
+    if (ports === "exists") throw new Error("unreachable: replace never reports exists");
+  }
+  record.ports = ports;
+
+  if (spec.message !== undefined && spec.message !== "" && !typedAtOnce) {
+    await waitForReady(transport, session, type, spec.name);
+    await deliver(transport, session, spec.name, type, spec.message);
+  }
+  const startedAt = record.startedAt ?? now;
+  return {
+    name: spec.name,
+    host: h.host.name,
+    provider: h.provider.name,
+    fleet: options.fleet,
+    specHash: record.specHash,
+    spec,
+    state: "RUNNING",
+    createdAt: record.createdAt,
+    startedAt,
+    lastActivity: Date.parse(startedAt),
+    attached: false,
+    workdir,
+    ports,
+  };
+}
+
+/** Runs a launch script; the ports it allocated, or "exists" in fresh mode. */
+export async function launchAgent(
+  transport: Transport,
+  input: LaunchInput,
+  name: string,
+): Promise<Record<string, number> | "exists"> {
+  const { script, input: stdin } = launchScript(input);
+  const result = await runScript(transport, `starting agent ${name}`, script, { input: stdin });
+  const parts = sections(result.stdout);
+  if (parts.has("exists")) return "exists";
+  const ports: Record<string, number> = {};
+  for (const line of parts.get("ports") ?? []) {
+    const [service, port] = line.split(" ");
+    if (service !== undefined && port !== undefined) ports[service] = Number(port);
+  }
+  return ports;
+}
+
+export function checkSpec(spec: AgentSpec, type: AgentType): void {
+  if (type.requiresCommand && (spec.command === undefined || spec.command.trim() === "")) {
+    throw new FleetError(
+      "COMMAND_REQUIRED",
+      `agent ${spec.name}: agent type "${type.name}" needs a command`,
+      {
+        hint: 'set `command:` to the shell command line to run, e.g. command: "tail -F app.log"',
+      },
+    );
+  }
+}
+
+/** The secrets the spec names, each required; extra values passed in are ignored. */
+export function pickSecrets(
+  spec: AgentSpec,
+  values: Record<string, string>,
+): Record<string, string> {
+  const picked: Record<string, string> = {};
+  const missing: string[] = [];
+  for (const name of spec.secrets) {
+    const value = values[name];
+    if (value === undefined) missing.push(name);
+    else picked[name] = value;
+  }
+  if (missing.length > 0) {
+    throw new FleetError(
+      "SECRET_MISSING",
+      `agent ${spec.name} needs secret ${missing.map((m) => `$${m}`).join(", ")}, which is not set`,
+      { hint: `export ${missing.join(", ")} in the environment fleet runs in` },
+    );
+  }
+  return picked;
+}
+
+const ownedElsewhere = (name: string, host: string, fleet: string | null): FleetError =>
+  new FleetError(
+    "AGENT_EXISTS",
+    `an agent named ${name} already exists on host ${host}, owned by ${fleet === null ? "no fleet (made with `fleet create`)" : `fleet "${fleet}"`}`,
+    { hint: "pick another name, or destroy the other agent first" },
+  );

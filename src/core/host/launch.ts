@@ -1,0 +1,262 @@
+/**
+ * Starting an agent's processes: one script that allocates ports, writes the
+ * launcher and its env, hands over the secrets, starts the tmux session (agent
+ * window + one window per service, output piped to logs/terminal.log), writes
+ * the record and the event, and, when the agent type needs no readiness check,
+ * types the first message. One round trip.
+ *
+ * Secret values reach the host only on the script's stdin, land in a 0600 file
+ * the launcher sources and deletes before anything else runs, and so never
+ * appear in a command line, the record, the events or the terminal log.
+ */
+import { randomInt } from "node:crypto";
+import type { AgentType } from "../contracts/agent-type.ts";
+import { shellQuote as q } from "../contracts/transport.ts";
+import { FleetError } from "../errors.ts";
+import type { AgentSpec } from "../model.ts";
+import {
+  agentPaths,
+  serializeRecord,
+  sessionTarget,
+  windowTarget,
+  type AgentPaths,
+  type AgentRecord,
+} from "./agent-record.ts";
+import { eventLine, type AgentEventType } from "./events.ts";
+import { planPorts, portVariable, type PortSource } from "./ports.ts";
+import { AGENT_WINDOW } from "./probe.ts";
+import { deliveryCommands } from "./delivery.ts";
+
+export const PANE_SIZE = { width: 200, height: 50 } as const;
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export interface LaunchInput {
+  fleetDir: string;
+  session: string;
+  /** The record to write; its `ports` are the previous ones (kept when still free). */
+  record: AgentRecord;
+  type: AgentType;
+  secrets: Record<string, string>;
+  event: { type: AgentEventType; details?: Record<string, unknown> };
+  /**
+   * `fresh`: do nothing and report `exists` when the session or a record is already
+   * there (create checks and acts in the same round trip). `replace`: end whatever
+   * session is there first.
+   */
+  mode: "fresh" | "replace";
+  /** Typed in right after start (only for agent types ready at once). */
+  message?: string;
+}
+
+export interface LaunchScript {
+  script: string;
+  input: Buffer;
+}
+
+export function launchScript(input: LaunchInput): LaunchScript {
+  const { record, session } = input;
+  const spec = record.spec;
+  const paths = agentPaths(input.fleetDir, record.name);
+  const ports = planPorts(record.name, spec.services, record.ports, randomInt(1, 2 ** 31 - 1));
+  const secretsText = secretsFile(input.secrets);
+  const secretsBytes = Buffer.byteLength(secretsText);
+
+  // Process spawns are the cost here (create has a 0.3 s budget end to end): shell
+  // builtins where they do, one mkdir, one tmux client for the whole session.
+  const lines: string[] = [
+    `mkdir -p ${q(paths.activity)} ${q(paths.logs)} || exit 71`,
+    `cd ${q(`${input.fleetDir}/agents`)} || exit 70`,
+  ];
+  if (input.mode === "fresh") {
+    // An existing session without a record is caught when new-session finds it.
+    lines.push(`if [ -f ${q(paths.record)} ]; then echo @@fleet:exists; exit 0; fi`);
+  } else {
+    lines.push(`tmux kill-session -t ${q(sessionTarget(session))} 2>/dev/null`);
+  }
+  if (ports.script !== "") lines.push(ports.script);
+  if (secretsBytes > 0) {
+    // Until tmux has the launcher running, any exit takes the secrets file with it.
+    lines.push(
+      `trap ${q(`rm -f ${q(paths.secretsFile)}`)} EXIT`,
+      `(umask 077 && head -c ${secretsBytes} > ${q(paths.secretsFile)}) || exit 72`,
+    );
+  } else {
+    lines.push(`[ ! -e ${q(paths.secretsFile)} ] || rm -f ${q(paths.secretsFile)}`);
+  }
+
+  const portEntries = [...ports.sources];
+  const portWord = (source: PortSource): string =>
+    source.kind === "fixed" ? String(source.port) : `"\${${source.variable}}"`;
+  lines.push(
+    `{ printf '%s' ${q(envFile(spec, paths))}`,
+    ...portEntries.map(
+      ([service, source]) =>
+        `  printf '%s\\n' ${q(`export ${portVariable(service)}=`)}${portWord(source)}`,
+    ),
+    `} > ${q(paths.envFile)} || exit 71`,
+    `printf '%s' ${q(launcher(paths, record.workdir, input.type.launchCommand(spec)))} > ${q(paths.launcher)} || exit 71`,
+  );
+  for (const service of spec.services) {
+    const port = ports.sources.get(service.name) ? portVariable(service.name) : undefined;
+    const text = serviceLauncher(paths, record.workdir, service.command, port);
+    lines.push(`printf '%s' ${q(text)} > ${q(serviceScript(paths, service.name))} || exit 71`);
+  }
+  lines.push(
+    `{ :${portEntries.map(([service, source]) => `; printf '%s\\n' ${q(`${service} `)}${portWord(source)}`).join("")}; } > ${q(paths.portsFile)}`,
+    `if ! fleet_err=$(tmux ${tmuxStart(input, paths)} 2>&1); then`,
+    ...(input.mode === "fresh"
+      ? ['  case $fleet_err in *"duplicate session"*) echo @@fleet:exists; exit 0;; esac']
+      : []),
+    "  printf '@@fleet:error tmux: %s\\n' \"$fleet_err\"; exit 73",
+    "fi",
+    // The launcher owns the secrets file now: it reads and removes it.
+    ...(secretsBytes > 0 ? ["trap - EXIT"] : []),
+  );
+
+  // The record's ports are known only here, on the host: splice them into its JSON.
+  const { ports: _previous, ...rest } = record;
+  const recordHead = serializeRecord({ ...rest, ports: {} }).replace(/\{\}\}\n$/, "{");
+  const portsJson = portEntries
+    .map(([service, source]) => `${q(`${JSON.stringify(service)}:`)}${portWord(source)}`)
+    .join("','");
+  const recordWord = `${q(recordHead)}${portsJson}'}}'`;
+  // A fresh record has no reader to protect from a half-written file; a rewrite does.
+  const recordTmp = `${paths.record}.tmp`;
+  lines.push(
+    input.mode === "fresh"
+      ? `printf '%s\\n' ${recordWord} > ${q(paths.record)} || exit 75`
+      : `printf '%s\\n' ${recordWord} > ${q(recordTmp)} && mv -f ${q(recordTmp)} ${q(paths.record)} || exit 75`,
+    `printf '%s\\n' ${q(eventLine(input.event.type, input.event.details))} >> ${q(paths.events)}`,
+  );
+
+  if (input.message !== undefined && input.message !== "") {
+    lines.push(
+      ...deliveryCommands({
+        session,
+        paths,
+        delivery: input.type.delivery,
+        length: input.message.length,
+      }),
+    );
+  }
+  lines.push(
+    `printf '%s\\n' @@fleet:ports${portEntries.map(([service, source]) => ` ${q(`${service} `)}${portWord(source)}`).join("")}`,
+  );
+
+  return {
+    script: lines.join("\n"),
+    input: Buffer.concat([Buffer.from(secretsText), Buffer.from(input.message ?? "")]),
+  };
+}
+
+/** The tmux command line (already shell-quoted words) that starts the session. */
+function tmuxStart(input: LaunchInput, paths: AgentPaths): string {
+  const { session, record } = input;
+  const workdir = tmuxFormatEscape(record.workdir);
+  const agentWindow = windowTarget(session, AGENT_WINDOW);
+  const words: string[][] = [
+    [
+      "new-session",
+      "-d",
+      "-s",
+      session,
+      "-n",
+      AGENT_WINDOW,
+      "-x",
+      String(PANE_SIZE.width),
+      "-y",
+      String(PANE_SIZE.height),
+      "-c",
+      workdir,
+      `sh ${q(paths.launcher)}`,
+    ],
+    ["set-option", "-w", "-t", agentWindow, "remain-on-exit", "on"],
+    ["pipe-pane", "-o", "-t", agentWindow, tmuxFormatEscape(`cat >> ${q(paths.terminalLog)}`)],
+    ["set-option", "-t", sessionTarget(session), "@fleet_agent", record.name],
+    ["set-option", "-t", sessionTarget(session), "@fleet_fleet", record.fleet ?? ""],
+  ];
+  for (const service of record.spec.services) {
+    words.push(
+      [
+        "new-window",
+        "-d",
+        "-t",
+        sessionTarget(session),
+        "-n",
+        service.name,
+        "-c",
+        workdir,
+        `sh ${q(serviceScript(paths, service.name))}`,
+      ],
+      ["set-option", "-w", "-t", windowTarget(session, service.name), "remain-on-exit", "on"],
+    );
+  }
+  return words.map((command) => command.map(q).join(" ")).join(" ';' ");
+}
+
+const serviceScript = (paths: AgentPaths, service: string): string =>
+  `${paths.dir}/service-${service}.sh`;
+
+/** tmux expands `#{...}` formats in start directories and pipe commands. */
+const tmuxFormatEscape = (text: string): string => text.replaceAll("#", "##");
+
+function envFile(spec: AgentSpec, paths: AgentPaths): string {
+  const env: Record<string, string> = {
+    ...spec.env,
+    FLEET_AGENT: spec.name,
+    FLEET_AGENT_DIR: paths.dir,
+  };
+  return Object.entries(env)
+    .map(([key, value]) => {
+      if (!ENV_NAME.test(key)) {
+        throw new FleetError(
+          "INVALID_ENV",
+          `agent ${spec.name}: "${key}" is not a valid environment variable name`,
+          {
+            hint: "use letters, digits and _, not starting with a digit",
+          },
+        );
+      }
+      return `export ${key}=${q(value)}\n`;
+    })
+    .join("");
+}
+
+function secretsFile(secrets: Record<string, string>): string {
+  return Object.entries(secrets)
+    .map(([key, value]) => {
+      if (!ENV_NAME.test(key)) {
+        throw new FleetError("INVALID_SECRET", `"${key}" is not a valid environment variable name`);
+      }
+      return `export ${key}=${q(value)}\n`;
+    })
+    .join("");
+}
+
+function launcher(paths: AgentPaths, workdir: string, launchCommand: string): string {
+  return [
+    "# Written by fleet: the agent's launcher. Secrets arrive in secrets.env, read once and removed.",
+    `. ${q(paths.envFile)}`,
+    `if [ -f ${q(paths.secretsFile)} ]; then . ${q(paths.secretsFile)}; rm -f ${q(paths.secretsFile)}; fi`,
+    `cd ${q(workdir)} || exit 126`,
+    launchCommand,
+    "",
+  ].join("\n");
+}
+
+function serviceLauncher(
+  paths: AgentPaths,
+  workdir: string,
+  command: string,
+  portVar: string | undefined,
+): string {
+  return [
+    "# Written by fleet: a service of the agent. Services get the agent's env, not its secrets.",
+    `. ${q(paths.envFile)}`,
+    ...(portVar ? [`PORT=$${portVar}; export PORT`] : []),
+    `cd ${q(workdir)} || exit 126`,
+    command,
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,93 @@
+/** Messages to a running agent, and waiting until it can take them. */
+import type { AgentType } from "../contracts/agent-type.ts";
+import { shellQuote as q, type Transport } from "../contracts/transport.ts";
+import { FleetError } from "../errors.ts";
+import { getAgentType } from "../registry.ts";
+import { agentPaths, windowTarget } from "./agent-record.ts";
+import { deliveryCommands } from "./delivery.ts";
+import { runScript, type HostHandle } from "./handle.ts";
+import { AGENT_WINDOW } from "./probe.ts";
+import { requireAgent } from "./read-agent.ts";
+import { sections } from "./script-output.ts";
+
+const READY_POLL_MS = 150;
+
+export async function sendMessage(h: HostHandle, name: string, text: string): Promise<void> {
+  const agent = await requireAgent(h, name);
+  if (agent.live.state !== "RUNNING" && agent.live.state !== "WAITING") {
+    throw new FleetError(
+      "AGENT_NOT_RUNNING",
+      `agent ${name} is ${agent.live.state.toLowerCase()}: a message needs a running agent`,
+      { hint: `start it with \`fleet start ${name}\`` },
+    );
+  }
+  const type = await getAgentType(agent.record.spec.agent);
+  const startedAt = Date.parse(agent.record.startedAt ?? agent.record.createdAt);
+  if (Date.now() - startedAt < type.readiness.timeoutMs) {
+    await waitForReady(agent.transport, agent.session, type, name);
+  }
+  await deliver(agent.transport, agent.session, name, type, text);
+}
+
+/** Pastes the text and submits it. One round trip. */
+export async function deliver(
+  transport: Transport,
+  session: string,
+  name: string,
+  type: AgentType,
+  text: string,
+): Promise<void> {
+  const paths = agentPaths(transport.fleetDir, name);
+  const script = deliveryCommands({ session, paths, delivery: type.delivery, length: text.length });
+  await runScript(transport, `sending a message to agent ${name}`, script.join("\n"), {
+    input: text,
+  });
+}
+
+/**
+ * Resolves once the agent window shows the type's readiness pattern (at once
+ * for types without one). Fails if the agent exits or the timeout passes.
+ */
+export async function waitForReady(
+  transport: Transport,
+  session: string,
+  type: AgentType,
+  name: string,
+): Promise<void> {
+  const pattern = type.readiness.pattern;
+  if (!pattern) return;
+  const target = q(windowTarget(session, AGENT_WINDOW));
+  const script = [
+    "echo @@fleet:dead",
+    `tmux display-message -p -t ${target} '#{pane_dead}' 2>/dev/null || echo gone`,
+    "echo @@fleet:screen",
+    `tmux capture-pane -p -J -t ${target} 2>/dev/null`,
+    "exit 0",
+  ].join("\n");
+  const deadline = Date.now() + type.readiness.timeoutMs;
+  for (;;) {
+    const result = await transport.script(script);
+    const parts = sections(result.stdout);
+    const dead = parts.get("dead")?.[0];
+    if (dead === "1" || dead === "gone") {
+      throw new FleetError(
+        "AGENT_EXITED",
+        `agent ${name} exited before it was ready for a message`,
+        {
+          hint: `see what it printed with \`fleet transcript ${name}\``,
+        },
+      );
+    }
+    if (pattern.test((parts.get("screen") ?? []).join("\n"))) return;
+    if (Date.now() > deadline) {
+      throw new FleetError(
+        "AGENT_NOT_READY",
+        `agent ${name} did not show its prompt within ${Math.round(type.readiness.timeoutMs / 1000)} s; the message was not sent`,
+        {
+          hint: `look at it with \`fleet connect ${name}\` (it may want a login or a confirmation), then \`fleet message ${name}\``,
+        },
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, READY_POLL_MS));
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * Reading agents' live state: tmux panes, agent records and activity markers,
+ * all in one script (one round trip per host), parsed into LiveAgents.
+ */
+import { shellQuote as q } from "../contracts/transport.ts";
+import type { AgentState, LiveAgent } from "../model.ts";
+import { parseRecord, type AgentRecord } from "./agent-record.ts";
+import { sections } from "./script-output.ts";
+
+export const AGENT_WINDOW = "agent";
+
+const PANE_FIELDS = [
+  "#{session_name}",
+  "#{window_name}",
+  "#{pane_dead}",
+  "#{pane_dead_status}",
+  "#{window_activity}",
+  "#{session_attached}",
+  "#{pane_pid}",
+] as const;
+const PANE_FORMAT = PANE_FIELDS.join("\t");
+
+export interface PaneInfo {
+  session: string;
+  window: string;
+  dead: boolean;
+  exitCode?: number;
+  /** Epoch ms of the window's last output. */
+  activity?: number;
+  attached: boolean;
+  pid?: number;
+}
+
+export interface ProbeResult {
+  tmuxMissing: boolean;
+  panes: PaneInfo[];
+  records: AgentRecord[];
+  /** Newest activity marker per agent, epoch ms. */
+  activity: Map<string, number>;
+}
+
+/**
+ * The probe script. With `name`, only that agent (its session and record);
+ * without, every agent under the fleet dir and every session on the server.
+ */
+export function probeScript(fleetDir: string, session?: { name: string; session: string }): string {
+  const records = session ? `${q(session.name)}/agent.json` : "*/agent.json";
+  const markers = session ? `${q(session.name)}/activity/*` : "*/activity/*";
+  const panes = session
+    ? `tmux list-panes -s -t ${q(`=${session.session}:`)} -F ${q(PANE_FORMAT)}`
+    : `tmux list-panes -a -F ${q(PANE_FORMAT)}`;
+  // Globs are expanded by the shell itself: no cat or stat is spawned when there is nothing to read.
+  return [
+    `cd ${q(`${fleetDir}/agents`)} 2>/dev/null || exit 0`,
+    "echo @@fleet:tmux",
+    `if command -v tmux >/dev/null 2>&1; then ${panes} 2>/dev/null; else echo @@fleet:no-tmux; fi`,
+    "echo @@fleet:records",
+    `set -- ${records}; [ ! -e "$1" ] || cat "$@" 2>/dev/null`,
+    "echo @@fleet:activity",
+    `set -- ${markers}; [ ! -e "$1" ] || stat -c '%Y %n' "$@" 2>/dev/null`,
+    "exit 0",
+  ].join("\n");
+}
+
+export function parseProbe(stdout: string): ProbeResult {
+  const parts = sections(stdout);
+  const records: AgentRecord[] = [];
+  for (const line of parts.get("records") ?? []) {
+    const record = parseRecord(line);
+    if (record) records.push(record);
+  }
+  const activity = new Map<string, number>();
+  for (const line of parts.get("activity") ?? []) {
+    const match = /^(\d+) ([^/]+)\//.exec(line);
+    if (!match?.[1] || !match[2]) continue;
+    const ms = Number(match[1]) * 1000;
+    activity.set(match[2], Math.max(activity.get(match[2]) ?? 0, ms));
+  }
+  return {
+    tmuxMissing: parts.has("no-tmux"),
+    panes: (parts.get("tmux") ?? []).map(parsePane).filter((p) => p !== undefined),
+    records,
+    activity,
+  };
+}
+
+function parsePane(line: string): PaneInfo | undefined {
+  const [session, window, dead, deadStatus, activity, attached, pid] = line.split("\t");
+  if (session === undefined || window === undefined) return undefined;
+  const isDead = dead === "1";
+  const info: PaneInfo = { session, window, dead: isDead, attached: Number(attached) > 0 };
+  if (isDead && deadStatus !== undefined && deadStatus !== "") info.exitCode = Number(deadStatus);
+  if (activity) info.activity = Number(activity) * 1000;
+  if (pid) info.pid = Number(pid);
+  return info;
+}
+
+/** The agent window's first pane of each session, by session name. */
+export function agentPanes(panes: PaneInfo[]): Map<string, PaneInfo> {
+  const bySession = new Map<string, PaneInfo>();
+  for (const pane of panes) {
+    if (pane.window === AGENT_WINDOW && !bySession.has(pane.session))
+      bySession.set(pane.session, pane);
+  }
+  return bySession;
+}
+
+/** What state an agent is in, from its record and its agent pane (if its session exists). */
+export function agentState(
+  record: AgentRecord,
+  pane: PaneInfo | undefined,
+): { state: AgentState; exitCode?: number } {
+  if (pane) {
+    if (!pane.dead) return { state: "RUNNING" };
+    return pane.exitCode === undefined
+      ? { state: "DONE" }
+      : { state: "DONE", exitCode: pane.exitCode };
+  }
+  return { state: record.state === "stopped" ? "STOPPED" : "MISSING" };
+}
+
+export function toLiveAgent(
+  record: AgentRecord,
+  pane: PaneInfo | undefined,
+  markerActivity: number | undefined,
+  where: { host: string; provider: string },
+): LiveAgent {
+  const { state, exitCode } = agentState(record, pane);
+  const signals = [pane?.activity, markerActivity, timeOf(record.startedAt)].filter(
+    (v): v is number => v !== undefined && Number.isFinite(v) && v > 0,
+  );
+  return {
+    name: record.name,
+    host: where.host,
+    provider: where.provider,
+    fleet: record.fleet,
+    specHash: record.specHash,
+    spec: record.spec,
+    state,
+    ...(exitCode === undefined ? {} : { exitCode }),
+    createdAt: record.createdAt,
+    ...(record.startedAt === undefined ? {} : { startedAt: record.startedAt }),
+    ...(record.stoppedAt === undefined ? {} : { stoppedAt: record.stoppedAt }),
+    ...(signals.length > 0 ? { lastActivity: Math.max(...signals) } : {}),
+    attached: pane?.attached ?? false,
+    workdir: record.workdir,
+    ports: record.ports,
+  };
+}
+
+const timeOf = (iso: string | undefined): number | undefined =>
+  iso === undefined ? undefined : Date.parse(iso);

@@ -1,0 +1,57 @@
+/** One agent's record and live state, in one round trip, for the operations on it. */
+import type { Transport } from "../contracts/transport.ts";
+import { FleetError } from "../errors.ts";
+import type { LiveAgent } from "../model.ts";
+import { assertAgentName, sessionName, type AgentRecord } from "./agent-record.ts";
+import { openHost, runScript, type HostHandle } from "./handle.ts";
+import { agentPanes, parseProbe, probeScript, toLiveAgent, type PaneInfo } from "./probe.ts";
+
+export interface AgentOnHost {
+  transport: Transport;
+  prefix: string;
+  session: string;
+  /** Undefined when the agent has no record on the host. */
+  record: AgentRecord | undefined;
+  /** The agent window's pane, when its session exists. */
+  pane: PaneInfo | undefined;
+  /** True when the session exists at all (even without an agent window). */
+  sessionExists: boolean;
+  live: LiveAgent | undefined;
+}
+
+export async function readAgent(h: HostHandle, name: string): Promise<AgentOnHost> {
+  assertAgentName(name);
+  const { transport, prefix } = await openHost(h);
+  const session = sessionName(prefix, name);
+  const result = await runScript(
+    transport,
+    `reading agent ${name} on host ${h.host.name}`,
+    probeScript(transport.fleetDir, { name, session }),
+  );
+  const probe = parseProbe(result.stdout);
+  const record = probe.records.find((r) => r.name === name);
+  const pane = agentPanes(probe.panes).get(session);
+  const sessionExists = probe.panes.some((p) => p.session === session);
+  const live = record
+    ? toLiveAgent(record, pane, probe.activity.get(name), {
+        host: h.host.name,
+        provider: h.provider.name,
+      })
+    : undefined;
+  return { transport, prefix, session, record, pane, sessionExists, live };
+}
+
+/** Like readAgent, but an agent without a record is an error. */
+export async function requireAgent(
+  h: HostHandle,
+  name: string,
+): Promise<AgentOnHost & { record: AgentRecord; live: LiveAgent }> {
+  const found = await readAgent(h, name);
+  if (!found.record || !found.live) throw agentNotFound(name, h.host.name);
+  return { ...found, record: found.record, live: found.live };
+}
+
+export const agentNotFound = (name: string, host: string): FleetError =>
+  new FleetError("AGENT_NOT_FOUND", `no agent "${name}" on host ${host}`, {
+    hint: "run `fleet list` to see the agents and their hosts",
+  });

@@ -1,0 +1,68 @@
+/**
+ * computePlan: (desired, live) -> Plan. Pure and deterministic: no I/O, and the
+ * same inputs give the same plan (`now` only sets createdAt).
+ */
+import type { ProviderCapabilities } from "../contracts/provider.ts";
+import type { DesiredState, LiveState } from "../model.ts";
+import { planAgents } from "./agents.ts";
+import { buildContext } from "./context.ts";
+import { liveFingerprint, planScope } from "./fingerprint.ts";
+import { linkHostReplaces, planDesiredHosts, planHostDeletes } from "./hosts.ts";
+import { summarize } from "./summary.ts";
+import type { Change, Plan, PlanHostError } from "./types.ts";
+import { PLAN_FORMAT_VERSION } from "./types.ts";
+
+export { hasChanges } from "./summary.ts";
+
+export interface ComputePlanOptions {
+  /** Capabilities by provider name; a provider not listed is treated as not managing hosts. */
+  capabilities: Record<string, ProviderCapabilities>;
+  /** Sets createdAt; defaults to the current time. */
+  now?: Date;
+}
+
+const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Hosts first, then agents, each by address: the order renderers show. */
+function compareChanges(a: Change, b: Change): number {
+  if (a.kind !== b.kind) return a.kind === "host" ? -1 : 1;
+  return compareStrings(a.address, b.address);
+}
+
+/**
+ * What it would take to make `live` match `desired`, for the objects the fleet
+ * owns. See docs/plan-format.md for the rules in words.
+ */
+export function computePlan(
+  desired: DesiredState,
+  live: LiveState,
+  options: ComputePlanOptions,
+): Plan {
+  const ctx = buildContext(desired, live, options.capabilities);
+  planDesiredHosts(ctx);
+  const agentChanges = planAgents(ctx);
+  linkHostReplaces(ctx, agentChanges);
+  const hostDeletes = planHostDeletes(ctx, agentChanges);
+  const changes = [...ctx.hostChanges.values(), ...agentChanges, ...hostDeletes].sort(
+    compareChanges,
+  );
+
+  const hostErrors: PlanHostError[] = [...live.errors]
+    .sort((a, b) => compareStrings(a.host, b.host))
+    .map((error) => ({
+      ...error,
+      unplanned: [...(ctx.unplanned.get(error.host) ?? [])].sort(compareStrings),
+    }));
+
+  return {
+    format_version: PLAN_FORMAT_VERSION,
+    fleet: desired.fleet,
+    source: desired.source,
+    createdAt: (options.now ?? new Date()).toISOString(),
+    fingerprint: liveFingerprint(live, planScope(desired)),
+    changes,
+    conflicts: [...ctx.conflicts].sort((a, b) => compareStrings(a.address, b.address)),
+    hostErrors,
+    summary: summarize(changes),
+  };
+}

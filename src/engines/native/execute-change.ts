@@ -1,0 +1,124 @@
+/**
+ * One plan change, carried out against its provider. Apply is the only place
+ * with side effects; each action maps to provider and agent-runtime calls.
+ */
+import { FleetError } from "../../core/errors.ts";
+import type { ProviderContext } from "../../core/contracts/provider.ts";
+import {
+  createAgent,
+  destroyAgent,
+  startAgent,
+  stopAgent,
+  updateAgent,
+  type HostHandle,
+  type SavedWork,
+} from "../../core/host/index.ts";
+import type { AgentSpec, HostSpec } from "../../core/model.ts";
+import type { Change } from "../../core/plan/types.ts";
+import { getProvider } from "../../core/registry.ts";
+
+export interface ChangeContext {
+  /** The fleet that will own what is created. */
+  fleet: string;
+  ctx: ProviderContext;
+  hosts: ReadonlyMap<string, HostSpec>;
+  secrets: ReadonlyMap<string, Record<string, string>>;
+}
+
+async function handleFor(hostName: string, context: ChangeContext): Promise<HostHandle> {
+  const host = context.hosts.get(hostName);
+  if (!host) {
+    throw new FleetError("HOST_NOT_FOUND", `host "${hostName}" is not known to this apply`, {
+      fault: "system",
+    });
+  }
+  return { provider: await getProvider(host.provider), host, ctx: context.ctx };
+}
+
+export async function executeChange(change: Change, context: ChangeContext): Promise<SavedWork[]> {
+  return change.kind === "agent"
+    ? executeAgentChange(change, context)
+    : executeHostChange(change, context).then(() => []);
+}
+
+async function executeAgentChange(change: Change, context: ChangeContext): Promise<SavedWork[]> {
+  const before = change.before as AgentSpec | null;
+  const after = change.after as AgentSpec | null;
+  const secretsOf = (name: string): Record<string, string> => context.secrets.get(name) ?? {};
+  const fleet = context.fleet;
+  switch (change.action) {
+    case "create": {
+      if (!after) break;
+      await createAgent(await handleFor(after.host, context), after, {
+        fleet,
+        secrets: secretsOf(after.name),
+      });
+      return [];
+    }
+    case "update":
+      if (after) await updateAgent(await handleFor(after.host, context), after);
+      return [];
+    case "replace": {
+      if (!before || !after) break;
+      const { saved } = await destroyAgent(await handleFor(before.host, context), before.name);
+      await createAgent(await handleFor(after.host, context), after, {
+        fleet,
+        secrets: secretsOf(after.name),
+      });
+      return saved;
+    }
+    case "delete": {
+      if (!before) break;
+      const { saved } = await destroyAgent(await handleFor(before.host, context), before.name);
+      return saved;
+    }
+    case "start": {
+      const spec = after ?? before;
+      if (spec) await startAgent(await handleFor(spec.host, context), spec.name, { secrets: secretsOf(spec.name) });
+      return [];
+    }
+    case "stop": {
+      const spec = before ?? after;
+      if (spec) {
+        await stopAgent(await handleFor(spec.host, context), spec.name, {
+          reason: change.reasons.join("; ") || "stopped by apply",
+        });
+      }
+      return [];
+    }
+    case "noop":
+      return [];
+  }
+  throw new FleetError("PLAN_INVALID", `change ${change.address} (${change.action}) lacks its spec`, {
+    fault: "system",
+  });
+}
+
+async function executeHostChange(change: Change, context: ChangeContext): Promise<void> {
+  const handle = await handleFor(change.name, context);
+  const { provider, host, ctx } = handle;
+  const after = change.after as HostSpec | null;
+  switch (change.action) {
+    case "create":
+      await provider.createHost(after ?? host, ctx);
+      return;
+    case "replace":
+      await provider.destroyHost(host, ctx);
+      await provider.createHost(after ?? host, ctx);
+      return;
+    case "update":
+      if (after?.network) await provider.applyNetworkPolicy(after, after.network, ctx);
+      return;
+    case "delete":
+      await provider.destroyHost(host, ctx);
+      return;
+    case "start":
+      await provider.startHost(host, ctx);
+      return;
+    case "stop":
+      await provider.stopHost(host, ctx);
+      return;
+    case "noop":
+      return;
+  }
+}
