@@ -6,7 +6,11 @@ try {
   const floorScript =
     "require('node:child_process').execFileSync('tmux', ['new-session', '-d', '-s', 'floor' + process.argv[1], 'sleep 3600'])";
   const floor = time(nodeBin, (i) => ["-e", floorScript, String(i + 100)], bench.env);
-  const measured = time(nodeBin, (i) => [fleetBin, "create", `c${i + 100}`, "--command", "sleep 3600", "--no-connect"], bench.env);
+  const measured = time(
+    nodeBin,
+    (i) => [fleetBin, "create", `c${i + 100}`, "--command", "sleep 3600", "--no-connect"],
+    bench.env,
+  );
   writeResult({
     name: "fleet create, one local agent",
     measured,

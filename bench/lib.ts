@@ -28,7 +28,12 @@ export function benchEnv(label: string): BenchEnv {
   mkdirSync(join(dir, "home"));
   mkdirSync(join(dir, "tmux"));
   const prefix = `fb${process.pid.toString(36)}-`;
-  const env: NodeJS.ProcessEnv = { ...process.env, FLEET_HOME: join(dir, "home"), TMUX_TMPDIR: join(dir, "tmux"), FLEET_PREFIX: prefix };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    FLEET_HOME: join(dir, "home"),
+    TMUX_TMPDIR: join(dir, "tmux"),
+    FLEET_PREFIX: prefix,
+  };
   delete env.TMUX;
   return {
     env,
@@ -42,8 +47,18 @@ export function benchEnv(label: string): BenchEnv {
 }
 
 /** Runs a command, failing loudly if it fails: a benchmark of an error is worthless. */
-export function run(command: string, args: string[], env: NodeJS.ProcessEnv, cwd = repoRoot): string {
-  const result = spawnSync(command, args, { env, cwd, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+export function run(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  cwd = repoRoot,
+): string {
+  const result = spawnSync(command, args, {
+    env,
+    cwd,
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (result.status !== 0) {
     throw new Error(`${command} ${args.join(" ")} failed (${result.status}): ${result.stderr}`);
   }
@@ -51,7 +66,13 @@ export function run(command: string, args: string[], env: NodeJS.ProcessEnv, cwd
 }
 
 /** Times `runs` executions (after `warmup` untimed ones); `args` may vary per run. */
-export function time(command: string, args: (i: number) => string[], env: NodeJS.ProcessEnv, runs = 20, warmup = 3): Timing {
+export function time(
+  command: string,
+  args: (i: number) => string[],
+  env: NodeJS.ProcessEnv,
+  runs = 20,
+  warmup = 3,
+): Timing {
   for (let i = 0; i < warmup; i++) run(command, args(-1 - i), env);
   const samples: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -60,7 +81,8 @@ export function time(command: string, args: (i: number) => string[], env: NodeJS
     samples.push(performance.now() - start);
   }
   samples.sort((a, b) => a - b);
-  const at = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))] ?? NaN;
+  const at = (q: number) =>
+    samples[Math.min(samples.length - 1, Math.floor(q * samples.length))] ?? NaN;
   return { medianMs: at(0.5), p90Ms: at(0.9), runs };
 }
 

@@ -7,10 +7,15 @@ const AGENTS = 50;
 const bench = benchEnv("list");
 try {
   const file = join(bench.dir, "fleet.yaml");
-  const agents = Array.from({ length: AGENTS }, (_, i) => `  a${i}: { agent: command, command: "sleep 3600" }`).join("\n");
+  const agents = Array.from(
+    { length: AGENTS },
+    (_, i) => `  a${i}: { agent: command, command: "sleep 3600" }`,
+  ).join("\n");
   writeFileSync(file, `version: 1\nname: benchlist\nagents:\n${agents}\n`);
   run(nodeBin, [fleetBin, "apply", "-f", file, "-y"], bench.env);
-  const count = (JSON.parse(run(nodeBin, [fleetBin, "list", "--json"], bench.env)) as { agents: unknown[] }).agents.length;
+  const count = (
+    JSON.parse(run(nodeBin, [fleetBin, "list", "--json"], bench.env)) as { agents: unknown[] }
+  ).agents.length;
   if (count !== AGENTS) throw new Error(`expected ${AGENTS} agents, listed ${count}`);
 
   const floorScript = "require('node:child_process').execFileSync('tmux', ['list-sessions'])";

@@ -2,7 +2,9 @@
 import { readFileSync } from "node:fs";
 import { type BenchResult, machine, ratio } from "./lib.ts";
 
-const lines = readFileSync(process.argv[2] ?? "bench/results/latest.jsonl", "utf8").trim().split("\n");
+const lines = readFileSync(process.argv[2] ?? "bench/results/latest.jsonl", "utf8")
+  .trim()
+  .split("\n");
 const results = lines.filter(Boolean).map((l) => JSON.parse(l) as BenchResult);
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 const rows = results.map((r) => {

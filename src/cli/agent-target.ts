@@ -12,13 +12,18 @@ export interface AgentTarget {
 }
 
 /** Live state of every host this controller knows. */
-export async function readLive(context: CliContext): Promise<{ live: LiveState; hosts: Awaited<ReturnType<typeof knownHosts>> }> {
+export async function readLive(
+  context: CliContext,
+): Promise<{ live: LiveState; hosts: Awaited<ReturnType<typeof knownHosts>> }> {
   const hosts = await knownHosts(context.env);
   return { live: await discoverLive(hosts, context), hosts };
 }
 
 /** Resolves NAME or NAME@HOST to a live agent and a handle on its host. */
-export async function findAgents(refs: readonly string[], context: CliContext): Promise<AgentTarget[]> {
+export async function findAgents(
+  refs: readonly string[],
+  context: CliContext,
+): Promise<AgentTarget[]> {
   const { live, hosts } = await readLive(context);
   return Promise.all(
     refs.map(async (ref) => {

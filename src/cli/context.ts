@@ -17,12 +17,17 @@ export interface CliContext extends ProviderContext {
   color: boolean;
 }
 
-export function cliContext(options: CommonOptions, formats: readonly string[], fallback: string): CliContext {
+export function cliContext(
+  options: CommonOptions,
+  formats: readonly string[],
+  fallback: string,
+): CliContext {
   const format = options.json ? "json" : (options.format ?? fallback);
   if (!formats.includes(format)) {
     throw usageError(`unknown format "${format}"`, `use one of: ${formats.join(", ")}`);
   }
-  const color = options.color !== false && process.stdout.isTTY && process.env.NO_COLOR === undefined;
+  const color =
+    options.color !== false && process.stdout.isTTY && process.env.NO_COLOR === undefined;
   return {
     env: fleetEnv(),
     io: new CliIoHost({ debug: options.debug ?? false, color: options.color !== false }),

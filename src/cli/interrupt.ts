@@ -12,7 +12,8 @@ export function gracefulInterrupt(io: IoHost): { signal: AbortSignal; dispose: (
     io.notify({
       level: "warn",
       code: "interrupt",
-      message: "interrupted: no new changes will start; waiting for those in flight (Ctrl-C again to leave now)",
+      message:
+        "interrupted: no new changes will start; waiting for those in flight (Ctrl-C again to leave now)",
     });
   };
   process.on("SIGINT", onSignal);

@@ -43,7 +43,9 @@ export class CliIoHost implements IoHost {
     this.clearStatus();
     const rl = createInterface({ input: process.stdin, output: process.stderr });
     try {
-      const answer = (await rl.question(`${question} ${defaultAnswer ? "[Y/n]" : "[y/N]"} `)).trim();
+      const answer = (
+        await rl.question(`${question} ${defaultAnswer ? "[Y/n]" : "[y/N]"} `)
+      ).trim();
       if (answer === "") return defaultAnswer;
       return /^y(es)?$/i.test(answer);
     } finally {

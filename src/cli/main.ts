@@ -7,19 +7,24 @@ import { Command, CommanderError, Option } from "commander";
 import { FleetError, toFleetError } from "../core/errors.ts";
 
 const program = new Command("fleet")
-  .description("Declare, plan and run teams of AI coding agents on this machine, Docker and SSH hosts.")
+  .description(
+    "Declare, plan and run teams of AI coding agents on this machine, Docker and SSH hosts.",
+  )
   .version("0.1.0", "-V, --version")
   .showSuggestionAfterError(true)
   .configureHelp({ sortSubcommands: false })
   .exitOverride();
 
 const debugRequested = process.argv.includes("--debug");
-const jsonRequested = process.argv.includes("--json") || /--format[= ]json/.test(process.argv.join(" "));
+const jsonRequested =
+  process.argv.includes("--json") || /--format[= ]json/.test(process.argv.join(" "));
 
 type Formats = readonly string[];
 function withCommon(command: Command, formats: Formats, fallback: string): Command {
   return command
-    .addOption(new Option("--format <format>", `output format: ${formats.join(", ")}`).default(fallback))
+    .addOption(
+      new Option("--format <format>", `output format: ${formats.join(", ")}`).default(fallback),
+    )
     .option("--json", "same as --format json")
     .option("--debug", "show stack traces and debug messages")
     .option("--no-color", "plain output");
@@ -32,7 +37,10 @@ function lazy<A extends unknown[]>(load: () => Promise<{ run: (...args: A) => Pr
   };
 }
 
-const fileOption = new Option("-f, --file <file>", "fleet file (default: fleet.yaml or fleet.ts here)");
+const fileOption = new Option(
+  "-f, --file <file>",
+  "fleet file (default: fleet.yaml or fleet.ts here)",
+);
 
 withCommon(program.command("init"), ["text", "json"], "text")
   .description("write a starter fleet.yaml in the current directory")
@@ -43,7 +51,10 @@ withCommon(program.command("init"), ["text", "json"], "text")
 withCommon(program.command("validate"), ["text", "json"], "text")
   .description("check a fleet file; nothing else is touched")
   .addOption(fileOption)
-  .addHelpText("after", "\nExamples:\n  fleet validate\n  fleet validate -f stacks/prod/fleet.yaml --json")
+  .addHelpText(
+    "after",
+    "\nExamples:\n  fleet validate\n  fleet validate -f stacks/prod/fleet.yaml --json",
+  )
   .action(lazy(() => import("./commands/validate.ts")));
 
 withCommon(program.command("plan"), ["text", "json", "markdown"], "text")
@@ -63,23 +74,36 @@ withCommon(program.command("apply"), ["text", "json"], "text")
   .addOption(fileOption)
   .option("-y, --yes", "apply without asking")
   .addOption(new Option("--parallelism <n>", "changes run at once").default("8"))
-  .addOption(new Option("--engine <engine>", "engine").choices(["native", "pulumi"]).default("native"))
-  .addHelpText("after", "\nExamples:\n  fleet apply\n  fleet apply -y --parallelism 4\n  fleet apply plan.json")
+  .addOption(
+    new Option("--engine <engine>", "engine").choices(["native", "pulumi"]).default("native"),
+  )
+  .addHelpText(
+    "after",
+    "\nExamples:\n  fleet apply\n  fleet apply -y --parallelism 4\n  fleet apply plan.json",
+  )
   .action(lazy(() => import("./commands/apply.ts")));
 
 withCommon(program.command("destroy"), ["text", "json"], "text")
-  .description("destroy the fleet's agents and hosts, or just the named agents (work is saved first)")
+  .description(
+    "destroy the fleet's agents and hosts, or just the named agents (work is saved first)",
+  )
   .argument("[agents...]", "agents to destroy (NAME or NAME@HOST)")
   .addOption(fileOption)
   .option("-y, --yes", "destroy without asking")
-  .addHelpText("after", "\nExamples:\n  fleet destroy -y              # everything the fleet file owns\n  fleet destroy scratch -y      # one agent")
+  .addHelpText(
+    "after",
+    "\nExamples:\n  fleet destroy -y              # everything the fleet file owns\n  fleet destroy scratch -y      # one agent",
+  )
   .action(lazy(() => import("./commands/destroy.ts")));
 
 withCommon(program.command("list").alias("ls"), ["table", "json", "jsonl"], "table")
   .description("list agents on every known host")
   .option("--host <host>", "only agents on this host")
   .option("--state <state>", "only agents in this state (running, waiting, stopped, done, missing)")
-  .option("--fleet <name>", "only agents owned by this fleet (`-` for agents made with `fleet create`)")
+  .option(
+    "--fleet <name>",
+    "only agents owned by this fleet (`-` for agents made with `fleet create`)",
+  )
   .addHelpText("after", "\nExamples:\n  fleet ls\n  fleet list --state running --format json")
   .action(lazy(() => import("./commands/list.ts")));
 
@@ -87,11 +111,18 @@ withCommon(program.command("create"), ["text", "json"], "text")
   .description("start one agent, owned by no fleet file")
   .argument("<name>", "the agent's name")
   .argument("[args...]", "passed to the agent (after --)")
-  .option("--agent <type>", "agent type: command, claude, codex, opencode", "command")
-  .option("--host <host>", "host to run on", "local")
-  .option("--template <template>", "a built-in template or one from the fleet file here")
+  .option("--agent <type>", "agent type: command, claude, codex, opencode (default: command)")
+  .option("--host <host>", "host to run on (default: local)")
+  .option(
+    "--template <template>",
+    "a built-in template (claude, codex, opencode, shell) or one from the fleet file",
+  )
+  .addOption(fileOption)
   .option("--command <command>", "command line, for agent type command")
-  .option("--workdir <path>", "work dir source: a git repo (worktree on fleet/NAME) or a directory (copied)")
+  .option(
+    "--workdir <path>",
+    "work dir source: a git repo (worktree on fleet/NAME) or a directory (copied)",
+  )
   .option("-e, --env <KEY=VALUE...>", "environment variables")
   .option("--secret <NAME...>", "environment variables passed from yours, never shown")
   .option("--message <text>", "first message, sent once the agent is ready")
@@ -111,7 +142,10 @@ withCommon(program.command("exec"), ["text", "json"], "text")
   .description("run a command in an agent's work dir; its exit code passes through")
   .argument("<agent>", "NAME or NAME@HOST")
   .argument("<command...>", "the command, after --")
-  .addHelpText("after", "\nExamples:\n  fleet exec docs -- git status\n  fleet exec docs -- printenv NODE_ENV")
+  .addHelpText(
+    "after",
+    "\nExamples:\n  fleet exec docs -- git status\n  fleet exec docs -- printenv NODE_ENV",
+  )
   .action(lazy(() => import("./commands/exec.ts")));
 
 withCommon(program.command("message"), ["text", "json"], "text")
@@ -119,7 +153,10 @@ withCommon(program.command("message"), ["text", "json"], "text")
   .argument("<agent>", "NAME or NAME@HOST")
   .argument("[text...]", "the message")
   .option("--file <file>", "read the message from a file")
-  .addHelpText("after", '\nExamples:\n  fleet message docs "update the changelog"\n  git diff | fleet message reviewer')
+  .addHelpText(
+    "after",
+    '\nExamples:\n  fleet message docs "update the changelog"\n  git diff | fleet message reviewer',
+  )
   .action(lazy(() => import("./commands/message.ts")));
 
 withCommon(program.command("transcript"), ["text", "json"], "text")
@@ -149,7 +186,10 @@ program
   .command("completion")
   .description("print a shell completion script")
   .argument("<shell>", "bash or zsh")
-  .addHelpText("after", '\nExamples:\n  source <(fleet completion bash)\n  fleet completion zsh > "${fpath[1]}/_fleet"')
+  .addHelpText(
+    "after",
+    '\nExamples:\n  source <(fleet completion bash)\n  fleet completion zsh > "${fpath[1]}/_fleet"',
+  )
   .action(lazy(() => import("./commands/completion.ts")));
 
 function report(error: unknown): number {
@@ -169,7 +209,8 @@ function report(error: unknown): number {
       process.stderr.write("(run again with --debug for details)\n");
     }
   }
-  if (debugRequested && error instanceof Error && error.stack) process.stderr.write(error.stack + "\n");
+  if (debugRequested && error instanceof Error && error.stack)
+    process.stderr.write(error.stack + "\n");
   return fleetError.exitCode;
 }
 

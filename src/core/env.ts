@@ -11,7 +11,10 @@ export interface FleetEnv {
 
 export function fleetEnv(env: NodeJS.ProcessEnv = process.env): FleetEnv {
   return {
-    home: env.FLEET_HOME !== undefined && env.FLEET_HOME !== "" ? env.FLEET_HOME : join(homedir(), ".fleet"),
+    home:
+      env.FLEET_HOME !== undefined && env.FLEET_HOME !== ""
+        ? env.FLEET_HOME
+        : join(homedir(), ".fleet"),
     prefix: env.FLEET_PREFIX ?? "fleet-",
   };
 }

@@ -23,9 +23,7 @@ export interface WorkdirSpec {
 }
 
 export type NetworkPolicy =
-  | { egress: "open" }
-  | { egress: "offline" }
-  | { egress: "allowlist"; cidrs: string[] };
+  { egress: "open" } | { egress: "offline" } | { egress: "allowlist"; cidrs: string[] };
 
 export interface ResourceLimits {
   cpus?: number;

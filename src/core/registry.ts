@@ -52,7 +52,13 @@ export async function getAgentType(name: string): Promise<AgentType> {
 
 function unknownName(kind: string, name: string, known: string[]): FleetError {
   const near = suggest(name, known);
-  return new FleetError("UNKNOWN_" + kind.toUpperCase().replace(" ", "_"), `unknown ${kind} "${name}"`, {
-    hint: near ? `did you mean "${near}"? Known: ${known.join(", ")}` : `known: ${known.join(", ")}`,
-  });
+  return new FleetError(
+    "UNKNOWN_" + kind.toUpperCase().replace(" ", "_"),
+    `unknown ${kind} "${name}"`,
+    {
+      hint: near
+        ? `did you mean "${near}"? Known: ${known.join(", ")}`
+        : `known: ${known.join(", ")}`,
+    },
+  );
 }

@@ -25,7 +25,10 @@ export interface Sandbox {
   prefix: string;
   env: NodeJS.ProcessEnv;
   /** Runs the built `fleet` CLI in this sandbox. */
-  fleet(args: string[], options?: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv }): Promise<RunResult>;
+  fleet(
+    args: string[],
+    options?: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv },
+  ): Promise<RunResult>;
   /** Runs tmux against this sandbox's server. */
   tmux(args: string[]): Promise<RunResult>;
   /** Makes a git repo with one commit under the sandbox; returns its path. */
@@ -55,7 +58,11 @@ export async function makeSandbox(label: string): Promise<Sandbox> {
   };
   delete env.TMUX;
 
-  const run = (command: string, args: string[], options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}) =>
+  const run = (
+    command: string,
+    args: string[],
+    options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {},
+  ) =>
     new Promise<RunResult>((resolvePromise, reject) => {
       const child = spawn(command, args, {
         cwd: options.cwd ?? dir,
@@ -84,7 +91,8 @@ export async function makeSandbox(label: string): Promise<Sandbox> {
     async gitRepo(name, files = { "README.md": "# test repo\n" }) {
       const repo = join(dir, name);
       await mkdir(repo, { recursive: true });
-      for (const [file, content] of Object.entries(files)) await writeFile(join(repo, file), content);
+      for (const [file, content] of Object.entries(files))
+        await writeFile(join(repo, file), content);
       const git = (...args: string[]) => execFileAsync("git", args, { cwd: repo, env });
       await git("init", "-q", "-b", "main");
       await git("add", "-A");
@@ -99,7 +107,11 @@ export async function makeSandbox(label: string): Promise<Sandbox> {
 }
 
 /** Polls until check() returns a truthy value or the timeout passes. */
-export async function waitFor<T>(check: () => Promise<T | undefined | false>, timeoutMs = 10_000, intervalMs = 100): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+  intervalMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -17,7 +17,10 @@ export interface ApplyCommandOptions extends CommonOptions {
   engine?: string;
 }
 
-export async function run(planPath: string | undefined, options: ApplyCommandOptions): Promise<void> {
+export async function run(
+  planPath: string | undefined,
+  options: ApplyCommandOptions,
+): Promise<void> {
   const context = cliContext(options, ["text", "json"], "text");
   let desired: DesiredState;
   let savedPlan: Plan | undefined;
@@ -42,12 +45,18 @@ export async function applyDesired(
 ): Promise<AppliedFleet> {
   const parallelism = Number(options.parallelism ?? "8");
   if (!Number.isInteger(parallelism) || parallelism < 1) {
-    throw usageError(`--parallelism must be a whole number of at least 1, not "${options.parallelism ?? ""}"`);
+    throw usageError(
+      `--parallelism must be a whole number of at least 1, not "${options.parallelism ?? ""}"`,
+    );
   }
   if (options.engine === "pulumi") {
-    throw new FleetError("ENGINE_UNAVAILABLE", "the Pulumi engine is not available in this version", {
-      hint: "use the default native engine (--engine native)",
-    });
+    throw new FleetError(
+      "ENGINE_UNAVAILABLE",
+      "the Pulumi engine is not available in this version",
+      {
+        hint: "use the default native engine (--engine native)",
+      },
+    );
   }
   // A reviewed saved plan needs no second confirmation; anything else does, and
   // without a terminal to ask on we refuse rather than guess.
@@ -68,7 +77,8 @@ export async function applyDesired(
       signal: interrupt.signal,
       ...(savedPlan ? { savedPlan } : {}),
       confirm: async ({ plan }) => {
-        if (context.format !== "json") process.stdout.write(renderPlanText(plan, { color: context.color }) + "\n");
+        if (context.format !== "json")
+          process.stdout.write(renderPlanText(plan, { color: context.color }) + "\n");
         return mustAsk ? context.io.confirm(question, false) : true;
       },
     });

@@ -5,17 +5,41 @@ import { usageError } from "../../core/errors.ts";
  * a `tmux list-sessions` at most (agent names), well inside 30 ms.
  */
 const COMMANDS = [
-  "init", "validate", "plan", "apply", "destroy", "list", "ls", "create", "connect", "exec",
-  "message", "transcript", "logs", "stop", "start", "completion",
+  "init",
+  "validate",
+  "plan",
+  "apply",
+  "destroy",
+  "list",
+  "ls",
+  "create",
+  "connect",
+  "exec",
+  "message",
+  "transcript",
+  "logs",
+  "stop",
+  "start",
+  "completion",
 ];
-const AGENT_COMMANDS = ["connect", "exec", "message", "transcript", "logs", "stop", "start", "destroy"];
+const AGENT_COMMANDS = [
+  "connect",
+  "exec",
+  "message",
+  "transcript",
+  "logs",
+  "stop",
+  "start",
+  "destroy",
+];
 const FLAGS: Record<string, string> = {
   plan: "-f --file -o --out --format --detailed-exitcode --json --debug --no-color",
   apply: "-f --file -y --yes --parallelism --engine --format --json --debug --no-color",
   destroy: "-f --file -y --yes --format --json --debug",
   list: "--host --state --fleet --format --json --debug",
   ls: "--host --state --fleet --format --json --debug",
-  create: "--agent --host --template --command --workdir --env --secret --message --no-connect --format --json",
+  create:
+    "--agent --host --template --command --workdir --env --secret --message --no-connect --format --json",
   validate: "-f --file --format --json",
   transcript: "--tail --format --json",
   logs: "--tail --follow --format --json",

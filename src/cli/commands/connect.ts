@@ -8,11 +8,18 @@ import { spawnInteractive } from "../spawn-interactive.ts";
 export async function run(ref: string, options: CommonOptions): Promise<void> {
   const context = cliContext(options, ["text", "json"], "text");
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
-    throw usageError("fleet connect needs a terminal", "use `fleet exec`, `fleet message` or `fleet transcript` from scripts");
+    throw usageError(
+      "fleet connect needs a terminal",
+      "use `fleet exec`, `fleet message` or `fleet transcript` from scripts",
+    );
   }
   const { agent, handle } = await findAgent(ref, context);
   if (agent.state !== "RUNNING" && agent.state !== "WAITING") {
-    context.io.notify({ level: "info", code: "connect.start", message: `starting ${agent.name} (${agent.state})...` });
+    context.io.notify({
+      level: "info",
+      code: "connect.start",
+      message: `starting ${agent.name} (${agent.state})...`,
+    });
     await withHostLock(handle, () =>
       startAgent(handle, agent.name, { secrets: resolveSecrets(agent.spec.secrets, process.env) }),
     );

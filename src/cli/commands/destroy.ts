@@ -6,7 +6,10 @@ import { type CliContext, type CommonOptions, cliContext, printJson } from "../c
 import { loadDesired } from "../load-fleet.ts";
 import { type ApplyCommandOptions, applyDesired, finish } from "./apply.ts";
 
-export async function run(agents: string[], options: ApplyCommandOptions & CommonOptions): Promise<void> {
+export async function run(
+  agents: string[],
+  options: ApplyCommandOptions & CommonOptions,
+): Promise<void> {
   const context = cliContext(options, ["text", "json"], "text");
   if (agents.length > 0) {
     await destroyAgents(agents, options, context);
@@ -25,7 +28,11 @@ export async function run(agents: string[], options: ApplyCommandOptions & Commo
   finish(applied, context);
 }
 
-async function destroyAgents(refs: string[], options: ApplyCommandOptions, context: CliContext): Promise<void> {
+async function destroyAgents(
+  refs: string[],
+  options: ApplyCommandOptions,
+  context: CliContext,
+): Promise<void> {
   if (options.yes !== true) {
     if (!process.stdin.isTTY) {
       throw usageError(
@@ -33,7 +40,12 @@ async function destroyAgents(refs: string[], options: ApplyCommandOptions, conte
         "pass -y (--yes) to destroy without asking",
       );
     }
-    if (!(await context.io.confirm(`Destroy ${refs.join(", ")}? Unsaved work is kept in ~/.fleet/saved.`, false))) {
+    if (
+      !(await context.io.confirm(
+        `Destroy ${refs.join(", ")}? Unsaved work is kept in ~/.fleet/saved.`,
+        false,
+      ))
+    ) {
       process.stdout.write("Destroy cancelled; nothing was changed.\n");
       process.exitCode = 1;
       return;
@@ -60,7 +72,9 @@ async function destroyAgents(refs: string[], options: ApplyCommandOptions, conte
   for (const result of results) {
     process.stdout.write(`Destroyed ${result.agent}@${result.host}.\n`);
     for (const work of result.saved) {
-      process.stdout.write(`  saved work (${work.kind}): ${work.location}\n    ${work.description}\n`);
+      process.stdout.write(
+        `  saved work (${work.kind}): ${work.location}\n    ${work.description}\n`,
+      );
     }
   }
 }

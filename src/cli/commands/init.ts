@@ -1,17 +1,21 @@
 import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
-import { basename, join } from "node:path";
-import { starterFleetFile } from "../../core/config/starter.ts";
+import { join } from "node:path";
+import { fleetNameFor, starterFleetFile } from "../../core/config/starter.ts";
 import { FleetError } from "../../core/errors.ts";
 import { type CommonOptions, cliContext, printJson } from "../context.ts";
 
-export async function run(options: CommonOptions & { name?: string; force?: boolean }): Promise<void> {
+export async function run(
+  options: CommonOptions & { name?: string; force?: boolean },
+): Promise<void> {
   const context = cliContext(options, ["text", "json"], "text");
   const path = join(process.cwd(), "fleet.yaml");
   if (existsSync(path) && options.force !== true) {
-    throw new FleetError("FILE_EXISTS", `${path} already exists`, { hint: "pass --force to overwrite it" });
+    throw new FleetError("FILE_EXISTS", `${path} already exists`, {
+      hint: "pass --force to overwrite it",
+    });
   }
-  const name = (options.name ?? basename(process.cwd())).toLowerCase().replace(/[^a-z0-9_-]+/g, "-").replace(/^-+/, "") || "fleet";
+  const name = options.name ?? fleetNameFor(process.cwd());
   await writeFile(path, starterFleetFile(name));
   if (context.format === "json") printJson({ created: path, fleet: name });
   else process.stdout.write(`Wrote ${path}. Next: fleet plan, then fleet apply.\n`);

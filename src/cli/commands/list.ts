@@ -35,7 +35,12 @@ export async function run(options: ListOptions): Promise<void> {
   } else if (agents.length === 0 && errors.length === 0) {
     process.stdout.write("No agents. Start one with `fleet create NAME` or `fleet apply`.\n");
   } else if (agents.length > 0) {
-    process.stdout.write(renderTable(["NAME", "HOST", "STATE", "TYPE", "FLEET", "IDLE", "AGE"], agents.map((a) => row(a, now))) + "\n");
+    process.stdout.write(
+      renderTable(
+        ["NAME", "HOST", "STATE", "TYPE", "FLEET", "IDLE", "AGE"],
+        agents.map((a) => row(a, now)),
+      ) + "\n",
+    );
   }
   if (context.format !== "json") {
     for (const error of errors) {
@@ -52,7 +57,10 @@ export async function run(options: ListOptions): Promise<void> {
 function row(agent: LiveAgent, now: number): string[] {
   const idle = idleSeconds(agent, now);
   const age = Math.max(0, Math.floor((now - Date.parse(agent.createdAt)) / 1000));
-  const state = agent.state === "DONE" && agent.exitCode !== undefined ? `DONE(${agent.exitCode})` : agent.state;
+  const state =
+    agent.state === "DONE" && agent.exitCode !== undefined
+      ? `DONE(${agent.exitCode})`
+      : agent.state;
   return [
     agent.name,
     agent.host,

@@ -4,7 +4,10 @@ import { findAgent } from "../agent-target.ts";
 import { type CommonOptions, cliContext, printJson } from "../context.ts";
 import { parseCount } from "../parse-count.ts";
 
-export async function run(ref: string, options: CommonOptions & { tail?: string; follow?: boolean }): Promise<void> {
+export async function run(
+  ref: string,
+  options: CommonOptions & { tail?: string; follow?: boolean },
+): Promise<void> {
   const context = cliContext(options, ["text", "json", "jsonl"], "text");
   const tail = parseCount(options.tail, "--tail");
   const { agent, handle } = await findAgent(ref, context);
@@ -14,7 +17,9 @@ export async function run(ref: string, options: CommonOptions & { tail?: string;
     return;
   }
   const print = (event: AgentEvent): void => {
-    process.stdout.write(context.format === "text" ? formatEvent(event) + "\n" : JSON.stringify(event) + "\n");
+    process.stdout.write(
+      context.format === "text" ? formatEvent(event) + "\n" : JSON.stringify(event) + "\n",
+    );
   };
   events.forEach(print);
   if (!options.follow) return;

@@ -6,19 +6,36 @@ import { resolveSecrets } from "../../core/secrets.ts";
 import { findAgent, withHostLock } from "../agent-target.ts";
 import { type CommonOptions, cliContext, printJson } from "../context.ts";
 
-export async function run(ref: string, words: string[], options: CommonOptions & { file?: string }): Promise<void> {
+export async function run(
+  ref: string,
+  words: string[],
+  options: CommonOptions & { file?: string },
+): Promise<void> {
   const context = cliContext(options, ["text", "json"], "text");
   const message = await messageText(words, options.file);
   const { agent, handle } = await findAgent(ref, context);
   const wasStopped = agent.state !== "RUNNING" && agent.state !== "WAITING";
   await withHostLock(handle, async () => {
     if (wasStopped) {
-      context.io.notify({ level: "info", code: "message.start", message: `starting ${agent.name} (${agent.state}) first...` });
-      await startAgent(handle, agent.name, { secrets: resolveSecrets(agent.spec.secrets, process.env) });
+      context.io.notify({
+        level: "info",
+        code: "message.start",
+        message: `starting ${agent.name} (${agent.state}) first...`,
+      });
+      await startAgent(handle, agent.name, {
+        secrets: resolveSecrets(agent.spec.secrets, process.env),
+      });
     }
     await sendMessage(handle, agent.name, message);
   });
-  if (context.format === "json") printJson({ sent: true, agent: agent.name, host: agent.host, chars: message.length, started: wasStopped });
+  if (context.format === "json")
+    printJson({
+      sent: true,
+      agent: agent.name,
+      host: agent.host,
+      chars: message.length,
+      started: wasStopped,
+    });
   else process.stderr.write(`Sent ${message.length} characters to ${agent.name}.\n`);
 }
 
@@ -28,7 +45,11 @@ async function messageText(words: string[], file: string | undefined): Promise<s
   if (file) message = await readFile(file, "utf8");
   else if (words.length > 0) message = words.join(" ");
   else if (!process.stdin.isTTY) message = await readStream(process.stdin);
-  else throw usageError("no message given", 'fleet message NAME "TEXT", --file FILE, or pipe it on stdin');
+  else
+    throw usageError(
+      "no message given",
+      'fleet message NAME "TEXT", --file FILE, or pipe it on stdin',
+    );
   message = message.replace(/\n+$/, "");
   if (message.trim() === "") throw usageError("the message is empty");
   return message;

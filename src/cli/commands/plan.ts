@@ -19,7 +19,11 @@ export async function run(options: PlanOptions): Promise<void> {
   const { plan } = await planFleet(desired, context);
   if (options.out) {
     await writePlanFile(options.out, plan, desired);
-    context.io.notify({ level: "info", code: "plan.saved", message: `Saved the plan to ${options.out}; apply it with: fleet apply ${options.out}` });
+    context.io.notify({
+      level: "info",
+      code: "plan.saved",
+      message: `Saved the plan to ${options.out}; apply it with: fleet apply ${options.out}`,
+    });
   }
   const rendered =
     context.format === "json"

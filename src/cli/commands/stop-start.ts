@@ -9,10 +9,16 @@ export async function runStop(refs: string[], options: CommonOptions): Promise<v
   const done: string[] = [];
   for (const { agent, handle } of targets) {
     if (agent.state === "STOPPED") {
-      context.io.notify({ level: "info", code: "stop.already", message: `${agent.name} is already stopped` });
+      context.io.notify({
+        level: "info",
+        code: "stop.already",
+        message: `${agent.name} is already stopped`,
+      });
       continue;
     }
-    await withHostLock(handle, () => stopAgent(handle, agent.name, { reason: "stopped by user (fleet stop)" }));
+    await withHostLock(handle, () =>
+      stopAgent(handle, agent.name, { reason: "stopped by user (fleet stop)" }),
+    );
     done.push(agent.name);
   }
   report(done, "Stopped", context.format);
@@ -24,7 +30,11 @@ export async function runStart(refs: string[], options: CommonOptions): Promise<
   const done: string[] = [];
   for (const { agent, handle } of targets) {
     if (agent.state === "RUNNING" || agent.state === "WAITING") {
-      context.io.notify({ level: "info", code: "start.already", message: `${agent.name} is already running` });
+      context.io.notify({
+        level: "info",
+        code: "start.already",
+        message: `${agent.name} is already running`,
+      });
       continue;
     }
     const secrets = resolveSecrets(agent.spec.secrets, process.env);

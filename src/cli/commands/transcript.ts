@@ -9,5 +9,8 @@ export async function run(ref: string, options: CommonOptions & { tail?: string 
   const { agent, handle } = await findAgent(ref, context);
   const transcript = await readTranscript(handle, agent.name, tail === undefined ? {} : { tail });
   if (context.format === "json") printJson({ agent: agent.name, host: agent.host, transcript });
-  else process.stdout.write(transcript.endsWith("\n") || transcript === "" ? transcript : transcript + "\n");
+  else
+    process.stdout.write(
+      transcript.endsWith("\n") || transcript === "" ? transcript : transcript + "\n",
+    );
 }

@@ -5,7 +5,13 @@ export async function run(options: CommonOptions & { file?: string }): Promise<v
   const { format } = cliContext(options, ["text", "json"], "text");
   const desired = await loadDesired(options.file);
   if (format === "json") {
-    printJson({ valid: true, fleet: desired.fleet, source: desired.source, hosts: desired.hosts.length, agents: desired.agents.length });
+    printJson({
+      valid: true,
+      fleet: desired.fleet,
+      source: desired.source,
+      hosts: desired.hosts.length,
+      agents: desired.agents.length,
+    });
     return;
   }
   process.stdout.write(

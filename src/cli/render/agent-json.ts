@@ -37,7 +37,8 @@ export function agentJson(agent: LiveAgent, now = Date.now()): AgentJson {
     startedAt: agent.startedAt ?? null,
     stoppedAt: agent.stoppedAt ?? null,
     idleSeconds: idleSeconds(agent, now),
-    idleTimeoutSeconds: agent.spec.idleTimeout === null ? null : Math.round(agent.spec.idleTimeout / 1000),
+    idleTimeoutSeconds:
+      agent.spec.idleTimeout === null ? null : Math.round(agent.spec.idleTimeout / 1000),
     attached: agent.attached,
     labels: agent.spec.labels,
     workdir: agent.workdir ?? null,

@@ -5,7 +5,8 @@ export function renderApplySummary(applied: AppliedFleet): string {
   if (applied.declined) return "Apply cancelled; nothing was changed.";
   if (!applied.result) return "No changes. Your fleet matches the configuration.";
   const count = (actions: string[]) =>
-    applied.result?.outcomes.filter((o) => o.status === "done" && actions.includes(o.action)).length ?? 0;
+    applied.result?.outcomes.filter((o) => o.status === "done" && actions.includes(o.action))
+      .length ?? 0;
   const added = count(["create", "replace"]);
   const changed = count(["update", "start", "stop"]);
   const destroyed = count(["delete", "replace"]);

@@ -4,9 +4,20 @@
  * before it reads live state, so concurrent applies serialize and the second
  * one plans against what the first one made.
  */
-import type { Provider, ProviderCapabilities, ProviderContext, ReleaseLock } from "../contracts/provider.ts";
+import type {
+  Provider,
+  ProviderCapabilities,
+  ProviderContext,
+  ReleaseLock,
+} from "../contracts/provider.ts";
 import { FleetError, toFleetError } from "../errors.ts";
-import { DEFAULT_HOST, type AgentSpec, type DesiredState, type HostSpec, type LiveState } from "../model.ts";
+import {
+  DEFAULT_HOST,
+  type AgentSpec,
+  type DesiredState,
+  type HostSpec,
+  type LiveState,
+} from "../model.ts";
 import { computePlan } from "../plan/compute.ts";
 import type { Plan } from "../plan/types.ts";
 import { getProvider } from "../registry.ts";
@@ -26,7 +37,10 @@ export interface PlannedFleet {
  * The hosts a fleet file involves: its own, the implicit local host, and any
  * extra ones whose agents or containers may still need removing.
  */
-export function fleetHosts(desired: DesiredState, extra: readonly HostSpec[] = []): Map<string, HostSpec> {
+export function fleetHosts(
+  desired: DesiredState,
+  extra: readonly HostSpec[] = [],
+): Map<string, HostSpec> {
   const hosts = new Map<string, HostSpec>([[DEFAULT_HOST.name, DEFAULT_HOST]]);
   for (const host of [...extra, ...desired.hosts]) hosts.set(host.name, host);
   return hosts;
@@ -34,11 +48,16 @@ export function fleetHosts(desired: DesiredState, extra: readonly HostSpec[] = [
 
 async function providersFor(hosts: Iterable<HostSpec>): Promise<Map<string, Provider>> {
   const names = new Set([...hosts].map((h) => h.provider));
-  const entries = await Promise.all([...names].map(async (n) => [n, await getProvider(n)] as const));
+  const entries = await Promise.all(
+    [...names].map(async (n) => [n, await getProvider(n)] as const),
+  );
   return new Map(entries);
 }
 
-export async function planFleet(desired: DesiredState, ctx: ProviderContext): Promise<PlannedFleet> {
+export async function planFleet(
+  desired: DesiredState,
+  ctx: ProviderContext,
+): Promise<PlannedFleet> {
   const hosts = fleetHosts(desired);
   const providers = await providersFor(hosts.values());
   const live = await discoverLive([...hosts.values()], ctx);
@@ -71,7 +90,10 @@ export interface AppliedFleet extends PlannedFleet {
   declined: boolean;
 }
 
-export async function applyFleet(desired: DesiredState, options: ApplyFleetOptions): Promise<AppliedFleet> {
+export async function applyFleet(
+  desired: DesiredState,
+  options: ApplyFleetOptions,
+): Promise<AppliedFleet> {
   const { ctx } = options;
   const hosts = fleetHosts(desired, options.extraHosts);
   const providers = await providersFor(hosts.values());
@@ -81,9 +103,13 @@ export async function applyFleet(desired: DesiredState, options: ApplyFleetOptio
     const plan = computePlan(desired, live, { capabilities: capabilitiesOf(providers) });
     const planned: PlannedFleet = { desired, live, plan, hosts };
     if (options.savedPlan && options.savedPlan.fingerprint !== plan.fingerprint) {
-      throw new FleetError("PLAN_STALE", "the saved plan is stale: live state has changed since it was made", {
-        hint: "run `fleet plan -o FILE` again, review it, and apply the new plan",
-      });
+      throw new FleetError(
+        "PLAN_STALE",
+        "the saved plan is stale: live state has changed since it was made",
+        {
+          hint: "run `fleet plan -o FILE` again, review it, and apply the new plan",
+        },
+      );
     }
     if (plan.conflicts.length > 0) {
       throw new FleetError(
@@ -113,7 +139,8 @@ export async function applyFleet(desired: DesiredState, options: ApplyFleetOptio
 function secretsForPlan(plan: Plan, env: NodeJS.ProcessEnv): Map<string, Record<string, string>> {
   const secrets = new Map<string, Record<string, string>>();
   for (const change of plan.changes) {
-    if (change.kind !== "agent" || !["create", "replace", "start"].includes(change.action)) continue;
+    if (change.kind !== "agent" || !["create", "replace", "start"].includes(change.action))
+      continue;
     const spec = (change.after ?? change.before) as AgentSpec | null;
     if (spec) secrets.set(spec.name, resolveSecrets(spec.secrets, env));
   }

@@ -8,7 +8,10 @@ import type { ProviderContext } from "../contracts/provider.ts";
 import type { HostSpec, LiveState } from "../model.ts";
 import { getProvider } from "../registry.ts";
 
-export async function discoverLive(hosts: readonly HostSpec[], ctx: ProviderContext): Promise<LiveState> {
+export async function discoverLive(
+  hosts: readonly HostSpec[],
+  ctx: ProviderContext,
+): Promise<LiveState> {
   const byProvider = new Map<string, HostSpec[]>();
   for (const host of hosts) {
     const group = byProvider.get(host.provider) ?? [];

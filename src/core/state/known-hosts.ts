@@ -21,7 +21,10 @@ export async function rememberHosts(env: FleetEnv, hosts: readonly HostSpec[]): 
   );
 }
 
-export async function knownHosts(env: FleetEnv, extra: readonly HostSpec[] = []): Promise<HostSpec[]> {
+export async function knownHosts(
+  env: FleetEnv,
+  extra: readonly HostSpec[] = [],
+): Promise<HostSpec[]> {
   const byName = new Map<string, HostSpec>([[DEFAULT_HOST.name, DEFAULT_HOST]]);
   let files: string[] = [];
   try {

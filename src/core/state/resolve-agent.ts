@@ -11,7 +11,11 @@ export interface ResolvedAgent {
  * Finds `NAME` or `NAME@HOST` among live agents. A name on several hosts must be
  * qualified; an unknown name gets a near-miss suggestion.
  */
-export function resolveAgent(ref: string, live: LiveState, hosts: readonly HostSpec[]): ResolvedAgent {
+export function resolveAgent(
+  ref: string,
+  live: LiveState,
+  hosts: readonly HostSpec[],
+): ResolvedAgent {
   const at = ref.lastIndexOf("@");
   const name = at > 0 ? ref.slice(0, at) : ref;
   const hostName = at > 0 ? ref.slice(at + 1) : undefined;
@@ -35,9 +39,13 @@ export function resolveAgent(ref: string, live: LiveState, hosts: readonly HostS
   }
   const host = hosts.find((h) => h.name === agent.host);
   if (!host) {
-    throw new FleetError("HOST_NOT_FOUND", `agent "${ref}" is on host "${agent.host}", which is not known`, {
-      fault: "system",
-    });
+    throw new FleetError(
+      "HOST_NOT_FOUND",
+      `agent "${ref}" is on host "${agent.host}", which is not known`,
+      {
+        fault: "system",
+      },
+    );
   }
   return { agent, host };
 }

@@ -74,7 +74,10 @@ async function executeAgentChange(change: Change, context: ChangeContext): Promi
     }
     case "start": {
       const spec = after ?? before;
-      if (spec) await startAgent(await handleFor(spec.host, context), spec.name, { secrets: secretsOf(spec.name) });
+      if (spec)
+        await startAgent(await handleFor(spec.host, context), spec.name, {
+          secrets: secretsOf(spec.name),
+        });
       return [];
     }
     case "stop": {
@@ -89,9 +92,13 @@ async function executeAgentChange(change: Change, context: ChangeContext): Promi
     case "noop":
       return [];
   }
-  throw new FleetError("PLAN_INVALID", `change ${change.address} (${change.action}) lacks its spec`, {
-    fault: "system",
-  });
+  throw new FleetError(
+    "PLAN_INVALID",
+    `change ${change.address} (${change.action}) lacks its spec`,
+    {
+      fault: "system",
+    },
+  );
 }
 
 async function executeHostChange(change: Change, context: ChangeContext): Promise<void> {

@@ -43,7 +43,12 @@ export const nativeEngine: Engine = {
     const outcomes: ChangeOutcome[] = actionable.map((change) => {
       const result = results.get(change.address);
       const durationMs = Date.now() - (started.get(change.address) ?? Date.now());
-      const base = { address: change.address, action: change.action, durationMs, saved: saved.get(change.address) ?? [] };
+      const base = {
+        address: change.address,
+        action: change.action,
+        durationMs,
+        saved: saved.get(change.address) ?? [],
+      };
       if (!result || result.status === "cancelled") {
         return { ...base, status: "cancelled", skippedBecause: "interrupted" };
       }

@@ -79,7 +79,9 @@ export async function runTasks<R>(
     }
     const aborted =
       signal && !signal.aborted
-        ? new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }))
+        ? new Promise<void>((resolve) =>
+            signal.addEventListener("abort", () => resolve(), { once: true }),
+          )
         : undefined;
     await Promise.race(aborted ? [...running, aborted] : [...running]);
   }

@@ -38,7 +38,9 @@ agents:
     workdir: { from: ${JSON.stringify(repo)} }
 `,
     );
-    const applied = await sb.fleet(["apply", "-f", file, "-y"], { env: { FLEET_TEST_TOKEN: SECRET } });
+    const applied = await sb.fleet(["apply", "-f", file, "-y"], {
+      env: { FLEET_TEST_TOKEN: SECRET },
+    });
     assert.equal(applied.code, 0, applied.stderr);
   });
   after(() => sb.cleanup());
@@ -55,7 +57,15 @@ agents:
   });
 
   test("exec runs in the agent's work dir on its branch", async () => {
-    const result = await sb.fleet(["exec", "worker", "--", "git", "rev-parse", "--abbrev-ref", "HEAD"]);
+    const result = await sb.fleet([
+      "exec",
+      "worker",
+      "--",
+      "git",
+      "rev-parse",
+      "--abbrev-ref",
+      "HEAD",
+    ]);
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout.trim(), "fleet/worker");
   });
@@ -73,7 +83,9 @@ agents:
   test("a message can come on stdin", async () => {
     const sent = await sb.fleet(["message", "echo"], { input: "from stdin\n" });
     assert.equal(sent.code, 0, sent.stderr);
-    await waitFor(async () => (await sb.fleet(["transcript", "echo"])).stdout.includes("heard: from stdin"));
+    await waitFor(async () =>
+      (await sb.fleet(["transcript", "echo"])).stdout.includes("heard: from stdin"),
+    );
   });
 
   test("the secret reaches the agent but no plan, list, log, event or file", async () => {
@@ -89,7 +101,8 @@ agents:
       sb.fleet(["logs", "echo"]),
       sb.fleet(["logs", "echo", "--json"]),
     ]);
-    for (const output of outputs) assert.doesNotMatch(output.stdout + output.stderr, new RegExp(SECRET));
+    for (const output of outputs)
+      assert.doesNotMatch(output.stdout + output.stderr, new RegExp(SECRET));
     for (const path of await allFiles(sb.home)) {
       const content = await readFile(path, "utf8").catch(() => "");
       assert.doesNotMatch(content, new RegExp(SECRET), `secret found in ${path}`);
@@ -100,7 +113,9 @@ agents:
 
   test("the secret is in the agent process's environment", async () => {
     await sb.fleet(["message", "echo", "x"]);
-    const pid = (await sb.tmux(["display-message", "-p", "-t", `${sb.prefix}echo:agent`, "#{pane_pid}"])).stdout.trim();
+    const pid = (
+      await sb.tmux(["display-message", "-p", "-t", `${sb.prefix}echo:agent`, "#{pane_pid}"])
+    ).stdout.trim();
     const environ = await readFile(`/proc/${pid}/environ`, "utf8");
     assert.ok(environ.split("\0").includes(`FLEET_TEST_TOKEN=${SECRET}`));
   });
@@ -115,7 +130,9 @@ agents:
 
   test("stop keeps the agent as STOPPED and start brings it back", async () => {
     assert.equal((await sb.fleet(["stop", "worker"])).code, 0);
-    let list = JSON.parse((await sb.fleet(["list", "--json"])).stdout) as { agents: { name: string; state: string }[] };
+    let list = JSON.parse((await sb.fleet(["list", "--json"])).stdout) as {
+      agents: { name: string; state: string }[];
+    };
     assert.equal(list.agents.find((a) => a.name === "worker")?.state, "STOPPED");
     assert.equal((await sb.fleet(["start", "worker"])).code, 0);
     list = JSON.parse((await sb.fleet(["list", "--json"])).stdout) as typeof list;
@@ -139,7 +156,15 @@ agents:
   });
 
   test("an unknown agent name is a clear error in every command", async () => {
-    for (const args of [["exec", "nobody", "--", "true"], ["message", "nobody", "hi"], ["transcript", "nobody"], ["logs", "nobody"], ["stop", "nobody"], ["start", "nobody"], ["destroy", "nobody", "-y"]]) {
+    for (const args of [
+      ["exec", "nobody", "--", "true"],
+      ["message", "nobody", "hi"],
+      ["transcript", "nobody"],
+      ["logs", "nobody"],
+      ["stop", "nobody"],
+      ["start", "nobody"],
+      ["destroy", "nobody", "-y"],
+    ]) {
       const result = await sb.fleet(args);
       assert.notEqual(result.code, 0, args.join(" "));
       assert.match(result.stderr, /no agent named "nobody"/, args.join(" "));

@@ -58,9 +58,17 @@ describe("two applies of the same file at once", () => {
         .filter((l) => l.trim() !== "" && !/lock|waiting/i.test(l) && !/created|creating/.test(l));
       assert.deepEqual(problems, [], "only lock/wait messages may appear on stderr");
     }
-    const sessions = (await sb.tmux(["list-sessions", "-F", "#{session_name}"])).stdout.trim().split("\n").sort();
-    assert.deepEqual(sessions, ["a1", "a2", "a3", "a4", "a5"].map((n) => `${sb.prefix}${n}`));
-    const list = JSON.parse((await sb.fleet(["list", "--json"])).stdout) as { agents: { name: string }[] };
+    const sessions = (await sb.tmux(["list-sessions", "-F", "#{session_name}"])).stdout
+      .trim()
+      .split("\n")
+      .sort();
+    assert.deepEqual(
+      sessions,
+      ["a1", "a2", "a3", "a4", "a5"].map((n) => `${sb.prefix}${n}`),
+    );
+    const list = JSON.parse((await sb.fleet(["list", "--json"])).stdout) as {
+      agents: { name: string }[];
+    };
     assert.equal(list.agents.length, 5);
   });
 });
@@ -73,18 +81,36 @@ describe("the README's example fleet", () => {
   after(() => sb.cleanup());
 
   test("applies on this machine and lists its agents RUNNING", async () => {
-    const applied = await sb.fleet(["apply", "-f", join(repoRoot, "stacks", "local", "fleet.yaml"), "-y"]);
+    const applied = await sb.fleet([
+      "apply",
+      "-f",
+      join(repoRoot, "stacks", "local", "fleet.yaml"),
+      "-y",
+    ]);
     assert.equal(applied.code, 0, applied.stderr);
-    const list = JSON.parse((await sb.fleet(["list", "--json"])).stdout) as { agents: { name: string; state: string; fleet: string }[] };
+    const list = JSON.parse((await sb.fleet(["list", "--json"])).stdout) as {
+      agents: { name: string; state: string; fleet: string }[];
+    };
     assert.ok(list.agents.length >= 2);
     for (const agent of list.agents) assert.equal(agent.state, "RUNNING", agent.name);
-    const planned = await sb.fleet(["plan", "-f", join(repoRoot, "stacks", "local", "fleet.yaml"), "--detailed-exitcode"]);
+    const planned = await sb.fleet([
+      "plan",
+      "-f",
+      join(repoRoot, "stacks", "local", "fleet.yaml"),
+      "--detailed-exitcode",
+    ]);
     assert.equal(planned.code, 0, planned.stdout);
   });
 
   test("the TypeScript version of the example plans the same agents", async () => {
-    const yaml = JSON.parse((await sb.fleet(["plan", "-f", join(repoRoot, "stacks", "local", "fleet.yaml"), "--json"])).stdout) as { changes: { address: string; action: string }[] };
-    const ts = JSON.parse((await sb.fleet(["plan", "-f", join(repoRoot, "stacks", "local", "fleet.ts"), "--json"])).stdout) as typeof yaml;
+    const yaml = JSON.parse(
+      (await sb.fleet(["plan", "-f", join(repoRoot, "stacks", "local", "fleet.yaml"), "--json"]))
+        .stdout,
+    ) as { changes: { address: string; action: string }[] };
+    const ts = JSON.parse(
+      (await sb.fleet(["plan", "-f", join(repoRoot, "stacks", "local", "fleet.ts"), "--json"]))
+        .stdout,
+    ) as typeof yaml;
     assert.deepEqual(
       ts.changes.map((c) => [c.address, c.action]),
       yaml.changes.map((c) => [c.address, c.action]),

@@ -9,7 +9,7 @@ name: cycle
 agents:
   alpha:
     agent: command
-    command: "sleep 600"
+    command: "sh -c 'sleep 600'"
     args: ${args}
     labels: ${labels}
     env: { GREETING: hello-from-file }
@@ -78,7 +78,8 @@ describe("plan and apply against real tmux", () => {
     await writeFile(file, fleetYaml("", '["two"]'));
     const planned = await sb.fleet(["plan", "-f", file, "--detailed-exitcode"]);
     assert.equal(planned.code, 2);
-    assert.match(planned.stdout, /-\/\+.*agents\.alpha/);
+    assert.match(planned.stdout, /# agents\.alpha must be replaced/);
+    assert.match(planned.stdout, /-\/\+ agent "alpha"/);
     assert.match(planned.stdout, /args[^\n]*forces replacement/);
     assert.match(planned.stdout, /Plan: 1 to add, 0 to change, 1 to destroy\./);
   });
@@ -104,7 +105,7 @@ describe("plan and apply against real tmux", () => {
   test("removing an agent from the file plans its deletion", async () => {
     await writeFile(
       file,
-      `version: 1\nname: cycle\nagents:\n  alpha:\n    agent: command\n    command: "sleep 600"\n    args: ["one"]\n    labels: { team: platform }\n    env: { GREETING: hello-from-file }\n`,
+      `version: 1\nname: cycle\nagents:\n  alpha:\n    agent: command\n    command: "sh -c 'sleep 600'"\n    args: ["one"]\n    labels: { team: platform }\n    env: { GREETING: hello-from-file }\n`,
     );
     const planned = await sb.fleet(["plan", "-f", file, "--detailed-exitcode"]);
     assert.equal(planned.code, 2);
@@ -132,6 +133,9 @@ describe("plan and apply against real tmux", () => {
     assert.equal(applied.code, 2);
     assert.match(applied.stderr, /--yes/);
     const list = JSON.parse((await sb.fleet(["list", "--json"])).stdout) as ListJson;
-    assert.equal(list.agents.some((a) => a.name === "beta"), false);
+    assert.equal(
+      list.agents.some((a) => a.name === "beta"),
+      false,
+    );
   });
 });

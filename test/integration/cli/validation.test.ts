@@ -68,7 +68,10 @@ describe("bad fleet files get a clear error and change nothing", () => {
 
   test("a valid file validates with exit 0", async () => {
     const file = join(sb.dir, "fleet.yaml");
-    await writeFile(file, "version: 1\nname: v\nagents:\n  a: { agent: command, command: 'sleep 1' }\n");
+    await writeFile(
+      file,
+      "version: 1\nname: v\nagents:\n  a: { agent: command, command: 'sleep 1' }\n",
+    );
     const result = await sb.fleet(["validate", "-f", file]);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /valid/);

@@ -1,0 +1,101 @@
+/**
+ * One agent from command-line flags (`fleet create NAME --template T --host H`),
+ * resolved with the same templates and rules as a fleet file. The templates and
+ * hosts of a fleet file, when one is given, are usable; its defaults are not
+ * (an ad-hoc agent belongs to no fleet).
+ */
+import { dirname, join } from "node:path";
+import { usageError } from "../errors.ts";
+import type { AgentSpec, HostSpec } from "../model.ts";
+import { configInvalid, toProblems } from "./problems.ts";
+import type { ConfigProblem, Finding } from "./problems.ts";
+import { readFleetSource, validateFleetSource } from "./load.ts";
+import { resolveFleet } from "./resolve.ts";
+import { checkFleet } from "./rules.ts";
+import { agentSchema, NAME_PATTERN, NAME_RULE } from "./schema.ts";
+import type { FleetConfig } from "./schema.ts";
+import { schemaFindings } from "./schema-issues.ts";
+
+export interface AdHocAgent {
+  name: string;
+  agent?: string;
+  host?: string;
+  template?: string;
+  command?: string;
+  message?: string;
+  args?: string[];
+}
+
+export interface AdHocOptions {
+  /** Relative paths (a template's workdir) resolve against this when there is no fleet file. */
+  cwd: string;
+  /** A fleet file whose templates and hosts the agent may use. */
+  fleetFile?: string;
+  /** HOME for `~` in paths. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export const COMMAND_LINE = "(command line)";
+
+/**
+ * The agent's resolved spec and its host. Throws USAGE for an invalid name and
+ * CONFIG_INVALID for anything else, flags named as `--template` and so on.
+ */
+export async function resolveAdHocAgent(
+  input: AdHocAgent,
+  options: AdHocOptions,
+): Promise<{ spec: AgentSpec; host: HostSpec }> {
+  const { name, ...fields } = input;
+  if (!NAME_PATTERN.test(name)) throw usageError(`invalid agent name "${name}": ${NAME_RULE}`);
+  const source =
+    options.fleetFile === undefined ? undefined : await readFleetSource(options.fleetFile);
+  const file: FleetConfig | undefined = source ? validateFleetSource(source) : undefined;
+
+  const defined = Object.fromEntries(
+    Object.entries(fields).filter(([, value]) => value !== undefined),
+  );
+  const parsed = agentSchema.safeParse(defined, { reportInput: true });
+  if (!parsed.success) {
+    throw configInvalid(flagProblems(schemaFindings(agentSchema, parsed.error.issues), []));
+  }
+  const config: FleetConfig = {
+    version: 1,
+    name: file?.name ?? "ad-hoc",
+    ...(file?.templates === undefined ? {} : { templates: file.templates }),
+    ...(file?.hosts === undefined ? {} : { hosts: file.hosts }),
+    agents: { [name]: parsed.data },
+  };
+  const home = options.env?.HOME;
+  const resolution = resolveFleet(config, {
+    file: source?.file ?? join(options.cwd, COMMAND_LINE),
+    baseDir: source ? dirname(source.file) : options.cwd,
+    ...(home === undefined || home === "" ? {} : { home }),
+  });
+  const findings = [...resolution.findings, ...checkFleet(config, resolution)];
+  if (findings.length > 0) {
+    const own = findings.filter((finding) => finding.path[0] === "agents");
+    const inFile = findings.filter((finding) => finding.path[0] !== "agents");
+    throw configInvalid([
+      ...flagProblems(own, ["agents", name]),
+      ...(source ? toProblems(inFile, source.file, source.locate) : []),
+    ]);
+  }
+  const spec = resolution.desired.agents[0];
+  const host = resolution.desired.hosts.find((candidate) => candidate.name === spec?.host);
+  if (!spec || !host) throw new Error(`ad-hoc agent "${name}" did not resolve`);
+  return { spec, host };
+}
+
+/** Problems with the flags: `agents.x.template` becomes `--template`. */
+function flagProblems(findings: readonly Finding[], prefix: readonly string[]): ConfigProblem[] {
+  return findings.map((finding) => {
+    const field = finding.path[prefix.length];
+    return {
+      file: COMMAND_LINE,
+      line: null,
+      column: null,
+      path: field === undefined ? "" : field === "args" ? "ARGS" : `--${String(field)}`,
+      message: finding.message,
+    };
+  });
+}
