@@ -10,9 +10,9 @@ import {
 } from "../../src/core/contracts/provider.ts";
 import { FleetError, toFleetError } from "../../src/core/errors.ts";
 import { acquireHostLock } from "../../src/core/host/lock.ts";
-import { discoverAgents } from "../../src/core/host/discover-agents.ts";
 import type { HostSpec, LiveState } from "../../src/core/model.ts";
-import { LocalTransport } from "./transport.ts";
+import { discoverLocalAgents } from "./discover.ts";
+import { LocalTransport, childEnv } from "./transport.ts";
 import { prepareLocalWorkdir } from "./workdir.ts";
 
 export interface LocalProviderOptions {
@@ -65,10 +65,10 @@ export function createLocalProvider(options: LocalProviderOptions = {}): Provide
         hosts.map(async (host) => {
           state.hosts.push({ name: host.name, provider: "local", fleet: null, state: "running" });
           try {
-            const agents = await discoverAgents(transport, {
+            const agents = await discoverLocalAgents(transport.fleetDir, {
               host: host.name,
-              provider: "local",
               prefix: ctx.env.prefix,
+              env: childEnv(options.env ?? process.env),
             });
             state.agents.push(...agents);
           } catch (error) {

@@ -75,7 +75,8 @@ export class LocalTransport implements Transport {
   }
 }
 
-function childEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+/** The environment fleet's child processes get: the caller's, without TMUX. */
+export function childEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   const result: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) {
     if (value !== undefined && key !== "TMUX") result[key] = value;

@@ -3,7 +3,6 @@
  * so `--format json` output stays parseable); on a TTY progress redraws one
  * status line, otherwise each finished change is one plain line.
  */
-import { createInterface } from "node:readline/promises";
 import type { IoHost, IoMessage } from "../core/io.ts";
 import { paint } from "./render/color.ts";
 
@@ -41,6 +40,8 @@ export class CliIoHost implements IoHost {
   async confirm(question: string, defaultAnswer: boolean): Promise<boolean> {
     if (!process.stdin.isTTY) return false;
     this.clearStatus();
+    // Loaded only when a question is asked: readline is not free to load.
+    const { createInterface } = await import("node:readline/promises");
     const rl = createInterface({ input: process.stdin, output: process.stderr });
     try {
       const answer = (

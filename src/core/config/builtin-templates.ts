@@ -16,12 +16,13 @@ const cache = new Map<string, TemplateConfig | null>();
 let directory: string | null | undefined;
 
 /**
- * templates/ at the package root: three levels up from src/core/config, four from
- * the build's dist/src/core/config.
+ * templates/ at the package root: two levels up from the bundle in dist/bundle,
+ * three from src/core/config, four from a tsc build's dist/src/core/config.
  */
 export function builtinTemplatesDir(): string | undefined {
   if (directory === undefined) {
     const candidates = [
+      join(import.meta.dirname, "..", "..", "templates"),
       join(import.meta.dirname, "..", "..", "..", "templates"),
       join(import.meta.dirname, "..", "..", "..", "..", "templates"),
     ];

@@ -60,7 +60,12 @@ export interface Provider {
    * `spec.workdir.branch` when the source is a git repo, a copy otherwise.
    * Returns its absolute path on the host. Reuses what is already there.
    */
-  prepareWorkdir(host: HostSpec, spec: AgentSpec, agentDir: string, ctx: ProviderContext): Promise<string>;
+  prepareWorkdir(
+    host: HostSpec,
+    spec: AgentSpec,
+    agentDir: string,
+    ctx: ProviderContext,
+  ): Promise<string>;
 
   createHost(host: HostSpec, ctx: ProviderContext): Promise<void>;
   startHost(host: HostSpec, ctx: ProviderContext): Promise<void>;

@@ -18,7 +18,7 @@ const PANE_FIELDS = [
   "#{session_attached}",
   "#{pane_pid}",
 ] as const;
-const PANE_FORMAT = PANE_FIELDS.join("\t");
+export const PANE_FORMAT = PANE_FIELDS.join("\t");
 
 export interface PaneInfo {
   session: string;
@@ -84,7 +84,7 @@ export function parseProbe(stdout: string): ProbeResult {
   };
 }
 
-function parsePane(line: string): PaneInfo | undefined {
+export function parsePane(line: string): PaneInfo | undefined {
   const [session, window, dead, deadStatus, activity, attached, pid] = line.split("\t");
   if (session === undefined || window === undefined) return undefined;
   const isDead = dead === "1";

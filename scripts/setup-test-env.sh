@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Prepares this machine for fleet's test suite: the system packages the tests use,
+# a running Docker engine and the fleet/base:bookworm image.
+#
+# Idempotent and fast when everything is already there. As root it installs what is
+# missing (one `apt-get update`, then `apt-get install`); otherwise it says what is
+# missing and carries on, and the tests that need it skip with a message.
+#
+# Exit status: 0 ready; 1 packages could not be installed; 3 packages ready but the
+# Docker part (engine or base image) is not (Docker tests will skip).
+#
+# Options: --no-docker   only the packages; do not start dockerd or build the image.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+step() { printf '[setup] %s\n' "$*"; }
+fail() {
+  printf '[setup] ERROR: %s\n' "$*" >&2
+  exit 1
+}
+
+with_docker=1
+for arg in "$@"; do
+  case "$arg" in
+    --no-docker) with_docker=0 ;;
+    -h | --help)
+      sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+      exit 0
+      ;;
+    *) fail "unknown option: $arg (try --help)" ;;
+  esac
+done
+
+# package -> what proves it is installed (a command on PATH, or an absolute path)
+required=(
+  "tmux:tmux"
+  "git:git"
+  "util-linux:flock"
+  "iproute2:ip"
+  "iptables:iptables"
+  "openssh-server:/usr/sbin/sshd"
+  "openssh-client:ssh"
+  "docker.io:dockerd"
+  "debootstrap:debootstrap"
+  "procps:pkill"
+  "rsync:rsync"
+  "ca-certificates:/etc/ssl/certs/ca-certificates.crt"
+)
+
+# sbin directories are not on a non-root PATH on Debian; look there too.
+export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
+
+present() {
+  case "$1" in
+    /*) [[ -e "$1" ]] ;;
+    *) command -v "$1" >/dev/null 2>&1 ;;
+  esac
+}
+
+missing=()
+for entry in "${required[@]}"; do
+  present "${entry#*:}" || missing+=("${entry%%:*}")
+done
+
+if ((${#missing[@]} == 0)); then
+  step "packages: all present (${#required[@]} checked)"
+elif [[ "$(id -u)" != 0 ]]; then
+  step "packages: MISSING ${missing[*]} — not root, so not installing them"
+  step "packages: install with: sudo apt-get install -y --no-install-recommends ${missing[*]}"
+  step "packages: tests that need them will be skipped"
+else
+  command -v apt-get >/dev/null 2>&1 ||
+    fail "missing packages (${missing[*]}) and no apt-get to install them with"
+  export DEBIAN_FRONTEND=noninteractive
+  step "packages: missing ${missing[*]}; running apt-get update"
+  started=$SECONDS
+  # A failing third-party source only warns; a real failure shows up in the install below.
+  if ! apt-get update -qq -o DPkg::Lock::Timeout=120 </dev/null; then
+    step "packages: apt-get update reported errors (continuing; the install decides)"
+  fi
+  step "packages: apt-get install ${missing[*]}"
+  apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=120 \
+    -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
+    "${missing[@]}" </dev/null >/tmp/fleet-apt-install.log 2>&1 ||
+    {
+      tail -n 30 /tmp/fleet-apt-install.log >&2
+      fail "apt-get install ${missing[*]} failed (full log: /tmp/fleet-apt-install.log)"
+    }
+  still=()
+  for entry in "${required[@]}"; do
+    present "${entry#*:}" || still+=("${entry%%:*}")
+  done
+  ((${#still[@]} == 0)) || fail "installed, but still missing: ${still[*]}"
+  step "packages: installed in $((SECONDS - started)) s"
+fi
+
+((with_docker)) || exit 0
+
+if ! "$here/docker-up.sh"; then
+  step "docker: engine NOT available — Docker tests will be skipped"
+  exit 3
+fi
+if ! "$here/build-base-image.sh"; then
+  step "docker: base image NOT available — Docker tests will be skipped"
+  exit 3
+fi
+step "ready"
