@@ -4,10 +4,11 @@
  */
 import { toFleetError } from "../../core/errors.ts";
 import type { DesiredState } from "../../core/model.ts";
-import type { Plan } from "../../core/plan/types.ts";
+import type { SavedWork } from "../../core/host/index.ts";
+import type { Change, Plan } from "../../core/plan/types.ts";
 import type { ApplyOptions, ApplyResult, ChangeOutcome, Engine } from "../engine.ts";
 import { executeChange } from "./execute-change.ts";
-import { runTasks } from "./scheduler.ts";
+import { runTasks, type TaskResult } from "./scheduler.ts";
 
 export const nativeEngine: Engine = {
   name: "native",
@@ -33,15 +34,32 @@ export const nativeEngine: Engine = {
           message: `${change.address}: ${verbing(change.action)}...`,
           data: { address: change.address, action: change.action },
         });
-        const work = await executeChange(change, context);
-        saved.set(change.address, work);
-        return work;
+        try {
+          const work = await executeChange(change, context);
+          saved.set(change.address, work);
+          reportOutcome(
+            outcomeOf(change, { id: change.address, status: "done", value: work }),
+            ctx.io,
+          );
+          return work;
+        } catch (error) {
+          reportOutcome(outcomeOf(change, { id: change.address, status: "failed", error }), ctx.io);
+          throw error;
+        }
       },
     }));
 
     const results = await runTasks(tasks, options.parallelism, options.signal);
-    const outcomes: ChangeOutcome[] = actionable.map((change) => {
-      const result = results.get(change.address);
+    const outcomes = actionable.map((change) => outcomeOf(change, results.get(change.address)));
+    // Done and failed changes were reported as they finished; now those that never ran.
+    for (const outcome of outcomes) {
+      if (outcome.status === "skipped" || outcome.status === "cancelled") {
+        reportOutcome(outcome, ctx.io);
+      }
+    }
+    return { outcomes, ok: outcomes.every((o) => o.status === "done") };
+
+    function outcomeOf(change: Change, result: TaskResult<SavedWork[]> | undefined): ChangeOutcome {
       const durationMs = Date.now() - (started.get(change.address) ?? Date.now());
       const base = {
         address: change.address,
@@ -59,9 +77,7 @@ export const nativeEngine: Engine = {
         return { ...base, status: "failed", error: toFleetError(result.error).toJSON() };
       }
       return { ...base, status: "done" };
-    });
-    for (const outcome of outcomes) reportOutcome(outcome, ctx.io);
-    return { outcomes, ok: outcomes.every((o) => o.status === "done") };
+    }
   },
 };
 
