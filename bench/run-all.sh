@@ -5,11 +5,12 @@ cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$PATH"
 npm run --silent build
 names=("$@")
-[ ${#names[@]} -gt 0 ] || names=(list create plan)
+[ ${#names[@]} -gt 0 ] || names=(list create plan ssh docker)
 mkdir -p bench/results
 out=bench/results/latest.jsonl
 : > "$out"
 for name in "${names[@]}"; do
+  [ -f "bench/$name.ts" ] || { echo "bench: $name: no such benchmark, skipped" >&2; continue; }
   echo "bench: $name" >&2
   node "bench/$name.ts" | tee -a "$out"
 done

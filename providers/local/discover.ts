@@ -16,6 +16,7 @@ import {
   type PaneInfo,
 } from "../../src/core/host/probe.ts";
 import { FleetError } from "../../src/core/errors.ts";
+import { byText } from "../../src/core/sort.ts";
 import type { LiveAgent } from "../../src/core/model.ts";
 
 export interface LocalDiscoverOptions {
@@ -52,12 +53,12 @@ export async function discoverLocalAgents(
         provider: "local",
       }),
     )
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => byText(a.name, b.name));
 }
 
 function listPanes(env: Record<string, string>): Promise<PaneInfo[]> {
   return new Promise((resolve, reject) => {
-    execFile("tmux", ["list-panes", "-a", "-F", PANE_FORMAT], { env }, (error, stdout) => {
+    execFile("tmux", ["-u", "list-panes", "-a", "-F", PANE_FORMAT], { env }, (error, stdout) => {
       if (error?.code === "ENOENT") {
         reject(
           new FleetError("TMUX_MISSING", "tmux is not installed on this machine", {

@@ -2,6 +2,7 @@
  * An SSH host's fields (`address`, `port`, `identityFile`, `hostKey`, `fleetDir`),
  * checked and read from a HostSpec. Pure: nothing here touches the network or disk.
  */
+import { FleetError } from "../../src/core/errors.ts";
 import type { HostSpec } from "../../src/core/model.ts";
 
 export interface SshHostConfig {
@@ -18,9 +19,11 @@ export interface SshHostConfig {
 
 const KNOWN_FIELDS = new Set(["address", "port", "identityFile", "hostKey", "fleetDir"]);
 /** user@host, host, user@[v6]; no spaces, no leading dash (it would read as an ssh option). */
-const ADDRESS = /^(?:[A-Za-z0-9._+-][A-Za-z0-9._+-]*@)?(?:[A-Za-z0-9_][A-Za-z0-9._-]*|\[[0-9A-Fa-f:.]+\])$/;
+const ADDRESS =
+  /^(?:[A-Za-z0-9._+-][A-Za-z0-9._+-]*@)?(?:[A-Za-z0-9_][A-Za-z0-9._-]*|\[[0-9A-Fa-f:.]+\])$/;
 /** One public key: type, base64 blob, optional comment. */
-const PUBLIC_KEY = /^(?:ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(?:256|384|521)|sk-[a-z0-9@.-]+) [A-Za-z0-9+/]+={0,3}(?: .*)?$/;
+const PUBLIC_KEY =
+  /^(?:ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(?:256|384|521)|sk-[a-z0-9@.-]+) [A-Za-z0-9+/]+={0,3}(?: .*)?$/;
 
 export interface FieldProblem {
   path: string;
@@ -48,7 +51,10 @@ export function validateSshHost(host: HostSpec): FieldProblem[] {
     });
   }
   const port = config.port;
-  if (port !== undefined && !(typeof port === "number" && Number.isInteger(port) && port >= 1 && port <= 65535)) {
+  if (
+    port !== undefined &&
+    !(typeof port === "number" && Number.isInteger(port) && port >= 1 && port <= 65535)
+  ) {
     problems.push({ path: "port", message: "expected a port from 1 to 65535" });
   }
   const identityFile = config.identityFile;
@@ -69,7 +75,9 @@ export function validateSshHost(host: HostSpec): FieldProblem[] {
   const fleetDir = config.fleetDir;
   if (
     fleetDir !== undefined &&
-    (typeof fleetDir !== "string" || !(fleetDir.startsWith("/") || fleetDir.startsWith("~/")) || /[\n\0]/.test(fleetDir))
+    (typeof fleetDir !== "string" ||
+      !(fleetDir.startsWith("/") || fleetDir.startsWith("~/")) ||
+      /[\n\0]/.test(fleetDir))
   ) {
     problems.push({
       path: "fleetDir",
@@ -89,8 +97,11 @@ export function validateSshHost(host: HostSpec): FieldProblem[] {
 export function sshConfig(host: HostSpec): SshHostConfig {
   const problems = validateSshHost(host).filter((p) => p.path !== "resources");
   if (problems.length > 0) {
-    const first = problems[0];
-    throw new Error(`host ${host.name}: ${first?.path ?? ""}: ${first?.message ?? "invalid"}`);
+    throw new FleetError(
+      "HOST_INVALID",
+      `host ${host.name}: ${problems.map((p) => `${p.path}: ${p.message}`).join("; ")}`,
+      { hint: "fix the host in the fleet file (`fleet validate` checks it)" },
+    );
   }
   const c = host.config;
   const config: SshHostConfig = { address: c.address as string };

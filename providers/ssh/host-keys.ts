@@ -66,7 +66,8 @@ export async function readKnownHosts(file: string): Promise<HostPublicKey[]> {
 }
 
 export const sameKeys = (a: readonly HostPublicKey[], b: readonly HostPublicKey[]): boolean =>
-  a.length === b.length && a.every((key) => b.some((k) => k.type === key.type && k.blob === key.blob));
+  a.length === b.length &&
+  a.every((key) => b.some((k) => k.type === key.type && k.blob === key.blob));
 
 /** The key ssh would use among `keys`: the type it named, else ED25519, ECDSA, RSA. */
 export function preferredKey(
@@ -77,8 +78,7 @@ export function preferredKey(
   return (
     keys.find((key) => label !== undefined && keyTypeLabel(key.type) === label) ??
     [...keys].sort(
-      (a, b) =>
-        rank(order, keyTypeLabel(a.type)) - rank(order, keyTypeLabel(b.type)),
+      (a, b) => rank(order, keyTypeLabel(a.type)) - rank(order, keyTypeLabel(b.type)),
     )[0]
   );
 }

@@ -15,8 +15,7 @@ export const trustedKeysFile = (env: FleetEnv, host: string): string =>
   join(sshDir(env), "known_hosts", host);
 export const fleetFileKeysFile = (env: FleetEnv, host: string): string =>
   join(sshDir(env), "known_hosts", `${host}.hostkey`);
-export const hostKeyFile = (env: FleetEnv, host: string): string =>
-  join(sshDir(env), "keys", host);
+export const hostKeyFile = (env: FleetEnv, host: string): string => join(sshDir(env), "keys", host);
 
 /** Unix socket paths are limited to 108 bytes; ssh adds a 17-byte suffix while it binds. */
 const MAX_SOCKET_DIR = 108 - 17 - 1 - 16;
@@ -36,7 +35,14 @@ export function controlPath(
 ): string {
   const hash = createHash("sha256")
     .update(
-      JSON.stringify([env.home, host, config.address, config.port, config.identityFile, knownHosts]),
+      JSON.stringify([
+        env.home,
+        host,
+        config.address,
+        config.port,
+        config.identityFile,
+        knownHosts,
+      ]),
     )
     .digest("hex")
     .slice(0, 16);

@@ -23,7 +23,11 @@ const UNREACHABLE = [
 ];
 
 /** What went wrong when ssh itself failed, or undefined when the remote command exited 255. */
-export function sshFailure(code: number, stderr: string, connected: boolean): SshFailure | undefined {
+export function sshFailure(
+  code: number,
+  stderr: string,
+  connected: boolean,
+): SshFailure | undefined {
   if (code !== 255) return undefined;
   const text = stderr.replaceAll("\r", "");
   if (/REMOTE HOST IDENTIFICATION HAS CHANGED/.test(text)) {
@@ -33,7 +37,9 @@ export function sshFailure(code: number, stderr: string, connected: boolean): Ss
       fingerprint: /^(SHA256:[A-Za-z0-9+/]+)\.?$/m.exec(text)?.[1],
     };
   }
-  const unknown = /No (\S+) host key is known for .* and you have requested strict checking/.exec(text);
+  const unknown = /No (\S+) host key is known for .* and you have requested strict checking/.exec(
+    text,
+  );
   if (unknown || /Host key verification failed/.test(text)) {
     return { kind: "hostkey-unknown", keyType: unknown?.[1] };
   }
@@ -41,7 +47,11 @@ export function sshFailure(code: number, stderr: string, connected: boolean): Ss
   if (denied) return { kind: "auth", reason: denied[0].trim() };
   for (const pattern of UNREACHABLE) {
     const match = pattern.exec(text);
-    if (match) return { kind: "unreachable", reason: match[0].replace(/^ssh: /, "").trim() };
+    if (match) {
+      // The address is in fleet's own message already.
+      const reason = match[0].replace(/^ssh: /, "").replace(/^connect to host \S+ port \d+: /, "");
+      return { kind: "unreachable", reason: reason.trim() };
+    }
   }
   // Once connected, a bare 255 is the remote command's own exit code.
   if (connected) return undefined;
@@ -56,22 +66,38 @@ export interface HostWords {
   address: string;
 }
 
-export function unreachableError(host: HostWords, reason: string, port: number | undefined): FleetError {
+export function unreachableError(
+  host: HostWords,
+  reason: string,
+  port: number | undefined,
+): FleetError {
   const command = `ssh${port === undefined ? "" : ` -p ${port}`} ${host.address.replace(/ port \d+$/, "")}`;
-  return new FleetError("SSH_UNREACHABLE", `cannot reach host ${host.name} (${host.address}): ${reason}`, {
-    fault: "system",
-    hint: `check that the machine is up and that \`${command}\` works from here`,
-  });
+  return new FleetError(
+    "SSH_UNREACHABLE",
+    `cannot reach host ${host.name} (${host.address}): ${reason}`,
+    {
+      fault: "system",
+      hint: `check that the machine is up and that \`${command}\` works from here`,
+    },
+  );
 }
 
-export function authError(host: HostWords, reason: string, keyFile: string | undefined): FleetError {
-  return new FleetError("SSH_AUTH_FAILED", `cannot log in to host ${host.name} (${host.address}): ${reason}`, {
-    fault: "user",
-    hint:
-      keyFile === undefined
-        ? `give the host an identityFile, load a key into ssh-agent, or install a fleet key with \`fleet host keygen ${host.name}\``
-        : `the key ${keyFile} is not accepted there; install it with \`fleet host keygen ${host.name}\` or fix ~/.ssh/authorized_keys on the host`,
-  });
+export function authError(
+  host: HostWords,
+  reason: string,
+  keyFile: string | undefined,
+): FleetError {
+  return new FleetError(
+    "SSH_AUTH_FAILED",
+    `cannot log in to host ${host.name} (${host.address}): ${reason}`,
+    {
+      fault: "user",
+      hint:
+        keyFile === undefined
+          ? `give the host an identityFile, load a key into ssh-agent, or install a fleet key with \`fleet host keygen ${host.name}\``
+          : `the key ${keyFile} is not accepted there; install it with \`fleet host keygen ${host.name}\` or fix ~/.ssh/authorized_keys on the host`,
+    },
+  );
 }
 
 export function hostKeyUnknownError(

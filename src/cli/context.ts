@@ -30,7 +30,10 @@ export function cliContext(
     options.color !== false && process.stdout.isTTY && process.env.NO_COLOR === undefined;
   return {
     env: fleetEnv(),
-    io: new CliIoHost({ debug: options.debug ?? false, color: options.color !== false }),
+    io: new CliIoHost({
+      debug: options.debug ?? false,
+      color: options.color !== false && process.stderr.isTTY && process.env.NO_COLOR === undefined,
+    }),
     format,
     color,
   };

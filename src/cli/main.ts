@@ -96,6 +96,17 @@ withCommon(program.command("destroy"), ["text", "json"], "text")
   )
   .action(lazy(() => import("./commands/destroy.ts")));
 
+withCommon(program.command("reconcile"), ["text", "json"], "text")
+  .description("stop agents idle past their timeout, and hosts left with no running agent")
+  .addOption(fileOption)
+  .option("--dry-run", "show what would be stopped; change nothing")
+  .option("--every <duration>", "keep reconciling every DURATION (e.g. 1m) until Ctrl-C")
+  .addHelpText(
+    "after",
+    "\nWithout -f, every agent on the hosts fleet knows, each by its recorded idleTimeout.\n\nExamples:\n  fleet reconcile --dry-run\n  fleet reconcile -f fleet.yaml\n  fleet reconcile --every 1m        # or from cron / a systemd timer",
+  )
+  .action(lazy(() => import("./commands/reconcile.ts")));
+
 withCommon(program.command("list").alias("ls"), ["table", "json", "jsonl"], "table")
   .description("list agents on every known host")
   .option("--host <host>", "only agents on this host")
@@ -182,6 +193,49 @@ withCommon(program.command("start"), ["text", "json"], "text")
   .argument("<agents...>", "NAME or NAME@HOST")
   .action(lazy(async () => ({ run: (await import("./commands/stop-start.ts")).runStart })));
 
+withCommon(program.command("pull"), ["text", "json"], "text")
+  .description("bring an agent's branch (fleet/NAME) from its host into a repo here")
+  .argument("<agent>", "NAME or NAME@HOST")
+  .option("--repo <path>", "the repo to pull into (default: the agent's workdir source, else here)")
+  .option("--force", "replace your branch even when it has commits the agent's lacks")
+  .addHelpText(
+    "after",
+    "\nExamples:\n  fleet pull fix-tests\n  fleet pull fix-tests --repo ~/src/app --json",
+  )
+  .action(lazy(async () => ({ run: (await import("./commands/push-pull.ts")).runPull })));
+
+withCommon(program.command("push"), ["text", "json"], "text")
+  .description(
+    "bring your branch (fleet/NAME) to the agent's work dir on its host (fast-forward only)",
+  )
+  .argument("<agent>", "NAME or NAME@HOST")
+  .option("--repo <path>", "the repo to push from (default: the agent's workdir source, else here)")
+  .addHelpText("after", "\nExamples:\n  fleet push fix-tests")
+  .action(lazy(async () => ({ run: (await import("./commands/push-pull.ts")).runPush })));
+
+const hostCommand = program
+  .command("host")
+  .description("set up SSH hosts: pin their keys, install a login key");
+
+withCommon(hostCommand.command("trust"), ["text", "json"], "text")
+  .description("pin an SSH host's key after showing its fingerprint")
+  .argument("<host>", "an ssh host of the fleet file (or one used before)")
+  .addOption(fileOption)
+  .option("--replace", "replace a different key pinned before (the host was reinstalled)")
+  .option("--fingerprint <SHA256:...>", "refuse unless the host presents this key")
+  .addHelpText(
+    "after",
+    "\nExamples:\n  fleet host trust box\n  fleet host trust box --fingerprint SHA256:abc...",
+  )
+  .action(lazy(async () => ({ run: (await import("./commands/host.ts")).runTrust })));
+
+withCommon(hostCommand.command("keygen"), ["text", "json"], "text")
+  .description("make an ed25519 key for an SSH host and install it there over your current login")
+  .argument("<host>", "an ssh host of the fleet file (or one used before)")
+  .addOption(fileOption)
+  .addHelpText("after", "\nExamples:\n  fleet host keygen box")
+  .action(lazy(async () => ({ run: (await import("./commands/host.ts")).runKeygen })));
+
 program
   .command("completion")
   .description("print a shell completion script")
@@ -213,6 +267,12 @@ function report(error: unknown): number {
     process.stderr.write(error.stack + "\n");
   return fleetError.exitCode;
 }
+
+// `fleet list | head` closes our stdout early: that is the reader's choice, not an error.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw error;
+});
 
 try {
   await program.parseAsync(process.argv);

@@ -12,6 +12,7 @@ type ProviderLoader = () => Promise<Provider>;
 
 const providerLoaders = new Map<string, ProviderLoader>([
   ["local", async () => (await import("../../providers/local/index.ts")).default],
+  ["ssh", async () => (await import("../../providers/ssh/index.ts")).default],
 ]);
 const providerCache = new Map<string, Promise<Provider>>();
 

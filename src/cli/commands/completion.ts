@@ -10,6 +10,7 @@ const COMMANDS = [
   "plan",
   "apply",
   "destroy",
+  "reconcile",
   "list",
   "ls",
   "create",
@@ -20,6 +21,10 @@ const COMMANDS = [
   "logs",
   "stop",
   "start",
+  "pull",
+  "push",
+  "snapshot",
+  "host",
   "completion",
 ];
 const AGENT_COMMANDS = [
@@ -31,6 +36,9 @@ const AGENT_COMMANDS = [
   "stop",
   "start",
   "destroy",
+  "pull",
+  "push",
+  "snapshot",
 ];
 const FLAGS: Record<string, string> = {
   plan: "-f --file -o --out --format --detailed-exitcode --json --debug --no-color",
@@ -45,6 +53,10 @@ const FLAGS: Record<string, string> = {
   logs: "--tail --follow --format --json",
   message: "--file --format --json",
   init: "--name --force",
+  reconcile: "-f --file --dry-run --every --format --json",
+  pull: "--repo --force --format --json",
+  push: "--repo --format --json",
+  host: "trust keygen",
   completion: "bash zsh",
 };
 

@@ -1,5 +1,6 @@
 import { attachCommand, startAgent } from "../../core/host/index.ts";
 import { usageError } from "../../core/errors.ts";
+import { startHostIfStopped } from "../../core/idle/wake-host.ts";
 import { resolveSecrets } from "../../core/secrets.ts";
 import { findAgent, withHostLock } from "../agent-target.ts";
 import { type CommonOptions, cliContext } from "../context.ts";
@@ -20,6 +21,7 @@ export async function run(ref: string, options: CommonOptions): Promise<void> {
       code: "connect.start",
       message: `starting ${agent.name} (${agent.state})...`,
     });
+    await startHostIfStopped(handle);
     await withHostLock(handle, () =>
       startAgent(handle, agent.name, { secrets: resolveSecrets(agent.spec.secrets, process.env) }),
     );

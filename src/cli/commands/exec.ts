@@ -10,5 +10,7 @@ export async function run(ref: string, argv: string[], options: CommonOptions): 
     throw usageError("no command given", "fleet exec NAME -- COMMAND [ARGS...]");
   const { agent, handle } = await findAgent(ref, context);
   const tty = process.stdin.isTTY && process.stdout.isTTY;
-  process.exitCode = await spawnInteractive(await execCommand(handle, agent.name, argv, { tty }));
+  process.exitCode = await spawnInteractive(
+    await execCommand(handle, agent.name, argv, { tty, known: agent }),
+  );
 }

@@ -1,4 +1,5 @@
 import { usageError } from "../../core/errors.ts";
+import { byText } from "../../core/sort.ts";
 import type { LiveAgent } from "../../core/model.ts";
 import { readLive } from "../agent-target.ts";
 import { type CommonOptions, cliContext, printJson } from "../context.ts";
@@ -24,7 +25,7 @@ export async function run(options: ListOptions): Promise<void> {
     .filter((a) => options.host === undefined || a.host === options.host)
     .filter((a) => wantedState === undefined || a.state.toLowerCase() === wantedState)
     .filter((a) => options.fleet === undefined || (a.fleet ?? "-") === options.fleet)
-    .sort((a, b) => a.host.localeCompare(b.host) || a.name.localeCompare(b.name));
+    .sort((a, b) => byText(a.host, b.host) || byText(a.name, b.name));
   const errors = live.errors.filter((e) => options.host === undefined || e.host === options.host);
   const now = Date.now();
 

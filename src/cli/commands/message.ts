@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { text as readStream } from "node:stream/consumers";
 import { sendMessage, startAgent } from "../../core/host/index.ts";
 import { usageError } from "../../core/errors.ts";
+import { startHostIfStopped } from "../../core/idle/wake-host.ts";
 import { resolveSecrets } from "../../core/secrets.ts";
 import { findAgent, withHostLock } from "../agent-target.ts";
 import { type CommonOptions, cliContext, printJson } from "../context.ts";
@@ -15,6 +16,8 @@ export async function run(
   const message = await messageText(words, options.file);
   const { agent, handle } = await findAgent(ref, context);
   const wasStopped = agent.state !== "RUNNING" && agent.state !== "WAITING";
+  // A host reconcile stopped (a container) must run again before its agent can start.
+  if (wasStopped) await startHostIfStopped(handle);
   await withHostLock(handle, async () => {
     if (wasStopped) {
       context.io.notify({

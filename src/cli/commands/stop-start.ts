@@ -1,4 +1,5 @@
 import { startAgent, stopAgent } from "../../core/host/index.ts";
+import { startHostIfStopped } from "../../core/idle/wake-host.ts";
 import { resolveSecrets } from "../../core/secrets.ts";
 import { findAgents, withHostLock } from "../agent-target.ts";
 import { type CommonOptions, cliContext, printJson } from "../context.ts";
@@ -38,6 +39,7 @@ export async function runStart(refs: string[], options: CommonOptions): Promise<
       continue;
     }
     const secrets = resolveSecrets(agent.spec.secrets, process.env);
+    await startHostIfStopped(handle);
     await withHostLock(handle, () => startAgent(handle, agent.name, { secrets }));
     done.push(agent.name);
   }

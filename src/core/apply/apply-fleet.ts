@@ -21,6 +21,7 @@ import {
 import { computePlan } from "../plan/compute.ts";
 import type { Plan } from "../plan/types.ts";
 import { getProvider } from "../registry.ts";
+import { byText } from "../sort.ts";
 import { resolveSecrets } from "../secrets.ts";
 import { discoverLive } from "../state/discover.ts";
 import { rememberHosts } from "../state/known-hosts.ts";
@@ -158,7 +159,7 @@ async function lockHosts(
   ctx: ProviderContext,
 ): Promise<ReleaseLock[]> {
   const releases: ReleaseLock[] = [];
-  for (const host of [...hosts].sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const host of [...hosts].sort((a, b) => byText(a.name, b.name))) {
     const provider = providers.get(host.provider);
     if (!provider) continue;
     try {

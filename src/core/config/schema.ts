@@ -212,6 +212,9 @@ export const hostSchema = z
       .optional()
       .describe("ssh: the host's public key to pin (`ssh-ed25519 AAAA...`)."),
     snapshot: nonEmpty.optional().describe("docker: snapshot image to start the host from."),
+    fleetDir: nonEmpty
+      .optional()
+      .describe("ssh: the host's fleet dir (agents, logs, repos). Default: ~/.fleet."),
     network: networkSchema.optional(),
     resources: resourcesSchema.optional(),
   })

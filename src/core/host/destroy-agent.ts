@@ -86,7 +86,7 @@ export async function destroyAgent(h: HostHandle, name: string): Promise<{ saved
       saved.push({
         kind: "branch",
         location: branch,
-        description: `branch ${branch} in ${repo}, kept${committed}`,
+        description: `branch ${branch} in ${repo}${h.host.provider === "local" ? "" : ` on host ${h.host.name}`}, kept${committed}`,
       });
     }
     if (payload && payload.length > 0) {

@@ -4,6 +4,7 @@
  */
 import type { Transport } from "../contracts/transport.ts";
 import { FleetError } from "../errors.ts";
+import { byText } from "../sort.ts";
 import type { LiveAgent } from "../model.ts";
 import { sessionName } from "./agent-record.ts";
 import { agentPanes, parseProbe, probeScript, toLiveAgent } from "./probe.ts";
@@ -46,5 +47,5 @@ export async function discoverAgents(
         options,
       ),
     )
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => byText(a.name, b.name));
 }

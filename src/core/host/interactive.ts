@@ -3,6 +3,7 @@
  * agent's tmux session, and running a command in its work dir.
  */
 import type { InteractiveCommand } from "../contracts/transport.ts";
+import type { LiveAgent } from "../model.ts";
 import { FleetError, usageError } from "../errors.ts";
 import { agentPaths, windowTarget } from "./agent-record.ts";
 import type { HostHandle } from "./handle.ts";
@@ -48,11 +49,18 @@ export async function execCommand(
   h: HostHandle,
   name: string,
   argv: string[],
-  options: { tty: boolean },
+  options: { tty: boolean; known?: LiveAgent },
 ): Promise<InteractiveCommand> {
   if (argv.length === 0)
     throw usageError("nothing to run", `usage: fleet exec ${name} -- COMMAND [ARGS...]`);
-  const agent = await requireAgent(h, name);
+  // An agent the caller just discovered needs no second read (a round trip on remote hosts).
+  const agent =
+    options.known?.workdir !== undefined
+      ? {
+          transport: await h.provider.transport(h.host, h.ctx),
+          record: { workdir: options.known.workdir },
+        }
+      : await requireAgent(h, name);
   const paths = agentPaths(agent.transport.fleetDir, name);
   const script = [
     'touch "$1/activity/exec" 2>/dev/null',

@@ -59,9 +59,9 @@ export async function waitForReady(
   const target = q(windowTarget(session, AGENT_WINDOW));
   const script = [
     "echo @@fleet:dead",
-    `tmux display-message -p -t ${target} '#{pane_dead}' 2>/dev/null || echo gone`,
+    `tmux -u display-message -p -t ${target} '#{pane_dead}' 2>/dev/null || echo gone`,
     "echo @@fleet:screen",
-    `tmux capture-pane -p -J -t ${target} 2>/dev/null`,
+    `tmux -u capture-pane -p -J -t ${target} 2>/dev/null`,
     "exit 0",
   ].join("\n");
   const deadline = Date.now() + type.readiness.timeoutMs;

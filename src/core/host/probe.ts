@@ -47,8 +47,8 @@ export function probeScript(fleetDir: string, session?: { name: string; session:
   const records = session ? `${q(session.name)}/agent.json` : "*/agent.json";
   const markers = session ? `${q(session.name)}/activity/*` : "*/activity/*";
   const panes = session
-    ? `tmux list-panes -s -t ${q(`=${session.session}:`)} -F ${q(PANE_FORMAT)}`
-    : `tmux list-panes -a -F ${q(PANE_FORMAT)}`;
+    ? `tmux -u list-panes -s -t ${q(`=${session.session}:`)} -F ${q(PANE_FORMAT)}`
+    : `tmux -u list-panes -a -F ${q(PANE_FORMAT)}`;
   // Globs are expanded by the shell itself: no cat or stat is spawned when there is nothing to read.
   return [
     `cd ${q(`${fleetDir}/agents`)} 2>/dev/null || exit 0`,

@@ -19,6 +19,12 @@ const spec = (agent: string, args: string[]): AgentSpec => ({
   idleTimeout: null,
 });
 
+/** claude first writes its hook settings (tested in test/unit/idle/claude-hooks.test.ts). */
+const launch = (type: AgentType, args: string[]): string =>
+  type
+    .launchCommand(spec(type.name, args))
+    .replace(/^printf .* && claude --settings \S+/, "claude");
+
 const types: [AgentType, string][] = [
   [claude, "claude"],
   [codex, "codex"],
@@ -28,9 +34,9 @@ const types: [AgentType, string][] = [
 describe("CLI agent types", () => {
   for (const [type, binary] of types) {
     test(`${type.name} launches \`${binary}\` with the args appended shell-quoted`, () => {
-      assert.equal(type.launchCommand(spec(type.name, [])), binary);
+      assert.equal(launch(type, []), binary);
       assert.equal(
-        type.launchCommand(spec(type.name, ["--model", "opus", "a prompt; rm -rf /"])),
+        launch(type, ["--model", "opus", "a prompt; rm -rf /"]),
         `${binary} --model opus 'a prompt; rm -rf /'`,
       );
     });

@@ -1,0 +1,105 @@
+/** Git on the controller, for moving work between it and remote hosts. */
+import { spawn } from "node:child_process";
+import { FleetError } from "../errors.ts";
+
+export interface GitResult {
+  code: number;
+  stdout: string;
+  stdoutBytes: Buffer;
+  stderr: string;
+}
+
+/** Runs git in `cwd`; never rejects for a non-zero exit. */
+export function localGit(cwd: string, args: string[], input?: string | Buffer): Promise<GitResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("git", args, { cwd, stdio: ["pipe", "pipe", "pipe"] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => err.push(chunk));
+    child.on("error", (error) => {
+      reject(
+        new FleetError("GIT_MISSING", `cannot run git here: ${error.message}`, {
+          fault: "system",
+          hint: "install git on this machine",
+        }),
+      );
+    });
+    child.on("close", (code) => {
+      const stdoutBytes = Buffer.concat(out);
+      resolve({
+        code: code ?? 1,
+        stdout: stdoutBytes.toString("utf8"),
+        stdoutBytes,
+        stderr: Buffer.concat(err).toString("utf8"),
+      });
+    });
+    child.stdin.on("error", () => undefined);
+    child.stdin.end(input ?? "");
+  });
+}
+
+/** Like localGit, but a non-zero exit is a FleetError saying what was being done. */
+export async function checkedGit(cwd: string, args: string[], what: string): Promise<GitResult> {
+  const result = await localGit(cwd, args);
+  if (result.code !== 0) {
+    throw new FleetError(
+      "GIT_FAILED",
+      `${what} failed: ${lastLine(result.stderr) || `git exit code ${result.code}`}`,
+      {
+        fault: "system",
+      },
+    );
+  }
+  return result;
+}
+
+export const lastLine = (text: string): string =>
+  text
+    .trim()
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "")
+    .at(-1) ?? "";
+
+/** The repo's top dir and the path of `dir` inside it, or undefined when `dir` is not in a git repo. */
+export async function repoOf(dir: string): Promise<{ top: string; prefix: string } | undefined> {
+  const result = await localGit(dir, ["rev-parse", "--show-toplevel", "--show-prefix"]).catch(
+    () => undefined,
+  );
+  if (!result || result.code !== 0) return undefined;
+  const [top, prefix] = result.stdout.split("\n");
+  if (!top) return undefined;
+  return { top, prefix: (prefix ?? "").replace(/\/$/, "") };
+}
+
+/** The commit a ref names, or undefined. */
+export async function commitOf(repo: string, ref: string): Promise<string | undefined> {
+  const result = await localGit(repo, ["rev-parse", "--verify", "-q", `${ref}^{commit}`]);
+  return result.code === 0 ? result.stdout.trim() : undefined;
+}
+
+/** Of these object names, the commits this repo has. */
+export async function knownCommits(repo: string, shas: readonly string[]): Promise<string[]> {
+  const candidates = [...new Set(shas.filter((sha) => /^[0-9a-f]{40,64}$/.test(sha)))];
+  if (candidates.length === 0) return [];
+  const result = await localGit(
+    repo,
+    ["cat-file", "--batch-check=%(objectname) %(objecttype)"],
+    candidates.join("\n") + "\n",
+  );
+  return result.stdout
+    .split("\n")
+    .map((line) => line.split(" "))
+    .filter(([, type]) => type === "commit")
+    .map(([sha]) => sha ?? "");
+}
+
+/** Whether `ancestor` is reachable from `descendant`. */
+export async function isAncestor(
+  repo: string,
+  ancestor: string,
+  descendant: string,
+): Promise<boolean> {
+  return (await localGit(repo, ["merge-base", "--is-ancestor", ancestor, descendant])).code === 0;
+}

@@ -1,0 +1,154 @@
+/**
+ * One reconcile pass, the library entry point behind `fleet reconcile`: read
+ * live state, plan idle stops, and carry them out with an engine under the
+ * involved hosts' locks. Reading takes no lock, so a pass that finds nothing idle
+ * (most of them) never gets in the way of an apply; a pass that does find
+ * something locks those hosts, reads and plans again under the locks (an agent
+ * may have woken up meanwhile), and applies only that.
+ */
+import { fleetHosts } from "../apply/apply-fleet.ts";
+import type {
+  Provider,
+  ProviderCapabilities,
+  ProviderContext,
+  ReleaseLock,
+} from "../contracts/provider.ts";
+import { toFleetError } from "../errors.ts";
+import type { DesiredState, HostSpec, LiveState } from "../model.ts";
+import { summarize } from "../plan/summary.ts";
+import type { Plan } from "../plan/types.ts";
+import { getProvider } from "../registry.ts";
+import { discoverLive } from "../state/discover.ts";
+import { knownHosts } from "../state/known-hosts.ts";
+import type { ApplyResult, Engine } from "../../engines/engine.ts";
+import { agentKey, ALL_AGENTS, planIdle } from "./plan-idle.ts";
+
+export interface ReconcileOptions {
+  ctx: ProviderContext;
+  /** The fleet file: only its agents, by its timeouts. Without it, every agent fleet can see. */
+  desired?: DesiredState;
+  engine: Engine;
+  /** Plan only: nothing is locked or changed. */
+  dryRun: boolean;
+  parallelism: number;
+  /** Aborted on Ctrl-C: stops in flight finish, no new ones start. */
+  signal?: AbortSignal;
+  /** Epoch ms; defaults to the clock. */
+  now?: () => number;
+}
+
+export interface Reconciled {
+  /** What was acted on: the plan made under the locks when anything was idle. */
+  plan: Plan;
+  /** Undefined for a dry run and when nothing was idle. */
+  result?: ApplyResult;
+}
+
+export async function reconcileOnce(options: ReconcileOptions): Promise<Reconciled> {
+  const { ctx, desired } = options;
+  const now = options.now ?? Date.now;
+  const hostList = desired ? [...fleetHosts(desired).values()] : await knownHosts(ctx.env);
+  const hosts = new Map(hostList.map((host) => [host.name, host]));
+  const providers = await loadProviders(hostList);
+  const capabilities: Record<string, ProviderCapabilities> = Object.fromEntries(
+    [...providers].map(([name, provider]) => [name, provider.capabilities]),
+  );
+  const timeouts = desired
+    ? new Map(desired.agents.map((a) => [agentKey(a.name, a.host), a.idleTimeout]))
+    : undefined;
+  const plan = (live: LiveState): Plan =>
+    planIdle(live, {
+      now: now(),
+      capabilities,
+      ...(desired ? { fleet: desired.fleet, source: desired.source } : {}),
+      ...(timeouts ? { timeouts } : {}),
+    });
+
+  const first = plan(await discoverLive(hostList, ctx));
+  const involved = actingHosts(first);
+  if (options.dryRun || involved.length === 0) return { plan: first };
+
+  const { locked, releases } = await lockHosts(involved, hosts, providers, ctx);
+  try {
+    if (locked.size === 0) return { plan: restrictPlan(first, locked) };
+    const planned = restrictPlan(plan(await discoverLive(hostList, ctx)), locked);
+    if (actingHosts(planned).length === 0) return { plan: planned };
+    const result = await options.engine.apply(
+      planned,
+      desired ?? { fleet: ALL_AGENTS, source: planned.source, hosts: [], agents: [] },
+      {
+        ctx,
+        hosts,
+        secrets: new Map(),
+        parallelism: options.parallelism,
+        ...(options.signal ? { signal: options.signal } : {}),
+      },
+    );
+    return { plan: planned, result };
+  } finally {
+    await Promise.all(releases.map((release) => release().catch(() => undefined)));
+  }
+}
+
+/** Hosts with something to stop, by name. */
+function actingHosts(plan: Plan): string[] {
+  const names = new Set(plan.changes.filter((c) => c.action !== "noop").map((c) => c.host));
+  return [...names].sort((a, b) => a.localeCompare(b));
+}
+
+/**
+ * The plan with stops only on the given hosts: a host whose lock could not be
+ * taken is left for the next pass.
+ */
+export function restrictPlan(plan: Plan, hosts: ReadonlySet<string>): Plan {
+  const changes = plan.changes.filter((c) => c.action === "noop" || hosts.has(c.host));
+  const kept = new Set(changes.map((c) => c.address));
+  const restricted = changes.map((c) => ({
+    ...c,
+    dependsOn: c.dependsOn.filter((address) => kept.has(address)),
+  }));
+  return { ...plan, changes: restricted, summary: summarize(restricted) };
+}
+
+async function loadProviders(hosts: readonly HostSpec[]): Promise<Map<string, Provider>> {
+  const names = [...new Set(hosts.map((host) => host.provider))];
+  const loaded = await Promise.all(
+    names.map(async (name) => {
+      try {
+        return [name, await getProvider(name)] as const;
+      } catch {
+        // Discovery reports the host of an unknown provider as an error.
+        return undefined;
+      }
+    }),
+  );
+  return new Map(loaded.filter((entry) => entry !== undefined));
+}
+
+/** Locks in name order, as apply does, so a reconcile and an apply cannot deadlock. */
+async function lockHosts(
+  names: readonly string[],
+  hosts: ReadonlyMap<string, HostSpec>,
+  providers: ReadonlyMap<string, Provider>,
+  ctx: ProviderContext,
+): Promise<{ locked: Set<string>; releases: ReleaseLock[] }> {
+  const locked = new Set<string>();
+  const releases: ReleaseLock[] = [];
+  for (const name of names) {
+    const host = hosts.get(name);
+    const provider = host ? providers.get(host.provider) : undefined;
+    if (!host || !provider) continue;
+    try {
+      releases.push(await provider.lock(host, ctx));
+      locked.add(name);
+    } catch (error) {
+      ctx.io.notify({
+        level: "warn",
+        code: "reconcile.lock-failed",
+        message: `could not lock host ${name}, left for the next reconcile: ${toFleetError(error).message}`,
+        data: { host: name },
+      });
+    }
+  }
+  return { locked, releases };
+}

@@ -1,0 +1,27 @@
+/**
+ * Bringing back an agent whose host reconcile stopped too: a stopped Docker
+ * container keeps its filesystem, so starting it again, then the agent, is all
+ * it takes. The host's other agents stay stopped (their records say so).
+ */
+import type { HostHandle } from "../host/handle.ts";
+
+/**
+ * Starts the host when its provider can stop hosts and it is stopped now.
+ * Resolves true when it started it. Costs nothing for hosts that cannot be
+ * stopped (local, SSH), and one look at the provider otherwise.
+ */
+export async function startHostIfStopped(handle: HostHandle): Promise<boolean> {
+  const { provider, host, ctx } = handle;
+  if (!provider.capabilities.stopHost) return false;
+  const live = await provider.discover([host], ctx);
+  const state = live.hosts.find((h) => h.name === host.name)?.state;
+  if (state !== "stopped") return false;
+  ctx.io.notify({
+    level: "info",
+    code: "host.start",
+    message: `starting host ${host.name} (stopped) first...`,
+    data: { host: host.name },
+  });
+  await provider.startHost(host, ctx);
+  return true;
+}

@@ -1,0 +1,122 @@
+/**
+ * The claude agent type's launch command writes a settings file whose hooks
+ * touch the agent's activity file, and starts `claude --settings FILE`. The real
+ * CLI cannot log in here, so a stand-in `claude` records how it was started and
+ * the hooks are run the way Claude Code runs them (a shell command line).
+ */
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { promisify } from "node:util";
+import claude, { claudeHookSettings, TOUCH_ACTIVITY } from "../../../src/agents/claude.ts";
+import type { AgentSpec } from "../../../src/core/model.ts";
+
+const run = promisify(execFile);
+
+const spec = (args: string[]): AgentSpec => ({
+  name: "c",
+  host: "local",
+  agent: "claude",
+  args,
+  env: {},
+  secrets: [],
+  services: [],
+  labels: {},
+  idleTimeout: 900_000,
+});
+
+interface HookGroup {
+  matcher?: string;
+  hooks: { type: string; command: string; timeout?: number }[];
+}
+
+describe("claude hooks", () => {
+  let dir: string;
+  let agentDir: string;
+  let bin: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), "fleet-claude-hooks-"));
+    // A space and a quote in the path: the launcher and the hooks must quote it.
+    agentDir = join(dir, "agents dir's", "c");
+    bin = join(dir, "bin");
+    await mkdir(join(agentDir, "activity"), { recursive: true });
+    await mkdir(bin);
+    await writeFile(
+      join(bin, "claude"),
+      `#!/bin/sh\nfor a in "$@"; do printf '%s\\n' "$a"; done > "$FLEET_AGENT_DIR/argv"\n`,
+    );
+    await chmod(join(bin, "claude"), 0o755);
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  /** Runs the launch command as the launcher does: sh, with the agent's env. */
+  const launch = (args: string[]) =>
+    run("sh", ["-c", claude.launchCommand(spec(args))], {
+      env: { PATH: `${bin}:/usr/bin:/bin`, FLEET_AGENT_DIR: agentDir },
+    });
+
+  test("hooks touch the activity file when Claude Code is working", () => {
+    const { hooks } = claudeHookSettings() as { hooks: Record<string, HookGroup[]> };
+    for (const event of [
+      "SessionStart",
+      "UserPromptSubmit",
+      "PreToolUse",
+      "PostToolUse",
+      "Stop",
+      "SubagentStop",
+    ]) {
+      const commands = (hooks[event] ?? []).flatMap((group) => group.hooks.map((h) => h.command));
+      assert.deepEqual(commands, [TOUCH_ACTIVITY], event);
+    }
+    assert.equal(hooks.PreToolUse?.[0]?.matcher, "*");
+    // Notification also fires after a minute of waiting for the user: not activity.
+    assert.equal(hooks.Notification, undefined);
+  });
+
+  test("the launch command writes the settings file and passes it with --settings", async () => {
+    await launch(["--model", "opus", "it's a prompt"]);
+    const settingsPath = join(agentDir, "claude-settings.json");
+    const written = JSON.parse(await readFile(settingsPath, "utf8")) as unknown;
+    assert.deepEqual(written, claudeHookSettings());
+    const argv = (await readFile(join(agentDir, "argv"), "utf8")).split("\n").filter(Boolean);
+    assert.deepEqual(argv, ["--settings", settingsPath, "--model", "opus", "it's a prompt"]);
+  });
+
+  test("a hook from the written file moves the activity file's mtime", async () => {
+    await launch([]);
+    const settings = JSON.parse(await readFile(join(agentDir, "claude-settings.json"), "utf8")) as {
+      hooks: Record<string, HookGroup[]>;
+    };
+    const command = settings.hooks.PostToolUse?.[0]?.hooks[0]?.command ?? "";
+    const marker = join(agentDir, "activity", "agent");
+    await rm(marker, { force: true });
+    await run("bash", ["-c", command], {
+      env: { PATH: "/usr/bin:/bin", FLEET_AGENT_DIR: agentDir },
+    });
+    const first = await stat(marker);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await run("bash", ["-c", command], {
+      env: { PATH: "/usr/bin:/bin", FLEET_AGENT_DIR: agentDir },
+    });
+    assert.ok((await stat(marker)).mtimeMs > first.mtimeMs);
+  });
+
+  test("a hook outside fleet (no FLEET_AGENT_DIR) fails quietly, never blocking Claude", async () => {
+    const { stdout, stderr } = await run("bash", ["-c", `${TOUCH_ACTIVITY}; echo ok`], {
+      env: { PATH: "/usr/bin:/bin" },
+    });
+    assert.equal(stdout, "ok\n");
+    assert.doesNotMatch(stderr, /touch/);
+  });
+
+  test("the user's own --settings is passed as given, without fleet's", () => {
+    assert.equal(
+      claude.launchCommand(spec(["--settings", "/etc/mine.json"])),
+      "claude --settings /etc/mine.json",
+    );
+    assert.equal(claude.launchCommand(spec(["--settings=x.json"])), "claude --settings=x.json");
+  });
+});
