@@ -8,9 +8,10 @@ import {
   type Provider,
   type ProviderContext,
 } from "../../src/core/contracts/provider.ts";
-import { FleetError, toFleetError } from "../../src/core/errors.ts";
+import { toFleetError } from "../../src/core/errors.ts";
+import { unmanagedHostOperations } from "../../src/core/contracts/unmanaged-host.ts";
 import { acquireHostLock } from "../../src/core/host/lock.ts";
-import type { HostSpec, LiveState } from "../../src/core/model.ts";
+import type { LiveState } from "../../src/core/model.ts";
 import { discoverLocalAgents } from "./discover.ts";
 import { LocalTransport, childEnv } from "./transport.ts";
 import { prepareLocalWorkdir } from "./workdir.ts";
@@ -23,15 +24,6 @@ export interface LocalProviderOptions {
 export function createLocalProvider(options: LocalProviderOptions = {}): Provider {
   const transportFor = (ctx: ProviderContext): LocalTransport =>
     new LocalTransport(ctx.env.home, options.env ?? process.env);
-
-  const unsupported = (what: string, host: HostSpec): Promise<never> =>
-    Promise.reject(
-      new FleetError(
-        "UNSUPPORTED",
-        `host ${host.name} is this machine (provider local): fleet cannot ${what} it`,
-        { hint: "use a docker or ssh host for hosts fleet manages" },
-      ),
-    );
 
   return {
     contractVersion: PROVIDER_CONTRACT_VERSION,
@@ -95,12 +87,10 @@ export function createLocalProvider(options: LocalProviderOptions = {}): Provide
       return prepareLocalWorkdir(transportFor(ctx), spec, agentDir);
     },
 
-    createHost: (host) => unsupported("create", host),
-    startHost: (host) => unsupported("start", host),
-    stopHost: (host) => unsupported("stop", host),
-    destroyHost: (host) => unsupported("destroy", host),
-    applyNetworkPolicy: (host) => unsupported("apply a network policy to", host),
-    snapshot: (host) => unsupported("snapshot", host),
+    ...unmanagedHostOperations(
+      "this machine (provider local)",
+      "use a docker or ssh host for hosts fleet manages",
+    ),
   };
 }
 

@@ -3,15 +3,13 @@
  * environment passes through (TMUX_TMPDIR, PATH, HOME...) except TMUX, so the tmux
  * commands fleet runs reach the server it means even when fleet runs inside tmux.
  */
-import { spawn } from "node:child_process";
-import { constants } from "node:os";
 import type {
   ExecOptions,
   ExecResult,
   InteractiveCommand,
   Transport,
 } from "../../src/core/contracts/transport.ts";
-import { FleetError } from "../../src/core/errors.ts";
+import { runProcess } from "../../src/core/run-process.ts";
 
 export class LocalTransport implements Transport {
   readonly fleetDir: string;
@@ -40,37 +38,9 @@ export class LocalTransport implements Transport {
   }
 
   private run(command: string, args: string[], options: ExecOptions): Promise<ExecResult> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(command, args, {
-        cwd: options.cwd,
-        env: options.env ? { ...this.env, ...options.env } : this.env,
-        stdio: ["pipe", "pipe", "pipe"],
-        timeout: options.timeoutMs,
-      });
-      const out: Buffer[] = [];
-      const err: Buffer[] = [];
-      child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
-      child.stderr.on("data", (chunk: Buffer) => err.push(chunk));
-      child.on("error", (error) => {
-        reject(
-          new FleetError("EXEC_FAILED", `cannot run ${command}: ${error.message}`, {
-            fault: "system",
-            cause: error,
-          }),
-        );
-      });
-      child.on("close", (code, signal) => {
-        const stdoutBytes = Buffer.concat(out);
-        resolve({
-          code: code ?? (signal ? 128 + signalNumber(signal) : 1),
-          stdout: stdoutBytes.toString("utf8"),
-          stderr: Buffer.concat(err).toString("utf8"),
-          stdoutBytes,
-        });
-      });
-      // A command that exits without reading its input must not crash us with EPIPE.
-      child.stdin.on("error", () => undefined);
-      child.stdin.end(options.input ?? "");
+    return runProcess(command, args, {
+      ...options,
+      env: options.env ? { ...this.env, ...options.env } : this.env,
     });
   }
 }
@@ -83,5 +53,3 @@ export function childEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   }
   return result;
 }
-
-const signalNumber = (signal: NodeJS.Signals): number => constants.signals[signal];

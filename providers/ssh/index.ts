@@ -9,7 +9,8 @@ import {
   type Provider,
   type ProviderContext,
 } from "../../src/core/contracts/provider.ts";
-import { FleetError, toFleetError } from "../../src/core/errors.ts";
+import { toFleetError } from "../../src/core/errors.ts";
+import { unmanagedHostOperations } from "../../src/core/contracts/unmanaged-host.ts";
 import { discoverAgents } from "../../src/core/host/discover-agents.ts";
 import { acquireHostLock } from "../../src/core/host/lock.ts";
 import { prepareRemoteWorkdir } from "../../src/core/host/remote-workdir.ts";
@@ -25,15 +26,6 @@ export interface SshProviderOptions {
 export function createSshProvider(options: SshProviderOptions = {}): Provider {
   const processEnv = (): NodeJS.ProcessEnv => options.env ?? process.env;
   const open = (host: HostSpec, ctx: ProviderContext) => openTransport(host, ctx.env, processEnv());
-
-  const unsupported = (what: string, host: HostSpec): Promise<never> =>
-    Promise.reject(
-      new FleetError(
-        "UNSUPPORTED",
-        `host ${host.name} is an existing machine (provider ssh): fleet does not ${what} it`,
-        { hint: "fleet only runs agents on ssh hosts; manage the machine itself elsewhere" },
-      ),
-    );
 
   return {
     contractVersion: PROVIDER_CONTRACT_VERSION,
@@ -78,12 +70,10 @@ export function createSshProvider(options: SshProviderOptions = {}): Provider {
       return prepareRemoteWorkdir(await open(host, ctx), spec, agentDir, ctx.env);
     },
 
-    createHost: (host) => unsupported("create", host),
-    startHost: (host) => unsupported("start", host),
-    stopHost: (host) => unsupported("stop", host),
-    destroyHost: (host) => unsupported("destroy", host),
-    applyNetworkPolicy: (host) => unsupported("apply a network policy to", host),
-    snapshot: (host) => unsupported("snapshot", host),
+    ...unmanagedHostOperations(
+      "an existing machine (provider ssh)",
+      "fleet only runs agents on ssh hosts; manage the machine itself elsewhere",
+    ),
   };
 }
 

@@ -1,6 +1,6 @@
 /** Git on the controller, for moving work between it and remote hosts. */
-import { spawn } from "node:child_process";
-import { FleetError } from "../errors.ts";
+import { FleetError, toFleetError } from "../errors.ts";
+import { runProcess } from "../run-process.ts";
 
 export interface GitResult {
   code: number;
@@ -10,33 +10,19 @@ export interface GitResult {
 }
 
 /** Runs git in `cwd`; never rejects for a non-zero exit. */
-export function localGit(cwd: string, args: string[], input?: string | Buffer): Promise<GitResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("git", args, { cwd, stdio: ["pipe", "pipe", "pipe"] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
-    child.stderr.on("data", (chunk: Buffer) => err.push(chunk));
-    child.on("error", (error) => {
-      reject(
-        new FleetError("GIT_MISSING", `cannot run git here: ${error.message}`, {
-          fault: "system",
-          hint: "install git on this machine",
-        }),
-      );
+export async function localGit(
+  cwd: string,
+  args: string[],
+  input?: string | Buffer,
+): Promise<GitResult> {
+  try {
+    return await runProcess("git", args, { cwd, ...(input === undefined ? {} : { input }) });
+  } catch (error) {
+    throw new FleetError("GIT_MISSING", `cannot run git here: ${toFleetError(error).message}`, {
+      fault: "system",
+      hint: "install git on this machine",
     });
-    child.on("close", (code) => {
-      const stdoutBytes = Buffer.concat(out);
-      resolve({
-        code: code ?? 1,
-        stdout: stdoutBytes.toString("utf8"),
-        stdoutBytes,
-        stderr: Buffer.concat(err).toString("utf8"),
-      });
-    });
-    child.stdin.on("error", () => undefined);
-    child.stdin.end(input ?? "");
-  });
+  }
 }
 
 /** Like localGit, but a non-zero exit is a FleetError saying what was being done. */
