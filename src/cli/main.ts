@@ -246,6 +246,15 @@ program
   )
   .action(lazy(() => import("./commands/completion.ts")));
 
+withCommon(program.command("snapshot"), ["text", "json"], "text")
+  .description("commit the host an agent runs on (docker) to an image new hosts can start from")
+  .argument("<agent>", "NAME or NAME@HOST")
+  .addHelpText(
+    "after",
+    "\nPrints the image (fleet-snapshot/HOST:TIME); a host with `snapshot: IMAGE` starts from it.\n\nExamples:\n  fleet snapshot fix-tests\n  fleet snapshot fix-tests --json",
+  )
+  .action(lazy(() => import("./commands/snapshot.ts")));
+
 function report(error: unknown): number {
   if (error instanceof CommanderError) {
     // Commander already printed help, version or the usage error.

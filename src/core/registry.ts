@@ -13,6 +13,7 @@ type ProviderLoader = () => Promise<Provider>;
 const providerLoaders = new Map<string, ProviderLoader>([
   ["local", async () => (await import("../../providers/local/index.ts")).default],
   ["ssh", async () => (await import("../../providers/ssh/index.ts")).default],
+  ["docker", async () => (await import("../../providers/docker/index.ts")).default],
 ]);
 const providerCache = new Map<string, Promise<Provider>>();
 

@@ -21,10 +21,12 @@ export async function run(ref: string, options: CommonOptions): Promise<void> {
       code: "connect.start",
       message: `starting ${agent.name} (${agent.state})...`,
     });
-    await startHostIfStopped(handle);
-    await withHostLock(handle, () =>
-      startAgent(handle, agent.name, { secrets: resolveSecrets(agent.spec.secrets, process.env) }),
-    );
+    await withHostLock(handle, async () => {
+      await startHostIfStopped(handle);
+      return startAgent(handle, agent.name, {
+        secrets: resolveSecrets(agent.spec.secrets, process.env),
+      });
+    });
   }
   process.exitCode = await spawnInteractive(await attachCommand(handle, agent.name));
 }

@@ -16,8 +16,6 @@ export async function run(
   const message = await messageText(words, options.file);
   const { agent, handle } = await findAgent(ref, context);
   const wasStopped = agent.state !== "RUNNING" && agent.state !== "WAITING";
-  // A host reconcile stopped (a container) must run again before its agent can start.
-  if (wasStopped) await startHostIfStopped(handle);
   await withHostLock(handle, async () => {
     if (wasStopped) {
       context.io.notify({
@@ -25,6 +23,7 @@ export async function run(
         code: "message.start",
         message: `starting ${agent.name} (${agent.state}) first...`,
       });
+      await startHostIfStopped(handle);
       await startAgent(handle, agent.name, {
         secrets: resolveSecrets(agent.spec.secrets, process.env),
       });

@@ -39,8 +39,11 @@ export async function runStart(refs: string[], options: CommonOptions): Promise<
       continue;
     }
     const secrets = resolveSecrets(agent.spec.secrets, process.env);
-    await startHostIfStopped(handle);
-    await withHostLock(handle, () => startAgent(handle, agent.name, { secrets }));
+    // Under the host's lock, so a reconcile cannot stop the host again in between.
+    await withHostLock(handle, async () => {
+      await startHostIfStopped(handle);
+      return startAgent(handle, agent.name, { secrets });
+    });
     done.push(agent.name);
   }
   report(done, "Started", context.format);

@@ -49,6 +49,8 @@ export function agentJson(agent: LiveAgent, now = Date.now()): AgentJson {
 
 export function idleSeconds(agent: LiveAgent, now = Date.now()): number | null {
   if (agent.state !== "RUNNING" && agent.state !== "WAITING") return null;
+  // Someone is at the terminal: reconcile never counts that agent as idle.
+  if (agent.attached) return 0;
   if (agent.lastActivity === undefined) return null;
   return Math.max(0, Math.floor((now - agent.lastActivity) / 1000));
 }

@@ -8,7 +8,10 @@ import type { HostHandle } from "../host/handle.ts";
 /**
  * Starts the host when its provider can stop hosts and it is stopped now.
  * Resolves true when it started it. Costs nothing for hosts that cannot be
- * stopped (local, SSH), and one look at the provider otherwise.
+ * stopped (local, SSH), and one look at the provider otherwise. Call it under
+ * the host's lock (a docker host's lock is on this machine, so it can be taken
+ * while the container is stopped), so a reconcile cannot stop it again before
+ * the agent is up.
  */
 export async function startHostIfStopped(handle: HostHandle): Promise<boolean> {
   const { provider, host, ctx } = handle;

@@ -28,11 +28,13 @@ export function planScope(desired: DesiredState): FingerprintScope {
 }
 
 /**
- * The plan treats RUNNING and WAITING alike, and an agent flips between them
- * all the time: counting the flip would make every saved plan stale.
+ * The plan gives an agent the same action whether it runs, waits, was stopped
+ * (by hand or by idle reconcile) or has finished; only a vanished session
+ * (MISSING) changes it. Counting the other flips would make a reviewed plan
+ * stale each time reconcile stopped an idle agent between plan and apply.
  */
 function planState(state: AgentState): string {
-  return state === "WAITING" ? "RUNNING" : state;
+  return state === "MISSING" ? "MISSING" : "PRESENT";
 }
 
 const byKey = (a: { key: string }, b: { key: string }): number =>

@@ -38,7 +38,7 @@ async function handleFor(hostName: string, context: ChangeContext): Promise<Host
 export async function executeChange(change: Change, context: ChangeContext): Promise<SavedWork[]> {
   return change.kind === "agent"
     ? executeAgentChange(change, context)
-    : executeHostChange(change, context).then(() => []);
+    : executeHostChange(change, context);
 }
 
 async function executeAgentChange(change: Change, context: ChangeContext): Promise<SavedWork[]> {
@@ -60,7 +60,7 @@ async function executeAgentChange(change: Change, context: ChangeContext): Promi
       return [];
     case "replace": {
       if (!before || !after) break;
-      const { saved } = await destroyAgent(await handleFor(before.host, context), before.name);
+      const saved = await destroyIfThere(await handleFor(before.host, context), before.name);
       await createAgent(await handleFor(after.host, context), after, {
         fleet,
         secrets: secretsOf(after.name),
@@ -101,31 +101,76 @@ async function executeAgentChange(change: Change, context: ChangeContext): Promi
   );
 }
 
-async function executeHostChange(change: Change, context: ChangeContext): Promise<void> {
-  const handle = await handleFor(change.name, context);
+/**
+ * An agent replaced after its host was replaced is already gone with the old
+ * host (its work saved then): there is nothing left to destroy.
+ */
+async function destroyIfThere(handle: HostHandle, name: string): Promise<SavedWork[]> {
+  try {
+    return (await destroyAgent(handle, name)).saved;
+  } catch (error) {
+    if (error instanceof FleetError && error.code === "AGENT_NOT_FOUND") return [];
+    throw error;
+  }
+}
+
+/**
+ * Before a host goes, each agent on it is destroyed the runtime's way, which
+ * saves its work (reported in the apply's outcome). A stopped host is left to the
+ * provider's destroyHost, which starts it to save the work and reports through ctx.io.
+ */
+async function saveAgentsOn(handle: HostHandle): Promise<SavedWork[]> {
   const { provider, host, ctx } = handle;
+  const live = await provider.discover([host], ctx);
+  const failed = live.errors.find((e) => e.host === host.name);
+  if (failed) {
+    throw new FleetError(failed.error.code, failed.error.message, {
+      fault: failed.error.fault,
+      ...(failed.error.hint === undefined ? {} : { hint: failed.error.hint }),
+    });
+  }
+  if (live.hosts.find((h) => h.name === host.name)?.state !== "running") return [];
+  const saved: SavedWork[] = [];
+  for (const agent of live.agents.filter((a) => a.host === host.name)) {
+    saved.push(...(await destroyAgent(handle, agent.name)).saved);
+  }
+  return saved;
+}
+
+async function executeHostChange(change: Change, context: ChangeContext): Promise<SavedWork[]> {
+  const named = await handleFor(change.name, context);
+  // What a host change makes is labelled with its owner: the contract has no field
+  // for it yet, so it rides on the context (providers/docker/names.ts owningFleet).
+  const ctx = { ...named.ctx, fleet: context.fleet };
+  const handle: HostHandle = { ...named, ctx };
+  const { provider, host } = handle;
   const after = change.after as HostSpec | null;
   switch (change.action) {
     case "create":
       await provider.createHost(after ?? host, ctx);
-      return;
-    case "replace":
+      return [];
+    case "replace": {
+      const saved = await saveAgentsOn(handle);
       await provider.destroyHost(host, ctx);
       await provider.createHost(after ?? host, ctx);
-      return;
+      return saved;
+    }
     case "update":
-      if (after?.network) await provider.applyNetworkPolicy(after, after.network, ctx);
-      return;
-    case "delete":
+      // A removed `network` is a return to open: rules must come off too.
+      if (after) await provider.applyNetworkPolicy(after, after.network ?? { egress: "open" }, ctx);
+      return [];
+    case "delete": {
+      const saved = await saveAgentsOn(handle);
       await provider.destroyHost(host, ctx);
-      return;
+      return saved;
+    }
     case "start":
       await provider.startHost(host, ctx);
-      return;
+      return [];
     case "stop":
       await provider.stopHost(host, ctx);
-      return;
+      return [];
     case "noop":
-      return;
+      return [];
   }
 }

@@ -71,6 +71,11 @@ describe("liveFingerprint", () => {
       ],
       ["RUNNING flipping to WAITING", (s) => (agentNamed(s, "web").state = "WAITING")],
       [
+        "a desired agent stopped by idle reconcile",
+        (s) => (agentNamed(s, "web").state = "STOPPED"),
+      ],
+      ["a desired agent's process exiting", (s) => (agentNamed(s, "web").state = "DONE")],
+      [
         "a host outside the fleet",
         (s) => s.hosts.push({ name: "x", provider: "ssh", fleet: null, state: "running" }),
       ],
@@ -83,7 +88,7 @@ describe("liveFingerprint", () => {
 
   describe("changes when something the plan depended on changes", () => {
     const related: [string, (state: LiveState) => void][] = [
-      ["a desired agent stopping", (s) => (agentNamed(s, "web").state = "STOPPED")],
+      ["a desired agent's session vanishing", (s) => (agentNamed(s, "web").state = "MISSING")],
       [
         "a desired agent's spec changing",
         (s) => (agentNamed(s, "web").spec = agent("web", { args: ["x"] })),
