@@ -135,4 +135,15 @@ hosts:
     });
     assert.deepEqual(made, []);
   });
+
+  test("destroying the fleet while its host is stopped still saves the agents' work first", async () => {
+    await provider.stopHost(host, ctx);
+    const destroyed = await f.fleet(["destroy", "-f", file, "-y"]);
+    assert.match(destroyed.stdout, /Saved work of agents\.p \(archive\)/);
+    const left = await f.client.listContainers({
+      all: true,
+      filters: { name: [`^/${f.container("lcy")}$`] },
+    });
+    assert.deepEqual(left, []);
+  });
 });

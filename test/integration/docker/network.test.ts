@@ -179,6 +179,7 @@ agents:
     assert.equal(plan.get("hosts.noff"), "update");
     await f.fleet(["apply", "-f", opened, "-y"]);
     const info = await f.client.inspectContainer(f.container("noff"));
+    f.images.push(info.Image);
     assert.notEqual(info.HostConfig.NetworkMode, "none");
     const note = await f.fleet(["exec", "off", "--", "cat", "note.txt"]);
     assert.equal(note.stdout, "kept\n");

@@ -1,0 +1,74 @@
+/**
+ * What a host container is made with. Least privilege by default: every
+ * capability dropped (tmux, git, flock and the agents run as root inside
+ * without any: measured, see docs/docker.md), no new privileges, not privileged,
+ * an init process reaping what agents leave behind, CPU / memory / pids limits,
+ * no published ports (any fleet ever publishes bind 127.0.0.1), and no network at
+ * all for `egress: offline`.
+ */
+import type { HostSpec } from "../../src/core/model.ts";
+import { specHash } from "../../src/core/spec-hash.ts";
+import type { ContainerCreateBody, HostConfig, Labels } from "./engine-types.ts";
+import { CHANNEL_VERSION, KEEP_ALIVE_SCRIPT } from "./host-channel.ts";
+import { FLEET_DIR, LABELS } from "./names.ts";
+
+/** Applied when the host sets no pids limit: a fork bomb in one container must not take the machine. */
+export const DEFAULT_PIDS_LIMIT = 4096;
+
+/** Capabilities the container keeps: none (CapDrop ALL). */
+export const CAPABILITIES_KEPT: readonly string[] = [];
+
+export function hostLabels(host: HostSpec, fleet: string | null): Labels {
+  return {
+    [LABELS.fleet]: fleet ?? "",
+    [LABELS.host]: host.name,
+    [LABELS.specHash]: specHash(host),
+    [LABELS.spec]: JSON.stringify(host),
+    [LABELS.channel]: CHANNEL_VERSION,
+  };
+}
+
+export function containerBody(
+  host: HostSpec,
+  options: { image: string; fleet: string | null },
+): ContainerCreateBody {
+  const resources = host.resources ?? {};
+  const hostConfig: HostConfig = {
+    Init: true,
+    Privileged: false,
+    SecurityOpt: ["no-new-privileges:true"],
+    CapDrop: ["ALL"],
+    CapAdd: [...CAPABILITIES_KEPT],
+    PidsLimit: resources.pids ?? DEFAULT_PIDS_LIMIT,
+    // Nothing is published; should a port ever be, only this machine may reach it.
+    PortBindings: {},
+    PublishAllPorts: false,
+    NetworkMode: host.network?.egress === "offline" ? "none" : "bridge",
+    RestartPolicy: { Name: "no" },
+    // The keep-alive answers probes on stdout: nothing worth logging.
+    LogConfig: { Type: "none", Config: {} },
+  };
+  if (resources.cpus !== undefined) hostConfig.NanoCpus = Math.round(resources.cpus * 1e9);
+  if (resources.memory !== undefined) {
+    hostConfig.Memory = resources.memory;
+    // Same as Memory: no swap on top of the limit.
+    hostConfig.MemorySwap = resources.memory;
+  }
+  return {
+    Image: options.image,
+    Hostname: hostnameOf(host.name),
+    Entrypoint: ["/bin/sh", "-c", KEEP_ALIVE_SCRIPT, "fleet-keep-alive"],
+    Cmd: [],
+    WorkingDir: FLEET_DIR,
+    Env: [`FLEET_HOST=${host.name}`],
+    Labels: hostLabels(host, options.fleet),
+    OpenStdin: true,
+    StdinOnce: false,
+    AttachStdin: false,
+    Tty: false,
+    HostConfig: hostConfig,
+  };
+}
+
+/** Host names allow `_`, hostnames do not. */
+export const hostnameOf = (host: string): string => host.toLowerCase().replace(/_/g, "-");

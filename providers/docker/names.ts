@@ -1,0 +1,68 @@
+/**
+ * How fleet names and labels what it makes on a Docker engine. Live state is read
+ * back from these alone (DESIGN.md: no database): the container's name says which
+ * host it is, its labels say who owns it and what spec it was made from.
+ */
+import type { ProviderContext } from "../../src/core/contracts/provider.ts";
+
+/** The fleet dir inside every host container. */
+export const FLEET_DIR = "/fleet";
+
+export const LABELS = {
+  /** The owning fleet's name; "" for a host made outside a fleet file. */
+  fleet: "dev.fleet.fleet",
+  host: "dev.fleet.host",
+  specHash: "dev.fleet.spec-hash",
+  /** The resolved HostSpec as JSON, so a plan can show field diffs. */
+  spec: "dev.fleet.spec",
+  /** The container runs fleet's keep-alive, which also answers probes (host-channel.ts). */
+  channel: "dev.fleet.channel",
+  /** On snapshot images: the host they were committed from. */
+  snapshotOf: "dev.fleet.snapshot-of",
+  /** On images committed only to re-create a host's container (removed with it). */
+  intermediate: "dev.fleet.intermediate-of",
+  /** On throwaway containers that check an image's tools. */
+  imageCheck: "dev.fleet.image-check",
+} as const;
+
+export const containerName = (prefix: string, host: string): string => `${prefix}${host}`;
+
+/**
+ * One path component of an image name: Docker wants lowercase letters, digits and
+ * single separators, starting and ending with a letter or digit.
+ */
+export function imageNamePart(text: string): string {
+  const part = text
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, "-")
+    .replace(/[._-]{2,}/g, "-")
+    .replace(/^[._-]+|[._-]+$/g, "");
+  return part === "" ? "host" : part;
+}
+
+/** `fleet-snapshot/<host>:<utc stamp>`, as repo and tag. */
+export function snapshotReference(host: string, now: Date): { repo: string; tag: string } {
+  return { repo: `fleet-snapshot/${imageNamePart(host)}`, tag: utcStamp(now) };
+}
+
+/** The tag `build:` images get: one per container name, so parallel fleets do not clash. */
+export const buildReference = (container: string): string =>
+  `fleet-build/${imageNamePart(container)}:latest`;
+
+/** 20250102T030405Z: sortable, valid in tags and file names. */
+export const utcStamp = (date: Date): string =>
+  date
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
+
+/**
+ * The fleet a provider call acts for. The provider contract has no place for it
+ * yet, so the native engine passes it as an extra `fleet` property of the context
+ * of host changes (see docs/docker.md); null when absent (a host made outside a
+ * fleet file, e.g. for `fleet create`).
+ */
+export function owningFleet(ctx: ProviderContext): string | null {
+  const fleet = (ctx as ProviderContext & { fleet?: unknown }).fleet;
+  return typeof fleet === "string" && fleet !== "" ? fleet : null;
+}

@@ -1,0 +1,180 @@
+/**
+ * The docker provider's parts that need no engine: host validation, the
+ * container it asks for, the network rules it would install, the keep-alive's
+ * probe protocol (run by this machine's sh), and the tar reader. Always runs.
+ */
+import assert from "node:assert/strict";
+import { execFileSync, spawn } from "node:child_process";
+import { describe, test } from "node:test";
+import { containerBody, hostnameOf } from "../../../providers/docker/container-spec.ts";
+import { KEEP_ALIVE_SCRIPT } from "../../../providers/docker/host-channel.ts";
+import { validateDockerHost } from "../../../providers/docker/host-config.ts";
+import { imageNamePart, owningFleet, snapshotReference } from "../../../providers/docker/names.ts";
+import { rulesScript } from "../../../providers/docker/network-policy.ts";
+import { readTar } from "../../../providers/docker/tar.ts";
+import dockerProvider from "../../../providers/docker/index.ts";
+import { silentIoHost } from "../../../src/core/io.ts";
+import type { HostSpec } from "../../../src/core/model.ts";
+
+const host = (extra: Partial<HostSpec> = {}): HostSpec => ({
+  name: "box",
+  provider: "docker",
+  config: { image: "fleet/base:bookworm" },
+  ...extra,
+});
+
+describe("docker host validation", () => {
+  test("an image, a build or a snapshot is required", () => {
+    const problems = validateDockerHost(host({ config: {} }));
+    assert.deepEqual(
+      problems.map((p) => p.path),
+      ["image"],
+    );
+  });
+
+  test("fields of other providers are named as not docker's", () => {
+    const problems = validateDockerHost(host({ config: { image: "x", address: "me@there" } }));
+    assert.match(problems[0]?.message ?? "", /"address" is not a docker host field/);
+  });
+
+  test("an allowlist needs valid CIDRs, at least one", () => {
+    const empty = validateDockerHost(host({ network: { egress: "allowlist", cidrs: [] } }));
+    assert.equal(empty[0]?.path, "network.cidrs");
+    const bad = validateDockerHost(
+      host({ network: { egress: "allowlist", cidrs: ["10.0.0.0/8", "10.0.0.0/33", "fe80::/10"] } }),
+    );
+    assert.deepEqual(
+      bad.map((p) => p.path),
+      ["network.cidrs.1"],
+    );
+  });
+
+  test("image and build together are refused", () => {
+    const problems = validateDockerHost(
+      host({ config: { image: "x", build: { context: "/c", dockerfile: "/c/Dockerfile" } } }),
+    );
+    assert.deepEqual(
+      problems.map((p) => p.path),
+      ["build"],
+    );
+  });
+});
+
+describe("the container fleet asks for", () => {
+  test("least privilege: no capabilities, no new privileges, init, limits, nothing published", () => {
+    const body = containerBody(
+      host({ resources: { cpus: 0.5, memory: 64 * 1024 * 1024, pids: 100 } }),
+      { image: "sha256:abc", fleet: "team" },
+    );
+    const hc = body.HostConfig ?? {};
+    assert.equal(hc.Init, true);
+    assert.equal(hc.Privileged, false);
+    assert.deepEqual(hc.CapDrop, ["ALL"]);
+    assert.deepEqual(hc.CapAdd, []);
+    assert.deepEqual(hc.SecurityOpt, ["no-new-privileges:true"]);
+    assert.equal(hc.NanoCpus, 500_000_000);
+    assert.equal(hc.Memory, 64 * 1024 * 1024);
+    assert.equal(hc.MemorySwap, 64 * 1024 * 1024);
+    assert.equal(hc.PidsLimit, 100);
+    assert.deepEqual(hc.PortBindings, {});
+    assert.equal(body.OpenStdin, true);
+    assert.equal(body.StdinOnce, false);
+    assert.equal(body.Labels?.["dev.fleet.fleet"], "team");
+    assert.equal(body.Labels?.["dev.fleet.host"], "box");
+  });
+
+  test("offline hosts get no network at all", () => {
+    const body = containerBody(host({ network: { egress: "offline" } }), {
+      image: "i",
+      fleet: null,
+    });
+    assert.equal(body.HostConfig?.NetworkMode, "none");
+    assert.equal(body.Labels?.["dev.fleet.fleet"], "");
+  });
+
+  test("names: hostnames and image name parts are what Docker accepts", () => {
+    assert.equal(hostnameOf("My_Box"), "my-box");
+    assert.equal(imageNamePart("Fleet--X_"), "fleet-x");
+    const ref = snapshotReference("Box", new Date("2025-01-02T03:04:05.678Z"));
+    assert.deepEqual(ref, { repo: "fleet-snapshot/box", tag: "20250102T030405Z" });
+  });
+
+  test("the owning fleet comes from the context of host changes", () => {
+    const ctx = { env: { home: "/h", prefix: "p-" }, io: silentIoHost };
+    assert.equal(owningFleet(ctx), null);
+    assert.equal(owningFleet({ ...ctx, fleet: "team" } as typeof ctx), "team");
+  });
+
+  test("the provider declares what it can do", () => {
+    assert.equal(dockerProvider.name, "docker");
+    assert.deepEqual(dockerProvider.capabilities, {
+      manageHost: true,
+      stopHost: true,
+      snapshot: true,
+      networkPolicy: true,
+    });
+  });
+});
+
+describe("allowlist rules", () => {
+  test("drop by default, accept loopback, established and the CIDRs, per family", () => {
+    const script = rulesScript({ egress: "allowlist", cidrs: ["10.1.0.0/16", "fd00::/8"] });
+    assert.match(script, /iptables -w -A FLEET-EGRESS -o lo -j ACCEPT/);
+    assert.match(script, /iptables -w -A FLEET-EGRESS -m conntrack --ctstate ESTABLISHED,RELATED/);
+    assert.match(script, /iptables -w -A FLEET-EGRESS -d 10\.1\.0\.0\/16 -j ACCEPT/);
+    assert.match(script, /ip6tables -w -A FLEET-EGRESS -d fd00::\/8 -j ACCEPT/);
+    assert.doesNotMatch(script, /iptables -w -A FLEET-EGRESS -d fd00/);
+    assert.match(script, /iptables -w -P OUTPUT DROP/);
+  });
+
+  test("open removes fleet's chain and restores ACCEPT, tolerating its absence", () => {
+    const script = rulesScript({ egress: "open" });
+    assert.match(script, /iptables -w -P OUTPUT ACCEPT/);
+    assert.doesNotMatch(script, /-P OUTPUT DROP/);
+    assert.match(script, /exit 0$/);
+  });
+});
+
+describe("the keep-alive's probe channel", () => {
+  /** Feeds `input` to the keep-alive under dash (as in the container) and collects its stdout. */
+  const converse = (input: string): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const child = spawn("sh", ["-c", KEEP_ALIVE_SCRIPT], { stdio: ["pipe", "pipe", "ignore"] });
+      let out = "";
+      child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+      child.on("error", reject);
+      child.stdin.write(input);
+      setTimeout(() => {
+        child.kill("SIGTERM");
+        resolve(out);
+      }, 400);
+    });
+
+  test("answers each request with its id, the output's length, and the exit status", async () => {
+    const out = await converse(
+      "noise\nfleet-run r1\necho 'a  b'\nexit 3\n@@fleet-end r1\nfleet-run r2\nprintf x\n@@fleet-end r2\n",
+    );
+    assert.equal(
+      out,
+      "@@fleet-done r1 20\na  b\n\n@@fleet-code 3\n@@fleet-done r2 16\nx\n@@fleet-code 0\n",
+    );
+  });
+});
+
+describe("tar reader", () => {
+  test("reads the files of an archive made by tar, long names included", () => {
+    const long = `${"d".repeat(120)}.jsonl`;
+    const archive = execFileSync("sh", [
+      "-c",
+      `dir=$(mktemp -d) && cd "$dir" && printf 'one\\n' > a.txt && printf 'two' > ${long} && tar --format=pax -cf - a.txt ${long}; rm -rf "$dir"`,
+    ]);
+    const entries = readTar(archive);
+    assert.deepEqual(
+      entries.map((e) => [e.name, e.data.toString()]),
+      [
+        ["a.txt", "one\n"],
+        [long, "two"],
+      ],
+    );
+  });
+});
