@@ -197,6 +197,7 @@ export async function probeAgents(
         host: hostName,
         provider: PROVIDER,
       },
+      probe.waiting.has(record.name),
     ),
   );
 }

@@ -5,7 +5,7 @@
  * hosts need but which here would cost a shell, a cat and a stat per listing.
  */
 import { execFile } from "node:child_process";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parseRecord, sessionName, type AgentRecord } from "../../src/core/host/agent-record.ts";
 import {
@@ -47,11 +47,14 @@ export async function discoverLocalAgents(
     .filter(
       (entry): entry is AgentFiles => entry !== undefined && entry.record.host === options.host,
     )
-    .map(({ record, activity }) =>
-      toLiveAgent(record, bySession.get(sessionName(options.prefix, record.name)), activity, {
-        host: options.host,
-        provider: "local",
-      }),
+    .map(({ record, activity, waiting }) =>
+      toLiveAgent(
+        record,
+        bySession.get(sessionName(options.prefix, record.name)),
+        activity,
+        { host: options.host, provider: "local" },
+        waiting,
+      ),
     )
     .sort((a, b) => byText(a.name, b.name));
 }
@@ -83,6 +86,7 @@ function listPanes(env: Record<string, string>): Promise<PaneInfo[]> {
 interface AgentFiles {
   record: AgentRecord;
   activity: number | undefined;
+  waiting: boolean;
 }
 
 function readAgentFiles(dir: string): AgentFiles | undefined {
@@ -103,5 +107,9 @@ function readAgentFiles(dir: string): AgentFiles | undefined {
   } catch {
     // No activity markers yet.
   }
-  return { record, activity: newest > 0 ? newest : undefined };
+  return {
+    record,
+    activity: newest > 0 ? newest : undefined,
+    waiting: existsSync(join(dir, "waiting")),
+  };
 }

@@ -25,19 +25,32 @@ export const CLAUDE_SETTINGS_FILE = '"$FLEET_AGENT_DIR"/claude-settings.json';
 /** What a hook runs: the activity file's mtime is the signal (docs/idle.md). */
 export const TOUCH_ACTIVITY = 'touch "$FLEET_AGENT_DIR/activity/agent" 2>/dev/null || true';
 
+/** Marks the agent as waiting for the user: discovery then reports WAITING. */
+export const MARK_WAITING = 'touch "$FLEET_AGENT_DIR/waiting" 2>/dev/null || true';
+/** Clears the mark when work starts again. */
+export const CLEAR_WAITING = 'rm -f "$FLEET_AGENT_DIR/waiting" 2>/dev/null || true';
+
 /**
  * Moments Claude Code is working: a prompt arrives, a tool starts or ends, a
- * turn or a subagent finishes, a session starts. Not Notification: it also
- * fires after a minute of waiting for the user, which is not activity.
+ * subagent finishes, a session starts. A finished turn (Stop) is activity and
+ * leaves it waiting for the user. Notification (it asks for permission, or has
+ * waited a minute for input) means waiting but is not activity.
  */
 const TOOL_EVENTS = ["PreToolUse", "PostToolUse"] as const;
-const OTHER_EVENTS = ["SessionStart", "UserPromptSubmit", "Stop", "SubagentStop"] as const;
+const WORKING_EVENTS = ["SessionStart", "UserPromptSubmit", "SubagentStop"] as const;
 
 export function claudeHookSettings(): { hooks: Record<string, unknown[]> } {
-  const hook = { type: "command", command: TOUCH_ACTIVITY, timeout: 5 };
+  const run = (...commands: string[]) => ({
+    type: "command",
+    command: commands.join("; "),
+    timeout: 5,
+  });
+  const working = run(TOUCH_ACTIVITY, CLEAR_WAITING);
   const hooks: Record<string, unknown[]> = {};
-  for (const event of OTHER_EVENTS) hooks[event] = [{ hooks: [hook] }];
-  for (const event of TOOL_EVENTS) hooks[event] = [{ matcher: "*", hooks: [hook] }];
+  for (const event of WORKING_EVENTS) hooks[event] = [{ hooks: [working] }];
+  for (const event of TOOL_EVENTS) hooks[event] = [{ matcher: "*", hooks: [working] }];
+  hooks.Stop = [{ hooks: [run(TOUCH_ACTIVITY, MARK_WAITING)] }];
+  hooks.Notification = [{ hooks: [run(MARK_WAITING)] }];
   return { hooks };
 }
 

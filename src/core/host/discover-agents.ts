@@ -45,6 +45,7 @@ export async function discoverAgents(
         panes.get(sessionName(options.prefix, record.name)),
         probe.activity.get(record.name),
         options,
+        probe.waiting.has(record.name),
       ),
     )
     .sort((a, b) => byText(a.name, b.name));

@@ -37,6 +37,8 @@ export interface ProbeResult {
   records: AgentRecord[];
   /** Newest activity marker per agent, epoch ms. */
   activity: Map<string, number>;
+  /** Agents whose type marked them as waiting for the user. */
+  waiting: Set<string>;
 }
 
 /**
@@ -46,6 +48,7 @@ export interface ProbeResult {
 export function probeScript(fleetDir: string, session?: { name: string; session: string }): string {
   const records = session ? `${q(session.name)}/agent.json` : "*/agent.json";
   const markers = session ? `${q(session.name)}/activity/*` : "*/activity/*";
+  const waiting = session ? `${q(session.name)}/waiting` : "*/waiting";
   const panes = session
     ? `tmux -u list-panes -s -t ${q(`=${session.session}:`)} -F ${q(PANE_FORMAT)}`
     : `tmux -u list-panes -a -F ${q(PANE_FORMAT)}`;
@@ -58,6 +61,8 @@ export function probeScript(fleetDir: string, session?: { name: string; session:
     `set -- ${records}; [ ! -e "$1" ] || cat "$@" 2>/dev/null`,
     "echo @@fleet:activity",
     `set -- ${markers}; [ ! -e "$1" ] || stat -c '%Y %n' "$@" 2>/dev/null`,
+    "echo @@fleet:waiting",
+    `set -- ${waiting}; [ ! -e "$1" ] || printf '%s\\n' "$@"`,
     "exit 0",
   ].join("\n");
 }
@@ -81,6 +86,7 @@ export function parseProbe(stdout: string): ProbeResult {
     panes: (parts.get("tmux") ?? []).map(parsePane).filter((p) => p !== undefined),
     records,
     activity,
+    waiting: new Set((parts.get("waiting") ?? []).map((path) => path.split("/")[0] ?? "")),
   };
 }
 
@@ -109,9 +115,10 @@ export function agentPanes(panes: PaneInfo[]): Map<string, PaneInfo> {
 export function agentState(
   record: AgentRecord,
   pane: PaneInfo | undefined,
+  waiting = false,
 ): { state: AgentState; exitCode?: number } {
   if (pane) {
-    if (!pane.dead) return { state: "RUNNING" };
+    if (!pane.dead) return { state: waiting ? "WAITING" : "RUNNING" };
     return pane.exitCode === undefined
       ? { state: "DONE" }
       : { state: "DONE", exitCode: pane.exitCode };
@@ -124,8 +131,9 @@ export function toLiveAgent(
   pane: PaneInfo | undefined,
   markerActivity: number | undefined,
   where: { host: string; provider: string },
+  waiting = false,
 ): LiveAgent {
-  const { state, exitCode } = agentState(record, pane);
+  const { state, exitCode } = agentState(record, pane, waiting);
   const signals = [pane?.activity, markerActivity, timeOf(record.startedAt)].filter(
     (v): v is number => v !== undefined && Number.isFinite(v) && v > 0,
   );

@@ -33,10 +33,13 @@ export async function readAgent(h: HostHandle, name: string): Promise<AgentOnHos
   const pane = agentPanes(probe.panes).get(session);
   const sessionExists = probe.panes.some((p) => p.session === session);
   const live = record
-    ? toLiveAgent(record, pane, probe.activity.get(name), {
-        host: h.host.name,
-        provider: h.provider.name,
-      })
+    ? toLiveAgent(
+        record,
+        pane,
+        probe.activity.get(name),
+        { host: h.host.name, provider: h.provider.name },
+        probe.waiting.has(name),
+      )
     : undefined;
   return { transport, prefix, session, record, pane, sessionExists, live };
 }

@@ -11,7 +11,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
-import claude, { claudeHookSettings, TOUCH_ACTIVITY } from "../../../src/agents/claude.ts";
+import claude, {
+  CLEAR_WAITING,
+  claudeHookSettings,
+  MARK_WAITING,
+  TOUCH_ACTIVITY,
+} from "../../../src/agents/claude.ts";
 import type { AgentSpec } from "../../../src/core/model.ts";
 
 const run = promisify(execFile);
@@ -58,22 +63,41 @@ describe("claude hooks", () => {
       env: { PATH: `${bin}:/usr/bin:/bin`, FLEET_AGENT_DIR: agentDir },
     });
 
-  test("hooks touch the activity file when Claude Code is working", () => {
+  test("hooks touch the activity file and clear the waiting mark when Claude Code works", () => {
     const { hooks } = claudeHookSettings() as { hooks: Record<string, HookGroup[]> };
+    const commandsOf = (event: string) =>
+      (hooks[event] ?? []).flatMap((group) => group.hooks.map((h) => h.command));
     for (const event of [
       "SessionStart",
       "UserPromptSubmit",
       "PreToolUse",
       "PostToolUse",
-      "Stop",
       "SubagentStop",
     ]) {
-      const commands = (hooks[event] ?? []).flatMap((group) => group.hooks.map((h) => h.command));
-      assert.deepEqual(commands, [TOUCH_ACTIVITY], event);
+      assert.deepEqual(commandsOf(event), [`${TOUCH_ACTIVITY}; ${CLEAR_WAITING}`], event);
     }
     assert.equal(hooks.PreToolUse?.[0]?.matcher, "*");
-    // Notification also fires after a minute of waiting for the user: not activity.
-    assert.equal(hooks.Notification, undefined);
+    // A finished turn is activity, and now it waits for the user.
+    assert.deepEqual(commandsOf("Stop"), [`${TOUCH_ACTIVITY}; ${MARK_WAITING}`]);
+    // Notification (a permission prompt, or a minute of waiting) means waiting, not activity.
+    assert.deepEqual(commandsOf("Notification"), [MARK_WAITING]);
+  });
+
+  test("Stop marks the agent waiting and the next prompt clears it", async () => {
+    await launch([]);
+    const settings = JSON.parse(await readFile(join(agentDir, "claude-settings.json"), "utf8")) as {
+      hooks: Record<string, HookGroup[]>;
+    };
+    const hookEnv = { env: { PATH: "/usr/bin:/bin", FLEET_AGENT_DIR: agentDir } };
+    const waitingFile = join(agentDir, "waiting");
+    await run("bash", ["-c", settings.hooks.Stop?.[0]?.hooks[0]?.command ?? "false"], hookEnv);
+    assert.ok((await stat(waitingFile)).isFile());
+    await run(
+      "bash",
+      ["-c", settings.hooks.UserPromptSubmit?.[0]?.hooks[0]?.command ?? "false"],
+      hookEnv,
+    );
+    await assert.rejects(stat(waitingFile), /ENOENT/);
   });
 
   test("the launch command writes the settings file and passes it with --settings", async () => {
