@@ -63,19 +63,48 @@ async function timed(runs: number, once: () => Promise<void>, reset: () => void)
 
 const floorPrefix = `${bench.prefix}floor-`;
 const hosts = Array.from({ length: AGENTS }, (_, i) => `h${i}`);
-const file = join(bench.dir, "fleet.yaml");
-writeFileSync(
-  file,
-  [
-    "version: 1",
-    "name: benchdocker",
-    "hosts:",
-    ...hosts.map((h) => `  ${h}: { provider: docker, image: "${image}" }`),
-    "agents:",
-    ...hosts.map((h, i) => `  a${i}: { command: "sleep 3600", host: ${h} }`),
-    "",
-  ].join("\n"),
-);
+
+/** A fleet file of AGENTS agents spread over `hostCount` docker hosts. */
+function fleetFile(name: string, hostCount: number): string {
+  const path = join(bench.dir, name);
+  const used = hosts.slice(0, hostCount);
+  writeFileSync(
+    path,
+    [
+      "version: 1",
+      "name: benchdocker",
+      "hosts:",
+      ...used.map((h) => `  ${h}: { provider: docker, image: "${image}" }`),
+      "agents:",
+      ...hosts.map(
+        (_, i) => `  a${i}: { command: "sleep 3600", host: ${used[i % hostCount] ?? ""} }`,
+      ),
+      "",
+    ].join("\n"),
+  );
+  return path;
+}
+const file = fleetFile("fleet.yaml", AGENTS);
+
+/** `fleet list` of the AGENTS agents, against node start-up + one Engine API list call. */
+function benchList(hostCount: number): void {
+  const listedCount = (
+    JSON.parse(run(nodeBin, [fleetBin, "list", "--json"], bench.env)) as { agents: unknown[] }
+  ).agents.length;
+  if (listedCount !== AGENTS) throw new Error(`expected ${AGENTS} agents, listed ${listedCount}`);
+  const floorScript = `require('node:http').get({ socketPath: '/var/run/docker.sock', path: '/containers/json', headers: { Host: 'docker' } }, (r) => r.resume())`;
+  const floorList = time(nodeBin, () => ["-e", floorScript], bench.env);
+  const measuredList = time(nodeBin, () => [fleetBin, "list"], bench.env);
+  writeResult({
+    name: `fleet list, ${AGENTS} docker agents on ${hostCount} hosts`,
+    measured: measuredList,
+    floor: floorList,
+    floorDescription: "node -e (one GET /containers/json over the engine's socket)",
+    budget: "≤ 3× floor",
+    pass: measuredList.medianMs / floorList.medianMs <= 3,
+    notes: `one probe per running container (${hostCount})`,
+  });
+}
 
 try {
   if (spawnSync("docker", ["image", "inspect", image], { stdio: "ignore" }).status !== 0) {
@@ -120,21 +149,11 @@ try {
   });
 
   await apply();
-  const listedCount = (
-    JSON.parse(run(nodeBin, [fleetBin, "list", "--json"], bench.env)) as { agents: unknown[] }
-  ).agents.length;
-  if (listedCount !== AGENTS) throw new Error(`expected ${AGENTS} agents, listed ${listedCount}`);
-  const floorScript = `require('node:http').get({ socketPath: '/var/run/docker.sock', path: '/containers/json', headers: { Host: 'docker' } }, (r) => r.resume())`;
-  const floorList = time(nodeBin, () => ["-e", floorScript], bench.env);
-  const measuredList = time(nodeBin, () => [fleetBin, "list"], bench.env);
-  writeResult({
-    name: `fleet list, ${AGENTS} docker agents on ${AGENTS} hosts`,
-    measured: measuredList,
-    floor: floorList,
-    floorDescription: "node -e (one GET /containers/json over the engine's socket)",
-    budget: "≤ 3× floor",
-    pass: measuredList.medianMs / floorList.medianMs <= 3,
-  });
+  benchList(AGENTS);
+  removeAll(bench.prefix);
+  const fewer = fleetFile("fleet-4-hosts.yaml", 4);
+  run(nodeBin, [fleetBin, "apply", "-f", fewer, "-y"], bench.env);
+  benchList(4);
 } finally {
   removeAll(bench.prefix);
   bench.cleanup();

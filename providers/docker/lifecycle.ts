@@ -13,7 +13,7 @@ import { resolveSecrets } from "../../src/core/secrets.ts";
 import { specHash } from "../../src/core/spec-hash.ts";
 import { containerBody } from "./container-spec.ts";
 import type { ContainerInspect, EngineClient } from "./engine-client.ts";
-import { isEngineNotFound } from "./engine-errors.ts";
+import { EngineErrorCode, isEngineNotFound } from "./engine-errors.ts";
 import { prepareImage } from "./image.ts";
 import { ownerOf, probeAgents } from "./discover.ts";
 import { containerName, LABELS, owningFleet, snapshotReference } from "./names.ts";
@@ -58,39 +58,47 @@ export async function createHost(ops: HostOps, host: HostSpec): Promise<void> {
   const { client, ctx } = ops;
   const name = nameOf(ops, host);
   const fleet = owningFleet(ctx);
-  const existing = await inspect(ops, host);
-  if (existing !== undefined) {
-    const labels = existing.Config.Labels ?? {};
-    if (
-      labels[LABELS.specHash] === specHash(host) &&
-      (labels[LABELS.fleet] ?? "") === (fleet ?? "")
-    ) {
-      await startHost(ops, host);
-      return;
-    }
-    throw new FleetError(
-      "HOST_EXISTS",
-      `a container named ${name} already exists and was not made from this spec of host ${host.name}`,
-      { hint: `remove it (\`docker rm -f ${name}\`) or destroy that host first` },
-    );
-  }
   const image = await prepareImage(client, host, { container: name, env: ctx.env });
-  const id = await client.createContainer(name, containerBody(host, { image: image.id, fleet }));
+  let id: string;
+  try {
+    id = await client.createContainer(name, containerBody(host, { image: image.id, fleet }));
+  } catch (error) {
+    if (!(error instanceof FleetError && error.code === EngineErrorCode.conflict)) throw error;
+    await reuseExisting(ops, host, fleet);
+    return;
+  }
   try {
     await client.startContainer(id);
-    const outcome = await applyPolicy(
-      client,
-      ctx.env,
-      await client.inspectContainer(id),
-      host.network,
-      { fresh: true },
-    );
-    if (outcome !== "applied") throw new Error("unreachable: a new container has its network mode");
+    // A new container on the default network needs nothing more for `open`.
+    if (host.network !== undefined && host.network.egress !== "open") {
+      const info = await client.inspectContainer(id);
+      const outcome = await applyPolicy(client, ctx.env, info, host.network, { fresh: true });
+      if (outcome !== "applied") throw new Error("unreachable: a new container has its network");
+    }
   } catch (error) {
     await client.removeContainer(id, { force: true }).catch(() => undefined);
     await forgetPolicy(ctx.env, id).catch(() => undefined);
     throw error;
   }
+}
+
+/** The name is taken: by this very host (an earlier, interrupted create), or by something else. */
+async function reuseExisting(ops: HostOps, host: HostSpec, fleet: string | null): Promise<void> {
+  const name = nameOf(ops, host);
+  const existing = await requireContainer(ops, host);
+  const labels = existing.Config.Labels ?? {};
+  if (
+    labels[LABELS.specHash] === specHash(host) &&
+    (labels[LABELS.fleet] ?? "") === (fleet ?? "")
+  ) {
+    await startHost(ops, host);
+    return;
+  }
+  throw new FleetError(
+    "HOST_EXISTS",
+    `a container named ${name} already exists and was not made from this spec of host ${host.name}`,
+    { hint: `remove it (\`docker rm -f ${name}\`) or destroy that host first` },
+  );
 }
 
 /**

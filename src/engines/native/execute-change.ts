@@ -15,6 +15,7 @@ import {
 } from "../../core/host/index.ts";
 import type { AgentSpec, HostSpec } from "../../core/model.ts";
 import type { Change } from "../../core/plan/types.ts";
+import { startHostIfStopped } from "../../core/idle/wake-host.ts";
 import { getProvider } from "../../core/registry.ts";
 
 export interface ChangeContext {
@@ -55,9 +56,12 @@ async function executeAgentChange(change: Change, context: ChangeContext): Promi
       });
       return [];
     }
-    case "update":
-      if (after) await updateAgent(await handleFor(after.host, context), after);
+    case "update": {
+      if (!after) break;
+      const handle = await handleFor(after.host, context);
+      await onRunningHost(handle, () => updateAgent(handle, after));
       return [];
+    }
     case "replace": {
       if (!before || !after) break;
       const saved = await destroyIfThere(await handleFor(before.host, context), before.name);
@@ -69,7 +73,8 @@ async function executeAgentChange(change: Change, context: ChangeContext): Promi
     }
     case "delete": {
       if (!before) break;
-      const { saved } = await destroyAgent(await handleFor(before.host, context), before.name);
+      const handle = await handleFor(before.host, context);
+      const { saved } = await onRunningHost(handle, () => destroyAgent(handle, before.name));
       return saved;
     }
     case "start": {
@@ -107,10 +112,25 @@ async function executeAgentChange(change: Change, context: ChangeContext): Promi
  */
 async function destroyIfThere(handle: HostHandle, name: string): Promise<SavedWork[]> {
   try {
-    return (await destroyAgent(handle, name)).saved;
+    return (await onRunningHost(handle, () => destroyAgent(handle, name))).saved;
   } catch (error) {
     if (error instanceof FleetError && error.code === "AGENT_NOT_FOUND") return [];
     throw error;
+  }
+}
+
+/**
+ * Work on an agent whose host a reconcile stopped (docker): the plan leaves the
+ * host stopped, but the agent's files are only reachable while it runs, so it is
+ * started first (under apply's lock on it) and the work retried once.
+ */
+async function onRunningHost<T>(handle: HostHandle, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof FleetError && error.code === "HOST_STOPPED")) throw error;
+    if (!(await startHostIfStopped(handle))) throw error;
+    return work();
   }
 }
 

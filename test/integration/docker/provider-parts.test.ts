@@ -5,15 +5,19 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, test } from "node:test";
 import { containerBody, hostnameOf } from "../../../providers/docker/container-spec.ts";
 import { KEEP_ALIVE_SCRIPT } from "../../../providers/docker/host-channel.ts";
 import { validateDockerHost } from "../../../providers/docker/host-config.ts";
 import { imageNamePart, owningFleet, snapshotReference } from "../../../providers/docker/names.ts";
 import { rulesScript } from "../../../providers/docker/network-policy.ts";
+import { lockDockerHost } from "../../../providers/docker/lock.ts";
 import { readTar } from "../../../providers/docker/tar.ts";
 import dockerProvider from "../../../providers/docker/index.ts";
-import { silentIoHost } from "../../../src/core/io.ts";
+import { RecordingIoHost, silentIoHost } from "../../../src/core/io.ts";
 import type { HostSpec } from "../../../src/core/model.ts";
 
 const host = (extra: Partial<HostSpec> = {}): HostSpec => ({
@@ -176,5 +180,33 @@ describe("tar reader", () => {
         [long, "two"],
       ],
     );
+  });
+});
+
+describe("the docker host lock", () => {
+  test("is taken on this machine, with no container; a second taker waits and says so", async () => {
+    const home = await mkdtemp(join(tmpdir(), "fleet-test-docker-lock-"));
+    try {
+      const io = new RecordingIoHost();
+      const ctx = { env: { home, prefix: "lk-" }, io };
+      const first = await lockDockerHost(host(), ctx);
+      let secondHeld = false;
+      const second = lockDockerHost(host(), ctx).then((release) => {
+        secondHeld = true;
+        return release;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(secondHeld, false);
+      assert.deepEqual(
+        io.messages.map((m) => m.code),
+        ["lock.wait"],
+      );
+      await first();
+      const release = await second;
+      assert.equal(secondHeld, true);
+      await release();
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
   });
 });
