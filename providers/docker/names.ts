@@ -57,12 +57,9 @@ export const utcStamp = (date: Date): string =>
     .replace(/\.\d+Z$/, "Z");
 
 /**
- * The fleet a provider call acts for. The provider contract has no place for it
- * yet, so the native engine passes it as an extra `fleet` property of the context
- * of host changes (see docs/docker.md); null when absent (a host made outside a
- * fleet file, e.g. for `fleet create`).
+ * The fleet a provider call acts for (ProviderContext.fleet); null when absent
+ * (a host made outside a fleet file, e.g. for `fleet create`).
  */
 export function owningFleet(ctx: ProviderContext): string | null {
-  const fleet = (ctx as ProviderContext & { fleet?: unknown }).fleet;
-  return typeof fleet === "string" && fleet !== "" ? fleet : null;
+  return ctx.fleet !== undefined && ctx.fleet !== null && ctx.fleet !== "" ? ctx.fleet : null;
 }

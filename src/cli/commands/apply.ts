@@ -88,6 +88,14 @@ export async function applyDesired(
 }
 
 export function finish(applied: AppliedFleet, context: CliContext): void {
+  // A host that could not be read was not planned for: say so, whatever else was done.
+  for (const { host, provider, error } of applied.plan.hostErrors) {
+    context.io.notify({
+      level: "error",
+      code: "apply.host-unreadable",
+      message: `host ${host} (${provider}) could not be read, so nothing was planned or changed there: ${error.message}`,
+    });
+  }
   if (context.format === "json") {
     printJson({
       format_version: "1.0",
@@ -96,10 +104,12 @@ export function finish(applied: AppliedFleet, context: CliContext): void {
       declined: applied.declined,
       ok: applied.result?.ok ?? !applied.declined,
       outcomes: applied.result?.outcomes ?? [],
+      hostErrors: applied.plan.hostErrors,
     });
   } else {
     process.stdout.write(renderApplySummary(applied) + "\n");
   }
   if (applied.result && !applied.result.ok) process.exitCode = 1;
+  if (applied.plan.hostErrors.length > 0) process.exitCode = 1;
   if (applied.declined) process.exitCode = 1;
 }

@@ -3,7 +3,11 @@ import type { AppliedFleet } from "../../core/apply/apply-fleet.ts";
 /** The closing lines of an apply, in Terraform's words. */
 export function renderApplySummary(applied: AppliedFleet): string {
   if (applied.declined) return "Apply cancelled; nothing was changed.";
-  if (!applied.result) return "No changes. Your fleet matches the configuration.";
+  if (!applied.result) {
+    return applied.plan.hostErrors.length > 0
+      ? "No changes on the hosts that could be read."
+      : "No changes. Your fleet matches the configuration.";
+  }
   const count = (actions: string[]) =>
     applied.result?.outcomes.filter((o) => o.status === "done" && actions.includes(o.action))
       .length ?? 0;

@@ -24,7 +24,7 @@ import { getProvider } from "../registry.ts";
 import { byText } from "../sort.ts";
 import { resolveSecrets } from "../secrets.ts";
 import { discoverLive } from "../state/discover.ts";
-import { rememberHosts } from "../state/known-hosts.ts";
+import { knownHosts, rememberHosts } from "../state/known-hosts.ts";
 import type { ApplyResult, Engine } from "../../engines/engine.ts";
 
 export interface PlannedFleet {
@@ -55,11 +55,42 @@ async function providersFor(hosts: Iterable<HostSpec>): Promise<Map<string, Prov
   return new Map(entries);
 }
 
+/**
+ * Hosts fleet made itself (docker) that this controller remembers but the file no
+ * longer declares: the fleet may own them, and then they are planned for deletion.
+ */
+async function formerManagedHosts(
+  hosts: Map<string, HostSpec>,
+  ctx: ProviderContext,
+): Promise<HostSpec[]> {
+  const remembered = (await knownHosts(ctx.env)).filter((h) => !hosts.has(h.name));
+  const managed = await Promise.all(
+    remembered.map(async (host) => {
+      try {
+        return (await getProvider(host.provider)).capabilities.manageHost ? host : undefined;
+      } catch {
+        return undefined;
+      }
+    }),
+  );
+  return managed.filter((h): h is HostSpec => h !== undefined);
+}
+
+async function involvedHosts(
+  desired: DesiredState,
+  ctx: ProviderContext,
+  extra: readonly HostSpec[] = [],
+): Promise<Map<string, HostSpec>> {
+  const hosts = fleetHosts(desired, extra);
+  for (const host of await formerManagedHosts(hosts, ctx)) hosts.set(host.name, host);
+  return hosts;
+}
+
 export async function planFleet(
   desired: DesiredState,
   ctx: ProviderContext,
 ): Promise<PlannedFleet> {
-  const hosts = fleetHosts(desired);
+  const hosts = await involvedHosts(desired, ctx);
   const providers = await providersFor(hosts.values());
   const live = await discoverLive([...hosts.values()], ctx);
   const plan = computePlan(desired, live, { capabilities: capabilitiesOf(providers) });
@@ -96,7 +127,7 @@ export async function applyFleet(
   options: ApplyFleetOptions,
 ): Promise<AppliedFleet> {
   const { ctx } = options;
-  const hosts = fleetHosts(desired, options.extraHosts);
+  const hosts = await involvedHosts(desired, ctx, options.extraHosts);
   const providers = await providersFor(hosts.values());
   const releases = await lockHosts([...hosts.values()], providers, ctx);
   try {

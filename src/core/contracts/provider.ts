@@ -23,6 +23,11 @@ export interface ProviderCapabilities {
 export interface ProviderContext {
   env: FleetEnv;
   io: IoHost;
+  /**
+   * The fleet a call acts for: a provider labels what it creates with it, so
+   * the fleet file owns it. Null or absent for hosts made outside a fleet file.
+   */
+  fleet?: string | null;
 }
 
 /** Releases a lock taken with {@link Provider.lock}. */

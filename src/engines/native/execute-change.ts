@@ -159,8 +159,7 @@ async function saveAgentsOn(handle: HostHandle): Promise<SavedWork[]> {
 
 async function executeHostChange(change: Change, context: ChangeContext): Promise<SavedWork[]> {
   const named = await handleFor(change.name, context);
-  // What a host change makes is labelled with its owner: the contract has no field
-  // for it yet, so it rides on the context (providers/docker/names.ts owningFleet).
+  // What a host change makes is labelled with its owner.
   const ctx = { ...named.ctx, fleet: context.fleet };
   const handle: HostHandle = { ...named, ctx };
   const { provider, host } = handle;

@@ -80,15 +80,10 @@ agents:
     );
   });
 
-  test(
-    "apply reports the engine as not running and exits 1",
-    {
-      todo: 'apply prints "No changes" and exits 0 when every change is blocked by a host error: src/cli/commands/apply.ts must show plan.hostErrors (see the docker report)',
-    },
-    async () => {
-      const result = await sb.fleet(["apply", "-f", file, "-y"], { env: dead });
-      assert.match(result.stdout + result.stderr, /Docker engine not reachable/);
-      assert.equal(result.code, 1);
-    },
-  );
+  test("apply reports the engine as not running and exits 1", async () => {
+    const result = await sb.fleet(["apply", "-f", file, "-y"], { env: dead });
+    assert.match(result.stdout + result.stderr, /Docker engine not reachable/);
+    assert.doesNotMatch(result.stdout, /Your fleet matches the configuration/);
+    assert.equal(result.code, 1);
+  });
 });
