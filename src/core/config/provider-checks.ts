@@ -4,7 +4,8 @@
  * the pure rules because it loads provider modules.
  */
 import type { Provider } from "../contracts/provider.ts";
-import type { DesiredState } from "../model.ts";
+import type { DesiredState, NetworkPolicy } from "../model.ts";
+import { canonicalJson } from "../spec-hash.ts";
 import { getProvider, providerNames } from "../registry.ts";
 import { configInvalid, toProblems } from "./problems.ts";
 import type { Finding, Locate } from "./problems.ts";
@@ -50,18 +51,50 @@ export async function validateHostsWithProviders(desired: DesiredState): Promise
     }
   }
   const source = sources.get(desired);
+  const hostsByName = new Map(desired.hosts.map((host) => [host.name, host]));
   for (const spec of desired.agents) {
-    if (!spec.network || spec.network.egress === "open") continue;
-    if (enforcesNetwork.get(spec.host) !== false) continue;
     const origins = source?.origins.get(spec.name);
-    findings.push({
-      path: origins?.fields.network ?? ["agents", spec.name, "network"],
-      message: `host "${spec.host}" cannot enforce a network policy; run this agent on a host that can (docker)`,
-    });
+    const host = hostsByName.get(spec.host);
+    const networkPath = origins?.fields.network ?? ["agents", spec.name, "network"];
+    if (
+      spec.network &&
+      spec.network.egress !== "open" &&
+      enforcesNetwork.get(spec.host) === false
+    ) {
+      findings.push({
+        path: networkPath,
+        message: `host "${spec.host}" cannot enforce a network policy; run this agent on a host that can (docker)`,
+      });
+      continue;
+    }
+    // Policies and limits are enforced per host (one container): an agent's own
+    // setting that its host does not carry would silently not apply.
+    if (host && enforcesNetwork.get(spec.host) === true) {
+      if (spec.network && !samePolicy(spec.network, host.network)) {
+        findings.push({
+          path: networkPath,
+          message: `the network policy is enforced per host and host "${host.name}" has ${describePolicy(host.network)}; set this policy on hosts.${host.name}.network (every agent on the host shares it)`,
+        });
+      }
+      if (spec.resources && canonicalJson(spec.resources) !== canonicalJson(host.resources ?? {})) {
+        findings.push({
+          path: origins?.fields.resources ?? ["agents", spec.name, "resources"],
+          message: `resource limits are enforced per host; set them on hosts.${host.name}.resources (every agent on the host shares them)`,
+        });
+      }
+    }
   }
   if (findings.length > 0)
     throw configInvalid(toProblems(findings, desired.source, source?.locate));
 }
+
+const samePolicy = (a: NetworkPolicy, b: NetworkPolicy | undefined): boolean =>
+  canonicalJson(a) === canonicalJson(b ?? { egress: "open" });
+
+const describePolicy = (policy: NetworkPolicy | undefined): string =>
+  policy === undefined || policy.egress === "open"
+    ? "no network policy"
+    : `egress: ${policy.egress}`;
 
 async function loadProvider(name: string): Promise<Provider | undefined> {
   try {

@@ -15,6 +15,12 @@ const fake = {
   },
 } as unknown as Provider;
 registerProvider("fake", () => Promise.resolve(fake));
+const enforcing = {
+  ...fake,
+  name: "enforcing",
+  capabilities: { ...fake.capabilities, networkPolicy: true },
+} as unknown as Provider;
+registerProvider("enforcing", () => Promise.resolve(enforcing));
 
 describe("validateHostsWithProviders", () => {
   test("places a provider's problems with a host at the host's line", async (t) => {
@@ -69,5 +75,35 @@ describe("validateHostsWithProviders", () => {
       "version: 1\nname: t\nhosts:\n  box: { provider: fake, image: x }\nagents:\n  a: { command: x, host: box, network: { egress: open } }\n",
     );
     await assert.doesNotReject(async () => validateHostsWithProviders(await loadFleetFile(file)));
+  });
+
+  test("refuses an agent's policy or limits that its enforcing host does not carry", async (t) => {
+    const dir = tempDir();
+    t.after(() => dir.remove());
+    const file = dir.write(
+      "fleet.yaml",
+      [
+        "version: 1",
+        "name: t",
+        "hosts:",
+        "  sealed: { provider: enforcing, image: x, network: { egress: offline } }",
+        "  open: { provider: enforcing, image: x }",
+        "agents:",
+        "  same: { command: x, host: sealed, network: { egress: offline } }",
+        "  inherits: { command: x, host: sealed }",
+        "  wants-offline: { command: x, host: open, network: { egress: offline } }",
+        "  wants-limits: { command: x, host: open, resources: { cpus: 1 } }",
+        "",
+      ].join("\n"),
+    );
+    const desired = await loadFleetFile(file);
+    const problems = problemsOf(await rejection(() => validateHostsWithProviders(desired)));
+    assert.deepEqual(
+      problems.map((problem) => `${problem.line} ${problem.path}: ${problem.message}`),
+      [
+        '9 agents.wants-offline.network: the network policy is enforced per host and host "open" has no network policy; set this policy on hosts.open.network (every agent on the host shares it)',
+        "10 agents.wants-limits.resources: resource limits are enforced per host; set them on hosts.open.resources (every agent on the host shares them)",
+      ],
+    );
   });
 });
