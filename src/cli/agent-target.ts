@@ -3,6 +3,7 @@ import type { LiveAgent, LiveState } from "../core/model.ts";
 import { getProvider } from "../core/registry.ts";
 import { discoverLive } from "../core/state/discover.ts";
 import { knownHosts } from "../core/state/known-hosts.ts";
+import { rememberLocations } from "../core/state/location-cache.ts";
 import { resolveAgent } from "../core/state/resolve-agent.ts";
 import type { CliContext } from "./context.ts";
 
@@ -16,7 +17,9 @@ export async function readLive(
   context: CliContext,
 ): Promise<{ live: LiveState; hosts: Awaited<ReturnType<typeof knownHosts>> }> {
   const hosts = await knownHosts(context.env);
-  return { live: await discoverLive(hosts, context), hosts };
+  const live = await discoverLive(hosts, context);
+  rememberLocations(context.env, live);
+  return { live, hosts };
 }
 
 /** Resolves NAME or NAME@HOST to a live agent and a handle on its host. */

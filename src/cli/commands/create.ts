@@ -7,6 +7,7 @@ import type { AgentSpec, HostSpec } from "../../core/model.ts";
 import { getAgentType, getProvider } from "../../core/registry.ts";
 import { resolveSecrets } from "../../core/secrets.ts";
 import { knownHosts } from "../../core/state/known-hosts.ts";
+import { rememberLocation } from "../../core/state/location-cache.ts";
 import { suggest } from "../../core/suggest.ts";
 import { withHostLock } from "../agent-target.ts";
 import { type CommonOptions, cliContext, printJson } from "../context.ts";
@@ -73,6 +74,7 @@ export async function run(name: string, args: string[], options: CreateOptions):
     }
     return createAgent(handle, spec, { fleet: null, secrets });
   });
+  rememberLocation(context.env, agent.name, agent.host);
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   if (context.format === "json") {
     printJson({

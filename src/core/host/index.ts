@@ -21,6 +21,6 @@ export { sendMessage, waitForReady } from "./message.ts";
 export { readTranscript, readEvents } from "./transcript.ts";
 export { stripTerminal } from "./terminal-text.ts";
 export { type AgentEvent, type AgentEventType } from "./events.ts";
-export { attachCommand, execCommand } from "./interactive.ts";
+export { attachCommand, execCommand, EXEC_AGENT_ABSENT } from "./interactive.ts";
 export { acquireHostLock } from "./lock.ts";
 export { readAgent, type AgentOnHost } from "./read-agent.ts";

@@ -3,7 +3,6 @@
  * agent's tmux session, and running a command in its work dir.
  */
 import type { InteractiveCommand } from "../contracts/transport.ts";
-import type { LiveAgent } from "../model.ts";
 import { FleetError, usageError } from "../errors.ts";
 import { agentPaths, windowTarget } from "./agent-record.ts";
 import type { HostHandle } from "./handle.ts";
@@ -41,38 +40,34 @@ export async function attachCommand(
   );
 }
 
+/** The exit code of an exec whose agent has no record on the host: nothing was run. */
+export const EXEC_AGENT_ABSENT = 255;
+
 /**
  * Runs argv in the agent's work dir with its env and service ports (not its
- * secrets), stdin and exit code passed through.
+ * secrets), stdin and exit code passed through. Costs no round trip: the script
+ * itself checks the agent is there and exits EXEC_AGENT_ABSENT, running nothing,
+ * when it is not, so a caller that guessed the host can tell and look properly.
  */
 export async function execCommand(
   h: HostHandle,
   name: string,
   argv: string[],
-  options: { tty: boolean; known?: LiveAgent },
+  options: { tty: boolean },
 ): Promise<InteractiveCommand> {
   if (argv.length === 0)
     throw usageError("nothing to run", `usage: fleet exec ${name} -- COMMAND [ARGS...]`);
-  // An agent the caller just discovered needs no second read (a round trip on remote hosts).
-  const agent =
-    options.known?.workdir !== undefined
-      ? {
-          transport: await h.provider.transport(h.host, h.ctx),
-          record: { workdir: options.known.workdir },
-        }
-      : await requireAgent(h, name);
-  const paths = agentPaths(agent.transport.fleetDir, name);
+  const transport = await h.provider.transport(h.host, h.ctx);
+  const paths = agentPaths(transport.fleetDir, name);
   const script = [
+    `[ -f "$1/agent.json" ] || exit ${EXEC_AGENT_ABSENT}`,
     'touch "$1/activity/exec" 2>/dev/null',
     'if [ -f "$1/env.sh" ]; then . "$1/env.sh"; fi',
-    'cd "$2" || exit 126',
-    "shift 2",
+    'cd "${FLEET_WORKDIR:-$1/work}" || exit 126',
+    "shift",
     'exec "$@"',
   ].join("; ");
-  return agent.transport.interactive(
-    ["sh", "-c", script, "sh", paths.dir, agent.record.workdir, ...argv],
-    {
-      tty: options.tty,
-    },
-  );
+  return transport.interactive(["sh", "-c", script, "sh", paths.dir, ...argv], {
+    tty: options.tty,
+  });
 }

@@ -89,7 +89,7 @@ export function launchScript(input: LaunchInput): LaunchScript {
   const portWord = (source: PortSource): string =>
     source.kind === "fixed" ? String(source.port) : `"\${${source.variable}}"`;
   lines.push(
-    `{ printf '%s' ${q(envFile(spec, paths))}`,
+    `{ printf '%s' ${q(envFile(spec, paths, record.workdir))}`,
     ...portEntries.map(
       ([service, source]) =>
         `  printf '%s\\n' ${q(`export ${portVariable(service)}=`)}${portWord(source)}`,
@@ -201,11 +201,13 @@ const serviceScript = (paths: AgentPaths, service: string): string =>
 /** tmux expands `#{...}` formats in start directories and pipe commands. */
 const tmuxFormatEscape = (text: string): string => text.replaceAll("#", "##");
 
-function envFile(spec: AgentSpec, paths: AgentPaths): string {
+function envFile(spec: AgentSpec, paths: AgentPaths, workdir: string): string {
   const env: Record<string, string> = {
     ...spec.env,
     FLEET_AGENT: spec.name,
     FLEET_AGENT_DIR: paths.dir,
+    // `fleet exec` finds the work dir here without reading the record first.
+    FLEET_WORKDIR: workdir,
   };
   return Object.entries(env)
     .map(([key, value]) => {

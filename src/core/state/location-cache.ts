@@ -1,0 +1,60 @@
+/**
+ * Which host each agent was last seen on, so a command naming one agent can go
+ * straight there instead of reading every host first. A cache under FLEET_HOME:
+ * wrong or missing entries only cost the full look-up, never a wrong result.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { FleetEnv } from "../env.ts";
+import type { LiveState } from "../model.ts";
+
+type Locations = Record<string, string[]>;
+
+const cacheFile = (env: FleetEnv): string => join(env.home, "cache", "agent-hosts.json");
+
+function read(env: FleetEnv): Locations {
+  try {
+    const value = JSON.parse(readFileSync(cacheFile(env), "utf8")) as unknown;
+    return typeof value === "object" && value !== null ? (value as Locations) : {};
+  } catch {
+    return {};
+  }
+}
+
+function write(env: FleetEnv, locations: Locations): void {
+  try {
+    mkdirSync(join(env.home, "cache"), { recursive: true });
+    const temporary = `${cacheFile(env)}.${process.pid}`;
+    writeFileSync(temporary, JSON.stringify(locations));
+    renameSync(temporary, cacheFile(env));
+  } catch {
+    // A cache that cannot be written is only a slower next look-up.
+  }
+}
+
+/** The one host `NAME` (or `NAME@HOST`) was last seen on, if there was exactly one. */
+export function cachedHost(env: FleetEnv, ref: string): { name: string; host: string } | undefined {
+  const at = ref.lastIndexOf("@");
+  if (at > 0) return { name: ref.slice(0, at), host: ref.slice(at + 1) };
+  const hosts = read(env)[ref];
+  return hosts?.length === 1 && hosts[0] !== undefined ? { name: ref, host: hosts[0] } : undefined;
+}
+
+/** Records what a full look-up saw; hosts that could not be read keep their old entries. */
+export function rememberLocations(env: FleetEnv, live: LiveState): void {
+  const unreadable = new Set(live.errors.map((e) => e.host));
+  const locations: Locations = {};
+  for (const [name, hosts] of Object.entries(read(env))) {
+    const kept = hosts.filter((host) => unreadable.has(host));
+    if (kept.length > 0) locations[name] = kept;
+  }
+  for (const agent of live.agents) (locations[agent.name] ??= []).push(agent.host);
+  write(env, locations);
+}
+
+/** Adds one agent just made, keeping what else is known. */
+export function rememberLocation(env: FleetEnv, name: string, host: string): void {
+  const locations = read(env);
+  locations[name] = [...new Set([...(locations[name] ?? []), host])];
+  write(env, locations);
+}
