@@ -65,7 +65,7 @@ export function launchScript(input: LaunchInput): LaunchScript {
   // Process spawns are the cost here (create has a 0.3 s budget end to end): shell
   // builtins where they do, one mkdir, one tmux client for the whole session.
   const lines: string[] = [
-    `mkdir -p ${q(paths.activity)} ${q(paths.logs)} || exit 71`,
+    `mkdir -p ${q(paths.activity)} ${q(paths.logs)} ${q(record.workdir)} || exit 71`,
     `cd ${q(`${input.fleetDir}/agents`)} || exit 70`,
   ];
   if (input.mode === "fresh") {

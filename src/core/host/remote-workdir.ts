@@ -47,14 +47,8 @@ export async function prepareRemoteWorkdir(
   _env: FleetEnv,
 ): Promise<string> {
   const work = `${agentDir}/work`;
-  if (!spec.workdir) {
-    await runScript(
-      transport,
-      `creating the work dir of agent ${spec.name}`,
-      `mkdir -p ${q(work)}`,
-    );
-    return work;
-  }
+  // No source: an empty dir, which the launch script makes (one round trip fewer).
+  if (!spec.workdir) return work;
   const repo = await repoOf(spec.workdir.from);
   if (repo) return prepareGitWorkdir(transport, spec.name, spec.workdir, repo, work);
   const info = await stat(spec.workdir.from).catch(() => undefined);
