@@ -106,7 +106,7 @@ describe("the container fleet asks for", () => {
   test("the owning fleet comes from the context of host changes", () => {
     const ctx = { env: { home: "/h", prefix: "p-" }, io: silentIoHost };
     assert.equal(owningFleet(ctx), null);
-    assert.equal(owningFleet({ ...ctx, fleet: "team" } as typeof ctx), "team");
+    assert.equal(owningFleet({ ...ctx, fleet: "team" }), "team");
   });
 
   test("the provider declares what it can do", () => {
