@@ -15,4 +15,5 @@ for name in "${names[@]}"; do
   node "bench/$name.ts" | tee -a "$out"
 done
 node bench/report.ts "$out" > bench/RESULTS.md
+prettier --log-level warn --write bench/RESULTS.md
 cat bench/RESULTS.md
