@@ -137,10 +137,14 @@ withCommon(program.command("create"), ["text", "json"], "text")
   .option("-e, --env <KEY=VALUE...>", "environment variables")
   .option("--secret <NAME...>", "environment variables passed from yours, never shown")
   .option("--message <text>", "first message, sent once the agent is ready")
+  .option(
+    "--snapshot <image>",
+    "start a new docker host (--host, default NAME) from a snapshot image",
+  )
   .option("--no-connect", "do not attach after creating")
   .addHelpText(
     "after",
-    "\nExamples:\n  fleet create scratch --command 'bash' --no-connect\n  fleet create reviewer --agent claude --workdir . -- --model opus",
+    "\nExamples:\n  fleet create scratch --command 'bash' --no-connect\n  fleet create reviewer --agent claude --workdir . -- --model opus\n  fleet create retry --snapshot fleet-snapshot/sandbox:20261121T101500Z --command bash",
   )
   .action(lazy(() => import("./commands/create.ts")));
 

@@ -1,20 +1,21 @@
 import { resolve } from "node:path";
 import { createAgent } from "../../core/host/index.ts";
 import { resolveAdHocAgent } from "../../core/config/ad-hoc.ts";
-import { findFleetFile } from "../../core/config/load.ts";
+import { findFleetFile, loadFleetFile } from "../../core/config/load.ts";
 import { FleetError, usageError } from "../../core/errors.ts";
 import type { AgentSpec, HostSpec } from "../../core/model.ts";
-import { getAgentType, getProvider } from "../../core/registry.ts";
+import { getProvider } from "../../core/registry.ts";
 import { resolveSecrets } from "../../core/secrets.ts";
-import { knownHosts } from "../../core/state/known-hosts.ts";
+import { knownHosts, rememberHosts } from "../../core/state/known-hosts.ts";
 import { rememberLocation } from "../../core/state/location-cache.ts";
 import { suggest } from "../../core/suggest.ts";
 import { withHostLock } from "../agent-target.ts";
-import { type CommonOptions, cliContext, printJson } from "../context.ts";
+import { type CliContext, type CommonOptions, cliContext, printJson } from "../context.ts";
 import { spawnInteractive } from "../spawn-interactive.ts";
-import { attachCommand } from "../../core/host/index.ts";
+import { attachCommand, type HostHandle } from "../../core/host/index.ts";
 
 interface CreateOptions extends CommonOptions {
+  snapshot?: string;
   file?: string;
   agent?: string;
   host?: string;
@@ -31,25 +32,29 @@ export async function run(name: string, args: string[], options: CreateOptions):
   const context = cliContext(options, ["text", "json"], "text");
   const started = performance.now();
   const fleetFile = optionalFleetFile(options.file);
+  const agentType = options.agent ?? (options.template === undefined ? "command" : undefined);
   const resolved = await resolveAdHocAgent(
     {
       name,
-      agent: options.agent ?? (options.template === undefined ? "command" : undefined),
-      host: options.host,
+      agent: agentType,
       template: options.template,
-      command: options.command,
+      // A bare `fleet create NAME` is a shell, like opening a terminal.
+      command:
+        options.command ??
+        (agentType === "command" && options.template === undefined
+          ? (process.env.SHELL ?? "bash")
+          : undefined),
       message: options.message,
       args: args.length > 0 ? args : undefined,
     },
     { cwd: process.cwd(), ...(fleetFile ? { fleetFile } : {}), env: process.env },
   );
-  const type = await getAgentType(resolved.spec.agent);
-  const host = await findHost(resolved.host, context.env);
+  const host = options.snapshot
+    ? snapshotHost(options.host ?? name, options.snapshot)
+    : await findHost(options.host ?? "local", context.env, fleetFile);
   const spec: AgentSpec = {
     ...resolved.spec,
-    ...(type.requiresCommand && resolved.spec.command === undefined
-      ? { command: process.env.SHELL ?? "bash" }
-      : {}),
+    host: host.name,
     env: { ...resolved.spec.env, ...parseEnv(options.env ?? []) },
     secrets: [...new Set([...resolved.spec.secrets, ...(options.secret ?? [])])],
     ...(options.workdir
@@ -59,6 +64,7 @@ export async function run(name: string, args: string[], options: CreateOptions):
   const secrets = resolveSecrets(spec.secrets, process.env);
   const handle = { provider: await getProvider(host.provider), host, ctx: context };
 
+  if (options.snapshot) await createSnapshotHost(handle);
   const agent = await withHostLock(handle, async () => {
     const existing = (await handle.provider.discover([host], context)).agents.find(
       (a) => a.name === name,
@@ -96,22 +102,49 @@ export async function run(name: string, args: string[], options: CreateOptions):
   }
 }
 
-/** The host from the fleet file if it declared it, else one this controller knows. */
+/** A host this controller knows (remembered, or declared by the fleet file here). */
 async function findHost(
-  declared: HostSpec,
-  env: ReturnType<typeof cliContext>["env"],
+  name: string,
+  env: CliContext["env"],
+  fleetFile: string | undefined,
 ): Promise<HostSpec> {
-  const hosts = await knownHosts(env, [declared]);
-  const name = declared.name;
-  const host = hosts.find((h) => h.name === name);
+  let hosts = await knownHosts(env);
+  let host = hosts.find((h) => h.name === name);
+  if (!host && fleetFile) {
+    hosts = await knownHosts(env, (await loadFleetFile(fleetFile)).hosts);
+    host = hosts.find((h) => h.name === name);
+  }
   if (host) return host;
   const near = suggest(
     name,
     hosts.map((h) => h.name),
   );
   throw new FleetError("HOST_NOT_FOUND", `unknown host "${name}"`, {
-    hint: near ? `did you mean "${near}"?` : `known hosts: ${hosts.map((h) => h.name).join(", ")}`,
+    hint: near
+      ? `did you mean "${near}"?`
+      : `known hosts: ${hosts.map((h) => h.name).join(", ")}; declare others in a fleet file`,
   });
+}
+
+/** A new docker host, owned by no fleet file, started from a snapshot image. */
+function snapshotHost(name: string, image: string): HostSpec {
+  return { name, provider: "docker", config: { snapshot: image } };
+}
+
+async function createSnapshotHost(handle: HostHandle): Promise<void> {
+  const { provider, host, ctx } = handle;
+  const problems = provider.validateHost(host);
+  if (problems.length > 0) {
+    throw usageError(`--snapshot: ${problems.map((p) => p.message).join("; ")}`);
+  }
+  if ((await knownHosts(ctx.env)).some((h) => h.name === host.name)) {
+    throw usageError(
+      `a host named "${host.name}" already exists`,
+      "pick a new host name with --host, or drop --snapshot to use that host",
+    );
+  }
+  await withHostLock(handle, () => provider.createHost(host, { ...ctx, fleet: null }));
+  await rememberHosts(ctx.env, [host]);
 }
 
 function optionalFleetFile(explicit: string | undefined): string | undefined {

@@ -114,6 +114,33 @@ agents:
     assert.equal(agents.get("p")?.host, "lcy");
   });
 
+  test("fleet create --snapshot starts a new host from the image, with its files", async () => {
+    const snap = await f.fleet(["snapshot", "p", "--json"]);
+    const { image } = (JSON.parse(snap.stdout) as { snapshot: { image: string } }).snapshot;
+    f.images.push(image);
+    await f.fleet([
+      "create",
+      "again",
+      "--snapshot",
+      image,
+      "--host",
+      "lcyc",
+      "--command",
+      "sleep 3600",
+      "--no-connect",
+    ]);
+    const note = await f.fleet(["exec", "again", "--", "cat", "/root/note.txt"]);
+    assert.equal(note.stdout, "from-p\n");
+    const agents = await listed(f);
+    assert.equal(agents.get("again")?.host, "lcyc");
+    assert.equal(agents.get("again")?.state, "RUNNING");
+    const taken = await f.fleet(
+      ["create", "twice", "--snapshot", image, "--host", "lcyc", "--no-connect"],
+      2,
+    );
+    assert.match(taken.stderr, /already exists/);
+  });
+
   test("a missing snapshot image is a clear error and creates nothing", async () => {
     const missing = await f.file(
       `version: 1
