@@ -5,13 +5,10 @@
  * caller says another reconcile is running and decides what to do. The holder
  * writes who it is into the file so the other one can say so.
  */
-import { spawn } from "node:child_process";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { FleetEnv } from "../env.ts";
-import { FleetError } from "../errors.ts";
-
-const BUSY = 75;
+import { flockArgs, holdLock } from "../flock-holder.ts";
 
 export interface ReconcileLockHolder {
   pid: number;
@@ -57,53 +54,5 @@ async function readHolder(path: string): Promise<ReconcileLockHolder | undefined
   }
 }
 
-function hold(path: string): Promise<(() => Promise<void>) | "busy"> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      "flock",
-      ["-n", "-E", String(BUSY), "-x", path, "sh", "-c", "echo locked; exec cat"],
-      { stdio: ["pipe", "pipe", "pipe"] },
-    );
-    let stdout = "";
-    let stderr = "";
-    let held = false;
-    const closed = new Promise<void>((done) => child.on("close", () => done()));
-    child.stdin.on("error", () => undefined);
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (held || !stdout.includes("locked\n")) return;
-      held = true;
-      // A held lock must not keep fleet from exiting; exiting releases it.
-      child.unref();
-      for (const stream of [child.stdin, child.stdout, child.stderr]) {
-        (stream as unknown as { unref?: () => void }).unref?.();
-      }
-      resolve(async () => {
-        child.ref();
-        child.stdin.end();
-        await closed;
-      });
-    });
-    child.on("error", (error) => {
-      reject(
-        new FleetError("LOCK_FAILED", `cannot take the reconcile lock: ${error.message}`, {
-          fault: "system",
-          hint: "install util-linux (it provides flock)",
-        }),
-      );
-    });
-    child.on("close", (code) => {
-      if (held) return;
-      if (code === BUSY) resolve("busy");
-      else
-        reject(
-          new FleetError(
-            "LOCK_FAILED",
-            `cannot take the reconcile lock ${path}: ${stderr.trim() || `exit code ${code ?? "?"}`}`,
-            { fault: "system" },
-          ),
-        );
-    });
-  });
-}
+const hold = (path: string): Promise<(() => Promise<void>) | "busy"> =>
+  holdLock({ command: "flock", args: flockArgs(path, true) }, "the reconcile lock");
