@@ -12,7 +12,7 @@ import { FleetError } from "./errors.ts";
 export function runProcess(
   command: string,
   args: string[],
-  options: ExecOptions = {},
+  options: Omit<ExecOptions, "env"> & { env?: NodeJS.ProcessEnv } = {},
 ): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
