@@ -13,7 +13,19 @@ const program = new Command("fleet")
   .version("0.1.0", "-V, --version")
   .showSuggestionAfterError(true)
   .configureHelp({ sortSubcommands: false })
-  .exitOverride();
+  .exitOverride()
+  .addHelpText(
+    "after",
+    `
+Examples:
+  fleet init && fleet plan && fleet apply      declare, review, make it so
+  fleet create scratch --no-connect            one agent running your shell
+  fleet ls                                     every agent on every known host
+  fleet message scratch "run the tests"        type into an agent
+  fleet reconcile --every 1m                   stop what has gone idle
+
+Commands that print results take --json. Docs: docs/cli.md, docs/fleet-file.md.`,
+  );
 
 const debugRequested = process.argv.includes("--debug");
 const jsonRequested =
