@@ -6,6 +6,7 @@ import type { AgentSpec, HostSpec } from "../model.ts";
 import { describeField } from "./diff.ts";
 import { hasChanges } from "./summary.ts";
 import type { Change, FieldChange, Plan, PlanAction } from "./types.ts";
+import { formatDuration } from "../config/units.ts";
 
 /** Terraform's symbols, plus `>` and `<` for start and stop. */
 export const ACTION_SYMBOLS: Record<PlanAction, string> = {
@@ -94,18 +95,6 @@ export function sanitize(text: string): string {
     if (c === "\n") return " ";
     return `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
   });
-}
-
-function formatDuration(ms: number): string {
-  const units: [number, string][] = [
-    [3_600_000, "h"],
-    [60_000, "m"],
-    [1000, "s"],
-  ];
-  for (const [size, unit] of units) {
-    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
-  }
-  return `${ms}ms`;
 }
 
 /** One value as the renderers show it: JSON (which escapes control characters). */
