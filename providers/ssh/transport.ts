@@ -15,8 +15,7 @@ import {
 } from "../../src/core/contracts/transport.ts";
 import { FleetError } from "../../src/core/errors.ts";
 import type { SshConnection } from "./connection.ts";
-
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+import { ENV_NAME_PATTERN } from "../../src/core/names.ts";
 
 export class SshTransport implements Transport {
   readonly fleetDir: string;
@@ -47,7 +46,7 @@ export function remoteCommand(
   options: { cwd?: string; env?: Record<string, string> } = {},
 ): string {
   const env = Object.entries(options.env ?? {}).map(([key, value]) => {
-    if (!ENV_NAME.test(key)) {
+    if (!ENV_NAME_PATTERN.test(key)) {
       throw new FleetError("INVALID_ENV", `"${key}" is not a valid environment variable name`);
     }
     return `${key}=${value}`;

@@ -6,12 +6,10 @@
  * live in rules.ts.
  */
 import { z } from "zod";
+import { ENV_NAME_PATTERN, NAME_PATTERN } from "../names.ts";
 import { DURATION_PATTERN, SIZE_PATTERN } from "./units.ts";
 
-/** Agent, host, template, service and fleet names: they name tmux sessions, windows and containers. */
-export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
-/** Environment variable names (env keys and secrets). */
-export const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+export { ENV_NAME_PATTERN, NAME_PATTERN };
 /** Label keys, Docker/Kubernetes style (`team`, `dev.example/owner`). */
 export const LABEL_KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,127}$/;
 /** An IPv4 or IPv6 address with an optional prefix length. */

@@ -5,6 +5,7 @@
  */
 import { FleetError } from "../errors.ts";
 import type { AgentSpec } from "../model.ts";
+import { NAME_PATTERN } from "../names.ts";
 
 export interface AgentRecord {
   version: 1;
@@ -26,8 +27,6 @@ export interface AgentRecord {
   /** Ports allocated to services, by service name. */
   ports: Record<string, number>;
 }
-
-export const AGENT_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/i;
 
 /** The agent's dir on its host. */
 export const agentDir = (fleetDir: string, name: string): string =>
@@ -60,7 +59,7 @@ export const sessionTarget = (session: string): string => `=${session}:`;
 export const windowTarget = (session: string, window: string): string => `=${session}:${window}`;
 
 export function assertAgentName(name: string): void {
-  if (!AGENT_NAME.test(name)) {
+  if (!NAME_PATTERN.test(name)) {
     throw new FleetError("INVALID_NAME", `"${name}" is not a valid agent name`, {
       hint: "use letters, digits, - and _, starting with a letter or digit (at most 63 characters)",
     });

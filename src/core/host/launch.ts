@@ -26,10 +26,9 @@ import { eventLine, type AgentEventType } from "./events.ts";
 import { planPorts, portVariable, type PortSource } from "./ports.ts";
 import { AGENT_WINDOW } from "./probe.ts";
 import { deliveryCommands } from "./delivery.ts";
+import { ENV_NAME_PATTERN } from "../names.ts";
 
 export const PANE_SIZE = { width: 200, height: 50 } as const;
-
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export interface LaunchInput {
   fleetDir: string;
@@ -211,7 +210,7 @@ function envFile(spec: AgentSpec, paths: AgentPaths, workdir: string): string {
   };
   return Object.entries(env)
     .map(([key, value]) => {
-      if (!ENV_NAME.test(key)) {
+      if (!ENV_NAME_PATTERN.test(key)) {
         throw new FleetError(
           "INVALID_ENV",
           `agent ${spec.name}: "${key}" is not a valid environment variable name`,
@@ -228,7 +227,7 @@ function envFile(spec: AgentSpec, paths: AgentPaths, workdir: string): string {
 function secretsFile(secrets: Record<string, string>): string {
   return Object.entries(secrets)
     .map(([key, value]) => {
-      if (!ENV_NAME.test(key)) {
+      if (!ENV_NAME_PATTERN.test(key)) {
         throw new FleetError("INVALID_SECRET", `"${key}" is not a valid environment variable name`);
       }
       return `export ${key}=${q(value)}\n`;
