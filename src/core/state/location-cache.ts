@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { FleetEnv } from "../env.ts";
 import type { LiveState } from "../model.ts";
+import { canonicalJson } from "../spec-hash.ts";
 
 type Locations = Record<string, string[]>;
 
@@ -43,13 +44,15 @@ export function cachedHost(env: FleetEnv, ref: string): { name: string; host: st
 /** Records what a full look-up saw; hosts that could not be read keep their old entries. */
 export function rememberLocations(env: FleetEnv, live: LiveState): void {
   const unreadable = new Set(live.errors.map((e) => e.host));
+  const before = read(env);
   const locations: Locations = {};
-  for (const [name, hosts] of Object.entries(read(env))) {
+  for (const [name, hosts] of Object.entries(before)) {
     const kept = hosts.filter((host) => unreadable.has(host));
     if (kept.length > 0) locations[name] = kept;
   }
   for (const agent of live.agents) (locations[agent.name] ??= []).push(agent.host);
-  write(env, locations);
+  // Every `fleet list` comes here: most find nothing moved, and write nothing.
+  if (canonicalJson(locations) !== canonicalJson(before)) write(env, locations);
 }
 
 /** Adds one agent just made, keeping what else is known. */
