@@ -201,35 +201,35 @@ const serviceScript = (paths: AgentPaths, service: string): string =>
 const tmuxFormatEscape = (text: string): string => text.replaceAll("#", "##");
 
 function envFile(spec: AgentSpec, paths: AgentPaths, workdir: string): string {
-  const env: Record<string, string> = {
-    ...spec.env,
-    FLEET_AGENT: spec.name,
-    FLEET_AGENT_DIR: paths.dir,
-    // `fleet exec` finds the work dir here without reading the record first.
-    FLEET_WORKDIR: workdir,
-  };
-  return Object.entries(env)
-    .map(([key, value]) => {
-      if (!ENV_NAME_PATTERN.test(key)) {
-        throw new FleetError(
-          "INVALID_ENV",
-          `agent ${spec.name}: "${key}" is not a valid environment variable name`,
-          {
-            hint: "use letters, digits and _, not starting with a digit",
-          },
-        );
-      }
-      return `export ${key}=${q(value)}\n`;
-    })
-    .join("");
+  return exportLines(
+    {
+      ...spec.env,
+      FLEET_AGENT: spec.name,
+      FLEET_AGENT_DIR: paths.dir,
+      // `fleet exec` finds the work dir here without reading the record first.
+      FLEET_WORKDIR: workdir,
+    },
+    (key) =>
+      new FleetError(
+        "INVALID_ENV",
+        `agent ${spec.name}: "${key}" is not a valid environment variable name`,
+        { hint: "use letters, digits and _, not starting with a digit" },
+      ),
+  );
 }
 
 function secretsFile(secrets: Record<string, string>): string {
-  return Object.entries(secrets)
+  return exportLines(
+    secrets,
+    (key) => new FleetError("INVALID_SECRET", `"${key}" is not a valid environment variable name`),
+  );
+}
+
+/** `export KEY='value'` lines for sh, refusing names sh would not take. */
+function exportLines(vars: Record<string, string>, invalid: (key: string) => FleetError): string {
+  return Object.entries(vars)
     .map(([key, value]) => {
-      if (!ENV_NAME_PATTERN.test(key)) {
-        throw new FleetError("INVALID_SECRET", `"${key}" is not a valid environment variable name`);
-      }
+      if (!ENV_NAME_PATTERN.test(key)) throw invalid(key);
       return `export ${key}=${q(value)}\n`;
     })
     .join("");
