@@ -4,13 +4,8 @@
  * before it reads live state, so concurrent applies serialize and the second
  * one plans against what the first one made.
  */
-import type {
-  Provider,
-  ProviderCapabilities,
-  ProviderContext,
-  ReleaseLock,
-} from "../contracts/provider.ts";
-import { FleetError, toFleetError } from "../errors.ts";
+import type { Provider, ProviderCapabilities, ProviderContext } from "../contracts/provider.ts";
+import { FleetError } from "../errors.ts";
 import {
   DEFAULT_HOST,
   type AgentSpec,
@@ -21,11 +16,11 @@ import {
 import { computePlan } from "../plan/compute.ts";
 import type { Plan } from "../plan/types.ts";
 import { getProvider } from "../registry.ts";
-import { byText } from "../sort.ts";
 import { resolveSecrets } from "../secrets.ts";
 import { discoverLive } from "../state/discover.ts";
 import { knownHosts, rememberHosts } from "../state/known-hosts.ts";
 import type { ApplyResult, Engine } from "../../engines/engine.ts";
+import { lockHostsInOrder, providersFor } from "./host-locks.ts";
 
 export interface PlannedFleet {
   desired: DesiredState;
@@ -45,14 +40,6 @@ export function fleetHosts(
   const hosts = new Map<string, HostSpec>([[DEFAULT_HOST.name, DEFAULT_HOST]]);
   for (const host of [...extra, ...desired.hosts]) hosts.set(host.name, host);
   return hosts;
-}
-
-async function providersFor(hosts: Iterable<HostSpec>): Promise<Map<string, Provider>> {
-  const names = new Set([...hosts].map((h) => h.provider));
-  const entries = await Promise.all(
-    [...names].map(async (n) => [n, await getProvider(n)] as const),
-  );
-  return new Map(entries);
 }
 
 /**
@@ -129,7 +116,15 @@ export async function applyFleet(
   const { ctx } = options;
   const hosts = await involvedHosts(desired, ctx, options.extraHosts);
   const providers = await providersFor(hosts.values());
-  const releases = await lockHosts([...hosts.values()], providers, ctx);
+  // Unreachable hosts are left to discovery, which reports them as that host's error.
+  const locks = await lockHostsInOrder(hosts.values(), providers, ctx, (host, error) => {
+    if (error.fault === "user") throw error;
+    ctx.io.notify({
+      level: "warn",
+      code: "lock.unavailable",
+      message: `could not lock host ${host.name}: ${error.message}`,
+    });
+  });
   try {
     const live = await discoverLive([...hosts.values()], ctx);
     const plan = computePlan(desired, live, { capabilities: capabilitiesOf(providers) });
@@ -163,7 +158,7 @@ export async function applyFleet(
     await rememberHosts(ctx.env, desired.hosts).catch(() => undefined);
     return { ...planned, result, declined: false };
   } finally {
-    await Promise.all(releases.map((release) => release().catch(() => undefined)));
+    await locks.releaseAll();
   }
 }
 
@@ -177,36 +172,4 @@ function secretsForPlan(plan: Plan, env: NodeJS.ProcessEnv): Map<string, Record<
     if (spec) secrets.set(spec.name, resolveSecrets(spec.secrets, env));
   }
   return secrets;
-}
-
-/**
- * Locks hosts in name order (so two applies cannot deadlock). A host whose lock
- * cannot be taken because it cannot be reached is left to discovery, which
- * reports it as that host's error.
- */
-async function lockHosts(
-  hosts: HostSpec[],
-  providers: Map<string, Provider>,
-  ctx: ProviderContext,
-): Promise<ReleaseLock[]> {
-  const releases: ReleaseLock[] = [];
-  for (const host of [...hosts].sort((a, b) => byText(a.name, b.name))) {
-    const provider = providers.get(host.provider);
-    if (!provider) continue;
-    try {
-      releases.push(await provider.lock(host, ctx));
-    } catch (error) {
-      const fleetError = toFleetError(error);
-      if (fleetError.fault === "user") {
-        await Promise.all(releases.map((r) => r()));
-        throw fleetError;
-      }
-      ctx.io.notify({
-        level: "warn",
-        code: "lock.unavailable",
-        message: `could not lock host ${host.name}: ${fleetError.message}`,
-      });
-    }
-  }
-  return releases;
 }

@@ -7,21 +7,16 @@
  * may have woken up meanwhile), and applies only that.
  */
 import { fleetHosts } from "../apply/apply-fleet.ts";
-import type {
-  Provider,
-  ProviderCapabilities,
-  ProviderContext,
-  ReleaseLock,
-} from "../contracts/provider.ts";
-import { toFleetError } from "../errors.ts";
-import type { DesiredState, HostSpec, LiveState } from "../model.ts";
+import type { ProviderCapabilities, ProviderContext } from "../contracts/provider.ts";
+import type { DesiredState, LiveState } from "../model.ts";
 import { summarize } from "../plan/summary.ts";
 import type { Plan } from "../plan/types.ts";
-import { getProvider } from "../registry.ts";
 import { discoverLive } from "../state/discover.ts";
 import { knownHosts } from "../state/known-hosts.ts";
 import type { ApplyResult, Engine } from "../../engines/engine.ts";
 import { agentKey, ALL_AGENTS, planIdle } from "./plan-idle.ts";
+import { lockHostsInOrder, providersFor } from "../apply/host-locks.ts";
+import { byText } from "../sort.ts";
 
 export interface ReconcileOptions {
   ctx: ProviderContext;
@@ -49,7 +44,7 @@ export async function reconcileOnce(options: ReconcileOptions): Promise<Reconcil
   const now = options.now ?? Date.now;
   const hostList = desired ? [...fleetHosts(desired).values()] : await knownHosts(ctx.env);
   const hosts = new Map(hostList.map((host) => [host.name, host]));
-  const providers = await loadProviders(hostList);
+  const providers = await providersFor(hostList);
   const capabilities: Record<string, ProviderCapabilities> = Object.fromEntries(
     [...providers].map(([name, provider]) => [name, provider.capabilities]),
   );
@@ -68,7 +63,16 @@ export async function reconcileOnce(options: ReconcileOptions): Promise<Reconcil
   const involved = actingHosts(first);
   if (options.dryRun || involved.length === 0) return { plan: first };
 
-  const { locked, releases } = await lockHosts(involved, hosts, providers, ctx);
+  const involvedHosts = involved.flatMap((name) => hosts.get(name) ?? []);
+  const locks = await lockHostsInOrder(involvedHosts, providers, ctx, (host, error) => {
+    ctx.io.notify({
+      level: "warn",
+      code: "reconcile.lock-failed",
+      message: `could not lock host ${host.name}, left for the next reconcile: ${error.message}`,
+      data: { host: host.name },
+    });
+  });
+  const { locked } = locks;
   try {
     if (locked.size === 0) return { plan: restrictPlan(first, locked) };
     const planned = restrictPlan(plan(await discoverLive(hostList, ctx)), locked);
@@ -86,14 +90,14 @@ export async function reconcileOnce(options: ReconcileOptions): Promise<Reconcil
     );
     return { plan: planned, result };
   } finally {
-    await Promise.all(releases.map((release) => release().catch(() => undefined)));
+    await locks.releaseAll();
   }
 }
 
 /** Hosts with something to stop, by name. */
 function actingHosts(plan: Plan): string[] {
   const names = new Set(plan.changes.filter((c) => c.action !== "noop").map((c) => c.host));
-  return [...names].sort((a, b) => a.localeCompare(b));
+  return [...names].sort(byText);
 }
 
 /**
@@ -108,47 +112,4 @@ export function restrictPlan(plan: Plan, hosts: ReadonlySet<string>): Plan {
     dependsOn: c.dependsOn.filter((address) => kept.has(address)),
   }));
   return { ...plan, changes: restricted, summary: summarize(restricted) };
-}
-
-async function loadProviders(hosts: readonly HostSpec[]): Promise<Map<string, Provider>> {
-  const names = [...new Set(hosts.map((host) => host.provider))];
-  const loaded = await Promise.all(
-    names.map(async (name) => {
-      try {
-        return [name, await getProvider(name)] as const;
-      } catch {
-        // Discovery reports the host of an unknown provider as an error.
-        return undefined;
-      }
-    }),
-  );
-  return new Map(loaded.filter((entry) => entry !== undefined));
-}
-
-/** Locks in name order, as apply does, so a reconcile and an apply cannot deadlock. */
-async function lockHosts(
-  names: readonly string[],
-  hosts: ReadonlyMap<string, HostSpec>,
-  providers: ReadonlyMap<string, Provider>,
-  ctx: ProviderContext,
-): Promise<{ locked: Set<string>; releases: ReleaseLock[] }> {
-  const locked = new Set<string>();
-  const releases: ReleaseLock[] = [];
-  for (const name of names) {
-    const host = hosts.get(name);
-    const provider = host ? providers.get(host.provider) : undefined;
-    if (!host || !provider) continue;
-    try {
-      releases.push(await provider.lock(host, ctx));
-      locked.add(name);
-    } catch (error) {
-      ctx.io.notify({
-        level: "warn",
-        code: "reconcile.lock-failed",
-        message: `could not lock host ${name}, left for the next reconcile: ${toFleetError(error).message}`,
-        data: { host: name },
-      });
-    }
-  }
-  return { locked, releases };
 }
