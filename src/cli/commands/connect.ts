@@ -1,7 +1,6 @@
-import { attachCommand, startAgent } from "../../core/host/index.ts";
+import { attachCommand } from "../../core/host/index.ts";
 import { usageError } from "../../core/errors.ts";
-import { startHostIfStopped } from "../../core/idle/wake-host.ts";
-import { resolveSecrets } from "../../core/secrets.ts";
+import { wakeAgent } from "../../core/idle/wake-host.ts";
 import { findAgent, withHostLock } from "../agent-target.ts";
 import { type CommonOptions, cliContext } from "../context.ts";
 import { spawnInteractive } from "../spawn-interactive.ts";
@@ -21,12 +20,7 @@ export async function run(ref: string, options: CommonOptions): Promise<void> {
       code: "connect.start",
       message: `starting ${agent.name} (${agent.state})...`,
     });
-    await withHostLock(handle, async () => {
-      await startHostIfStopped(handle);
-      return startAgent(handle, agent.name, {
-        secrets: resolveSecrets(agent.spec.secrets, process.env),
-      });
-    });
+    await withHostLock(handle, () => wakeAgent(handle, agent, process.env));
   }
   process.exitCode = await spawnInteractive(await attachCommand(handle, agent.name));
 }

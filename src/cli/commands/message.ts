@@ -1,9 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { text as readStream } from "node:stream/consumers";
-import { sendMessage, startAgent } from "../../core/host/index.ts";
+import { sendMessage } from "../../core/host/index.ts";
 import { usageError } from "../../core/errors.ts";
-import { startHostIfStopped } from "../../core/idle/wake-host.ts";
-import { resolveSecrets } from "../../core/secrets.ts";
+import { wakeAgent } from "../../core/idle/wake-host.ts";
 import { findAgent, withHostLock } from "../agent-target.ts";
 import { type CommonOptions, cliContext, printJson } from "../context.ts";
 
@@ -23,10 +22,7 @@ export async function run(
         code: "message.start",
         message: `starting ${agent.name} (${agent.state}) first...`,
       });
-      await startHostIfStopped(handle);
-      await startAgent(handle, agent.name, {
-        secrets: resolveSecrets(agent.spec.secrets, process.env),
-      });
+      await wakeAgent(handle, agent, process.env);
     }
     await sendMessage(handle, agent.name, message);
   });

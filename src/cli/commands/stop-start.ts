@@ -1,6 +1,5 @@
-import { startAgent, stopAgent } from "../../core/host/index.ts";
-import { startHostIfStopped } from "../../core/idle/wake-host.ts";
-import { resolveSecrets } from "../../core/secrets.ts";
+import { stopAgent } from "../../core/host/index.ts";
+import { wakeAgent } from "../../core/idle/wake-host.ts";
 import { findAgents, withHostLock } from "../agent-target.ts";
 import { type CommonOptions, cliContext, printJson } from "../context.ts";
 
@@ -38,12 +37,8 @@ export async function runStart(refs: string[], options: CommonOptions): Promise<
       });
       continue;
     }
-    const secrets = resolveSecrets(agent.spec.secrets, process.env);
     // Under the host's lock, so a reconcile cannot stop the host again in between.
-    await withHostLock(handle, async () => {
-      await startHostIfStopped(handle);
-      return startAgent(handle, agent.name, { secrets });
-    });
+    await withHostLock(handle, () => wakeAgent(handle, agent, process.env));
     done.push(agent.name);
   }
   report(done, "Started", context.format);

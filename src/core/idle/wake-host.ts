@@ -4,6 +4,9 @@
  * it takes. The host's other agents stay stopped (their records say so).
  */
 import type { HostHandle } from "../host/handle.ts";
+import { startAgent } from "../host/lifecycle.ts";
+import type { LiveAgent } from "../model.ts";
+import { resolveSecrets } from "../secrets.ts";
 
 /**
  * Starts the host when its provider can stop hosts and it is stopped now.
@@ -27,4 +30,19 @@ export async function startHostIfStopped(handle: HostHandle): Promise<boolean> {
   });
   await provider.startHost(host, ctx);
   return true;
+}
+
+/**
+ * Brings a stopped agent back: its host first when that was stopped too, then
+ * the agent, with its secrets read from `env` again (they are never stored).
+ * Call it under the host's lock.
+ */
+export async function wakeAgent(
+  handle: HostHandle,
+  agent: LiveAgent,
+  env: NodeJS.ProcessEnv,
+): Promise<LiveAgent> {
+  const secrets = resolveSecrets(agent.spec.secrets, env);
+  await startHostIfStopped(handle);
+  return startAgent(handle, agent.name, { secrets });
 }
