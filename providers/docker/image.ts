@@ -8,7 +8,7 @@
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import type { FleetEnv } from "../../src/core/env.ts";
 import { FleetError } from "../../src/core/errors.ts";
@@ -16,6 +16,7 @@ import type { HostSpec } from "../../src/core/model.ts";
 import type { EngineClient } from "./engine-client.ts";
 import { hostConfigOf } from "./host-config.ts";
 import { buildReference, LABELS } from "./names.ts";
+import { mkdirPrivate, writePrivateFile } from "../../src/core/private-files.ts";
 
 export const REQUIRED_TOOLS = ["tmux", "git", "flock"] as const;
 
@@ -85,8 +86,8 @@ async function cachedCheck(
     // Not checked from this controller yet.
   }
   const result = await runCheck(client, id);
-  await mkdir(join(file, ".."), { recursive: true })
-    .then(() => writeFile(file, JSON.stringify(result) + "\n"))
+  await mkdirPrivate(join(file, ".."))
+    .then(() => writePrivateFile(file, JSON.stringify(result) + "\n"))
     .catch(() => undefined);
   return result;
 }

@@ -69,7 +69,7 @@ export function createDockerProvider(options: DockerProviderOptions = {}): Provi
         const name = containerName(ctx.env.prefix, host.name);
         const labels = (await client().inspectContainer(name)).Config.Labels ?? {};
         const made = speaksChannel(labels)
-          ? await runOnChannel(client(), name, `mkdir -p ${shellQuote(work)}`)
+          ? await runOnChannel(client(), name, `umask 077; mkdir -p ${shellQuote(work)}`)
           : undefined;
         if (made?.code === 0) return work;
       }

@@ -7,17 +7,18 @@
  * started directly: apply locks every host first, one after another, and the
  * runtime's shell-wrapped holder costs twice the processes.
  */
-import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { ProviderContext, ReleaseLock } from "../../src/core/contracts/provider.ts";
 import { acquireLock, flockArgs, holdLock } from "../../src/core/flock-holder.ts";
 import type { HostSpec } from "../../src/core/model.ts";
 import { containerName } from "./names.ts";
+import { mkdirPrivate, touchPrivateFileSync } from "../../src/core/private-files.ts";
 
 export async function lockDockerHost(host: HostSpec, ctx: ProviderContext): Promise<ReleaseLock> {
   const dir = join(ctx.env.home, "locks");
   const file = join(dir, `docker-${containerName(ctx.env.prefix, host.name)}.lock`);
-  await mkdir(dir, { recursive: true });
+  await mkdirPrivate(dir);
+  touchPrivateFileSync(file);
   return acquireLock(
     (nonBlocking) =>
       holdLock({ command: "flock", args: flockArgs(file, nonBlocking) }, `the lock ${file}`),

@@ -17,13 +17,14 @@
  */
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { FleetEnv } from "../../src/core/env.ts";
 import { FleetError } from "../../src/core/errors.ts";
 import type { NetworkPolicy } from "../../src/core/model.ts";
 import type { ContainerInspect, EngineClient } from "./engine-client.ts";
 import { findOnPath } from "./transport.ts";
+import { mkdirPrivate, writePrivateFile } from "../../src/core/private-files.ts";
 
 export const EGRESS_CHAIN = "FLEET-EGRESS";
 const OPEN: NetworkPolicy = { egress: "open" };
@@ -127,9 +128,9 @@ async function rememberPolicy(
   field: NetworkPolicy | null,
 ): Promise<void> {
   const file = policyFile(env, info.Id);
-  await mkdir(join(file, ".."), { recursive: true });
+  await mkdirPrivate(join(file, ".."));
   const applied: AppliedPolicy = { containerId: info.Id, startedAt: info.State.StartedAt, field };
-  await writeFile(file, JSON.stringify(applied) + "\n");
+  await writePrivateFile(file, JSON.stringify(applied) + "\n");
 }
 
 const policyFile = (env: FleetEnv, containerId: string): string =>

@@ -43,7 +43,8 @@ export class DockerTransport implements Transport {
   }
 
   script(script: string, options: ExecOptions = {}): Promise<ExecResult> {
-    return this.exec(["sh", "-c", script], options);
+    // What fleet makes in /fleet is 0600/0700, whatever the image's umask.
+    return this.exec(["sh", "-c", `umask 077\n${script}`], options);
   }
 
   interactive(argv: string[], options: { tty: boolean; cwd?: string }): InteractiveCommand {

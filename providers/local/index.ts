@@ -13,7 +13,8 @@ import { unmanagedHostOperations } from "../../src/core/contracts/unmanaged-host
 import { acquireHostLock } from "../../src/core/host/lock.ts";
 import type { LiveState } from "../../src/core/model.ts";
 import { discoverLocalAgents } from "./discover.ts";
-import { LocalTransport, childEnv } from "./transport.ts";
+import { LocalTransport } from "./transport.ts";
+import { hostShellEnv } from "../../src/core/host/agent-env.ts";
 import { prepareLocalWorkdir } from "./workdir.ts";
 
 export interface LocalProviderOptions {
@@ -60,7 +61,7 @@ export function createLocalProvider(options: LocalProviderOptions = {}): Provide
             const agents = await discoverLocalAgents(transport.fleetDir, {
               host: host.name,
               prefix: ctx.env.prefix,
-              env: childEnv(options.env ?? process.env),
+              env: hostShellEnv(options.env ?? process.env),
             });
             state.agents.push(...agents);
           } catch (error) {

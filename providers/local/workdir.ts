@@ -3,13 +3,14 @@
  * (made from the repo's HEAD when the branch is new), a copy of a plain dir, or
  * an empty dir. Whatever is already there is reused.
  */
-import { mkdir } from "node:fs/promises";
 import { shellQuote as q } from "../../src/core/contracts/transport.ts";
 import { FleetError } from "../../src/core/errors.ts";
 import type { AgentSpec } from "../../src/core/model.ts";
 import type { LocalTransport } from "./transport.ts";
+import { mkdirPrivate } from "../../src/core/private-files.ts";
 
 const SCRIPT = `
+umask 077
 from=$1 work=$2 branch=$3
 if top=$(git -C "$from" rev-parse --show-toplevel 2>/dev/null); then
   sub=$(git -C "$from" rev-parse --show-prefix) || exit 1
@@ -27,7 +28,7 @@ if top=$(git -C "$from" rev-parse --show-toplevel 2>/dev/null); then
   if [ -n "$sub" ]; then echo "$work/$sub"; else echo "$work"; fi
 elif [ -d "$from" ]; then
   if [ ! -e "$work" ]; then
-    mkdir -p "$work.partial" && cp -a "$from/." "$work.partial/" && mv "$work.partial" "$work" || exit 1
+    mkdir -p "$work.partial" && cp -a "$from/." "$work.partial/" && chmod 700 "$work.partial" && mv "$work.partial" "$work" || exit 1
   fi
   echo "$work"
 else
@@ -43,10 +44,10 @@ export async function prepareLocalWorkdir(
 ): Promise<string> {
   const work = `${agentDir}/work`;
   if (!spec.workdir) {
-    await mkdir(work, { recursive: true });
+    await mkdirPrivate(work);
     return work;
   }
-  const result = await transport.exec([
+  const result = await transport.runAsCaller([
     "sh",
     "-c",
     SCRIPT,

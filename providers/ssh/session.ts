@@ -31,6 +31,7 @@ function fleetDirWords(setting: string | undefined): string {
  */
 export function bootstrapScript(fleetDir: string | undefined): string {
   return [
+    "umask 077",
     "fleet_missing=",
     `for fleet_tool in ${REQUIRED_TOOLS.join(" ")}; do command -v "$fleet_tool" >/dev/null 2>&1 || fleet_missing="$fleet_missing $fleet_tool"; done`,
     'if [ -n "$fleet_missing" ]; then echo @@fleet:ssh-missing; echo "$fleet_missing"; exit 0; fi',

@@ -32,7 +32,11 @@ export class SshTransport implements Transport {
   }
 
   script(script: string, options: ExecOptions = {}): Promise<ExecResult> {
-    return this.connection.run(remoteCommand(["sh", "-c", script], options), options);
+    // What fleet makes in ~/.fleet is 0600/0700, whatever the login's umask.
+    return this.connection.run(
+      remoteCommand(["sh", "-c", `umask 077\n${script}`], options),
+      options,
+    );
   }
 
   interactive(argv: string[], options: { tty: boolean; cwd?: string }): InteractiveCommand {

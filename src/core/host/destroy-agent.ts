@@ -6,7 +6,6 @@
  * anything in it is archived there. Only once the saved bytes are on disk are the
  * session, the worktree and the agent dir removed.
  */
-import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { shellQuote as q } from "../contracts/transport.ts";
 import { savedWorkDir } from "../env.ts";
@@ -16,6 +15,7 @@ import { runScript, type HostHandle } from "./handle.ts";
 import { agentNotFound, readAgent } from "./read-agent.ts";
 import type { SavedWork } from "./saved-work.ts";
 import { sections, splitPayload } from "./script-output.ts";
+import { mkdirPrivate, writePrivateFile } from "../private-files.ts";
 
 const GIT_AS_FLEET = "git -c user.name=fleet -c user.email=fleet@localhost -c commit.gpgsign=false";
 
@@ -122,8 +122,8 @@ export async function destroyAgent(h: HostHandle, name: string): Promise<{ saved
 
 async function writeSaved(file: string, bytes: Buffer): Promise<void> {
   try {
-    await mkdir(join(file, ".."), { recursive: true });
-    await writeFile(file, bytes, { mode: 0o600 });
+    await mkdirPrivate(join(file, ".."));
+    await writePrivateFile(file, bytes);
   } catch (error) {
     throw new FleetError(
       "SAVE_FAILED",

@@ -2,7 +2,8 @@
  * Commands the CLI runs with the user's terminal attached: connecting to an
  * agent's tmux session, and running a command in its work dir.
  */
-import type { InteractiveCommand } from "../contracts/transport.ts";
+import { shellQuote, type InteractiveCommand } from "../contracts/transport.ts";
+import { cleanEnvWords } from "./agent-env.ts";
 import { FleetError, usageError } from "../errors.ts";
 import { agentPaths, windowTarget } from "./agent-record.ts";
 import type { HostHandle } from "./handle.ts";
@@ -44,8 +45,8 @@ export async function attachCommand(
 export const EXEC_AGENT_ABSENT = 255;
 
 /**
- * Runs argv in the agent's work dir with its env and service ports (not its
- * secrets), stdin and exit code passed through. Costs no round trip: the script
+ * Runs argv in the agent's work dir with the base environment, its env and
+ * service ports (not its secrets, not the caller's environment), stdin and exit code passed through. Costs no round trip: the script
  * itself checks the agent is there and exits EXEC_AGENT_ABSENT, running nothing,
  * when it is not, so a caller that guessed the host can tell and look properly.
  */
@@ -59,13 +60,18 @@ export async function execCommand(
     throw usageError("nothing to run", `usage: fleet exec ${name} -- COMMAND [ARGS...]`);
   const transport = await h.provider.transport(h.host, h.ctx);
   const paths = agentPaths(transport.fleetDir, name);
-  const script = [
-    `[ -f "$1/agent.json" ] || exit ${EXEC_AGENT_ABSENT}`,
-    'touch "$1/activity/exec" 2>/dev/null',
+  // The command gets what a service gets: the base and the agent's env, from a
+  // clean start, so neither the caller's environment nor the host shell's leaks in.
+  const inClean = [
     'if [ -f "$1/env.sh" ]; then . "$1/env.sh"; fi',
     'cd "${FLEET_WORKDIR:-$1/work}" || exit 126',
     "shift",
     'exec "$@"',
+  ].join("; ");
+  const script = [
+    `[ -f "$1/agent.json" ] || exit ${EXEC_AGENT_ABSENT}`,
+    'touch "$1/activity/exec" 2>/dev/null',
+    `exec ${cleanEnvWords()} sh -c ${shellQuote(inClean)} sh "$@"`,
   ].join("; ");
   return transport.interactive(["sh", "-c", script, "sh", paths.dir, ...argv], {
     tty: options.tty,

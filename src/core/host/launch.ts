@@ -27,6 +27,7 @@ import { planPorts, portVariable, type PortSource } from "./ports.ts";
 import { AGENT_WINDOW } from "./probe.ts";
 import { deliveryCommands } from "./delivery.ts";
 import { ENV_NAME_PATTERN } from "../names.ts";
+import { cleanStartLines } from "./agent-env.ts";
 
 export const PANE_SIZE = { width: 200, height: 50 } as const;
 
@@ -63,8 +64,14 @@ export function launchScript(input: LaunchInput): LaunchScript {
 
   // Process spawns are the cost here (create has a 0.3 s budget end to end): shell
   // builtins where they do, one mkdir, one tmux client for the whole session.
+  // umask 077: everything written here is the user's alone, and so is what the tmux
+  // server this may start writes later (the terminal log through pipe-pane).
   const lines: string[] = [
+    "umask 077",
     `mkdir -p ${q(paths.activity)} ${q(paths.logs)} ${q(record.workdir)} || exit 71`,
+    // Made earlier or by another umask (a container's /fleet, a user's tmux server
+    // appending to the log): narrowed here, one chmod for all.
+    `: >> ${q(paths.terminalLog)}; chmod go-rwx ${q(input.fleetDir)} ${q(`${input.fleetDir}/agents`)} ${q(paths.dir)} ${q(paths.logs)} ${q(paths.terminalLog)} 2>/dev/null`,
     `cd ${q(`${input.fleetDir}/agents`)} || exit 70`,
   ];
   if (input.mode === "fresh") {
@@ -237,11 +244,15 @@ function exportLines(vars: Record<string, string>, invalid: (key: string) => Fle
 
 function launcher(paths: AgentPaths, workdir: string, launchCommand: string): string {
   return [
-    "# Written by fleet: the agent's launcher. Secrets arrive in secrets.env, read once and removed.",
+    "# Written by fleet: the agent's launcher. Its environment is the base, its env file and",
+    "# its secrets (from secrets.env, read once and removed), whatever the tmux server has.",
+    ...cleanStartLines(),
     `. ${q(paths.envFile)}`,
     `if [ -f ${q(paths.secretsFile)} ]; then . ${q(paths.secretsFile)}; rm -f ${q(paths.secretsFile)}; fi`,
     `cd ${q(workdir)} || exit 126`,
-    launchCommand,
+    // A new shell, so the agent's process starts with its env and secrets in its
+    // environment (what /proc/PID/environ shows), not just as shell variables.
+    `exec sh -c ${q(launchCommand)}`,
     "",
   ].join("\n");
 }
@@ -253,11 +264,12 @@ function serviceLauncher(
   portVar: string | undefined,
 ): string {
   return [
-    "# Written by fleet: a service of the agent. Services get the agent's env, not its secrets.",
+    "# Written by fleet: a service of the agent. Services get the base and the agent's env, not its secrets.",
+    ...cleanStartLines(),
     `. ${q(paths.envFile)}`,
     ...(portVar ? [`PORT=$${portVar}; export PORT`] : []),
     `cd ${q(workdir)} || exit 126`,
-    command,
+    `exec sh -c ${q(command)}`,
     "",
   ].join("\n");
 }

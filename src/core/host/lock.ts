@@ -18,7 +18,7 @@ export function acquireHostLock(
         [
           "sh",
           "-c",
-          'mkdir -p "$1" && shift && exec flock "$@"',
+          'umask 077 && mkdir -p "$1" && shift && exec flock "$@"',
           "sh",
           transport.fleetDir,
           ...flockArgs(`${transport.fleetDir}/lock`, nonBlocking),

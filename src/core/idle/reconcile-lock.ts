@@ -5,10 +5,11 @@
  * caller says another reconcile is running and decides what to do. The holder
  * writes who it is into the file so the other one can say so.
  */
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { FleetEnv } from "../env.ts";
 import { flockArgs, holdLock } from "../flock-holder.ts";
+import { mkdirPrivate, touchPrivateFileSync, writePrivateFile } from "../private-files.ts";
 
 export interface ReconcileLockHolder {
   pid: number;
@@ -30,7 +31,8 @@ export async function tryReconcileLock(
   me: { every: string | null },
 ): Promise<ReconcileLock> {
   const path = reconcileLockPath(env);
-  await mkdir(join(env.home, "locks"), { recursive: true });
+  await mkdirPrivate(join(env.home, "locks"));
+  touchPrivateFileSync(path);
   const release = await hold(path);
   if (release === "busy") return { held: false, holder: await readHolder(path) };
   const holder: ReconcileLockHolder = {
@@ -39,7 +41,7 @@ export async function tryReconcileLock(
     every: me.every,
   };
   // Rewriting the file's contents does not touch the lock, which is on the file itself.
-  await writeFile(path, JSON.stringify(holder) + "\n").catch(() => undefined);
+  await writePrivateFile(path, JSON.stringify(holder) + "\n").catch(() => undefined);
   return { held: true, release };
 }
 

@@ -3,20 +3,21 @@
  * every host a fleet file or `fleet create` has used from this controller
  * (remembered under FLEET_HOME/hosts/, a cache that may be deleted at any time).
  */
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { FleetEnv } from "../env.ts";
 import { DEFAULT_HOST, type HostSpec } from "../model.ts";
+import { mkdirPrivate, writePrivateFile } from "../private-files.ts";
 
 const hostsDir = (env: FleetEnv): string => join(env.home, "hosts");
 
 export async function rememberHosts(env: FleetEnv, hosts: readonly HostSpec[]): Promise<void> {
   const remote = hosts.filter((h) => h.provider !== "local");
   if (remote.length === 0) return;
-  await mkdir(hostsDir(env), { recursive: true });
+  await mkdirPrivate(hostsDir(env));
   await Promise.all(
     remote.map((host) =>
-      writeFile(join(hostsDir(env), `${host.name}.json`), JSON.stringify(host) + "\n"),
+      writePrivateFile(join(hostsDir(env), `${host.name}.json`), JSON.stringify(host) + "\n"),
     ),
   );
 }

@@ -3,11 +3,12 @@
  * straight there instead of reading every host first. A cache under FLEET_HOME:
  * wrong or missing entries only cost the full look-up, never a wrong result.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import type { FleetEnv } from "../env.ts";
 import type { LiveState } from "../model.ts";
 import { canonicalJson } from "../spec-hash.ts";
+import { mkdirPrivateSync, writePrivateFileSync } from "../private-files.ts";
 
 type Locations = Record<string, string[]>;
 
@@ -24,9 +25,9 @@ function read(env: FleetEnv): Locations {
 
 function write(env: FleetEnv, locations: Locations): void {
   try {
-    mkdirSync(join(env.home, "cache"), { recursive: true });
+    mkdirPrivateSync(join(env.home, "cache"));
     const temporary = `${cacheFile(env)}.${process.pid}`;
-    writeFileSync(temporary, JSON.stringify(locations));
+    writePrivateFileSync(temporary, JSON.stringify(locations));
     renameSync(temporary, cacheFile(env));
   } catch {
     // A cache that cannot be written is only a slower next look-up.

@@ -79,8 +79,10 @@ describe("exec and attach", () => {
     const words = [command.command, ...command.args];
     assert.ok(words.some((word) => word.includes("tmux attach-session")));
     assert.ok(words.includes(`=${rt.sb.prefix}box:agent`));
-    // The local transport unsets TMUX so attaching works from inside tmux too.
-    assert.deepEqual(words.slice(0, 3), ["env", "-u", "TMUX"]);
+    // The local transport replaces the caller's environment (TMUX included, so
+    // attaching works from inside tmux too) with the host shell's.
+    assert.deepEqual(words.slice(0, 2), ["env", "-i"]);
+    assert.ok(!words.some((word) => word.startsWith("TMUX=")));
   });
 
   test("attaching shows the agent as attached and marks the activity", async () => {
