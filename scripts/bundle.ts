@@ -12,7 +12,7 @@ const outdir = join(root, "dist", "bundle");
 rmSync(outdir, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  entryPoints: ["src/cli/main.ts", "src/core/config/define.ts"],
+  entryPoints: ["src/cli/main.ts", "src/core/config/define.ts", "src/core/config/ts-worker.ts"],
   entryNames: "[name]",
   outdir,
   bundle: true,

@@ -18,7 +18,7 @@ export { validateHostsWithProviders } from "./provider-checks.ts";
 import { fleetSchema } from "./schema.ts";
 import type { FleetConfig } from "./schema.ts";
 import { schemaFindings } from "./schema-issues.ts";
-import { importFleetModule } from "./ts-source.ts";
+import { FleetModuleError, importFleetModule } from "./ts-source.ts";
 import { parseYamlSource } from "./yaml-source.ts";
 
 /** Looked for in this order when no file is named. */
@@ -92,6 +92,7 @@ function importFailure(error: unknown): string {
   if (code === "ERR_UNKNOWN_FILE_EXTENSION") {
     return `cannot load a TypeScript fleet file with Node ${process.version}: it needs Node >= 22.18`;
   }
+  if (error instanceof FleetModuleError) return error.message;
   const message = error instanceof Error ? error.message : String(error);
   return `cannot load: ${message}`;
 }

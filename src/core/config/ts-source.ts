@@ -1,43 +1,98 @@
 /**
- * TypeScript fleet files, imported natively (Node >= 22.18 strips types). The
- * user's `import { defineFleet } from "fleet"` resolves to our define module
- * through a synchronous resolve hook, registered once and only on this path.
+ * TypeScript fleet files, imported natively (Node >= 22.18 strips types) in a
+ * worker thread (ts-worker.ts), because a fleet file is code: it may loop
+ * forever, call process.exit, leave a promise rejected or print. In the worker
+ * none of that reaches fleet: a deadline ends it, an exit or a rejection is an
+ * error naming the file, and its console output goes to stderr (or `output`), so
+ * `--format json` on stdout stays clean.
  */
-import module from "node:module";
-import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { extname } from "node:path";
-import { pathToFileURL } from "node:url";
+import type { Writable } from "node:stream";
+import { Worker } from "node:worker_threads";
+import type { FleetModuleReply } from "./ts-worker.ts";
 
-/** Specifiers a fleet.ts may import defineFleet from. */
-const ALIASES = new Set(["fleet", "fleet/config"]);
-const DEFINE_URL = new URL(`./define${extname(new URL(import.meta.url).pathname)}`, import.meta.url)
-  .href;
+/** How long a fleet file may take to load (FLEET_TS_TIMEOUT_MS overrides it). */
+export const FLEET_MODULE_TIMEOUT_MS = 10_000;
 
-let hooked = false;
+const WORKER_URL = new URL(
+  `./ts-worker${extname(new URL(import.meta.url).pathname)}`,
+  import.meta.url,
+);
 
-function hookFleetImport(): void {
-  if (hooked) return;
-  hooked = true;
-  module.registerHooks({
-    resolve(specifier, context, nextResolve) {
-      if (ALIASES.has(specifier)) return { url: DEFINE_URL, shortCircuit: true };
-      return nextResolve(specifier, context);
-    },
-  });
+/** Loading the module failed in a way that has a complete message of its own. */
+export class FleetModuleError extends Error {
+  readonly code: string | undefined;
+  constructor(message: string, code?: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+export interface ImportFleetModuleOptions {
+  timeoutMs?: number;
+  /** Where the file's console output goes; process.stderr by default. */
+  output?: Writable;
+}
+
+/** The timeout the environment asks for, or the default. */
+export function fleetModuleTimeout(env: NodeJS.ProcessEnv = process.env): number {
+  const asked = Number(env.FLEET_TS_TIMEOUT_MS);
+  return Number.isInteger(asked) && asked > 0 ? asked : FLEET_MODULE_TIMEOUT_MS;
 }
 
 /**
  * The fleet declared by a TypeScript (or JavaScript) module: its default export,
- * or what that returns when it is a function. Throws what the import throws.
+ * or what that returns when it is a function. Rejects with a FleetModuleError.
  */
-export async function importFleetModule(file: string): Promise<unknown> {
-  hookFleetImport();
-  // The version query makes an edited file load afresh in a long-running process
-  // (`fleet reconcile --every`), where the module cache would keep the old one.
-  const version = createHash("sha256").update(readFileSync(file)).digest("hex").slice(0, 16);
-  const url = `${pathToFileURL(file).href}?v=${version}`;
-  const loaded = (await import(url)) as { default?: unknown };
-  const value = loaded.default;
-  return typeof value === "function" ? await (value as () => unknown)() : value;
+export function importFleetModule(
+  file: string,
+  options: ImportFleetModuleOptions = {},
+): Promise<unknown> {
+  const timeoutMs = options.timeoutMs ?? fleetModuleTimeout();
+  const output = options.output ?? process.stderr;
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(WORKER_URL, { workerData: { file }, stdout: true, stderr: true });
+    worker.stdout.pipe(output, { end: false });
+    worker.stderr.pipe(output, { end: false });
+    let settled = false;
+    const settle = (outcome: () => void): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      outcome();
+      void worker.terminate();
+    };
+    const timer = setTimeout(() => {
+      settle(() =>
+        reject(
+          new FleetModuleError(
+            `did not finish loading within ${timeoutMs / 1000} s: a fleet file must not loop or wait forever (FLEET_TS_TIMEOUT_MS sets the limit in ms)`,
+            "TIMEOUT",
+          ),
+        ),
+      );
+    }, timeoutMs);
+    worker.on("message", (message: FleetModuleReply) => {
+      settle(() => {
+        if (message.kind === "value") resolve(message.value);
+        else if (message.kind === "rejection")
+          reject(
+            new FleetModuleError(`a promise was rejected and never handled: ${message.message}`),
+          );
+        else reject(new FleetModuleError(`cannot load: ${message.message}`, message.code));
+      });
+    });
+    worker.on("error", (error) => {
+      settle(() => reject(new FleetModuleError(`cannot load: ${error.message}`)));
+    });
+    worker.on("exit", (code) => {
+      settle(() =>
+        reject(
+          new FleetModuleError(
+            `called process.exit(${code}) while loading: a fleet file must only export its fleet`,
+          ),
+        ),
+      );
+    });
+  });
 }
