@@ -82,7 +82,7 @@ export function importFleetModule(
         else reject(new FleetModuleError(`cannot load: ${message.message}`, message.code));
       });
     });
-    worker.on("error", (error) => {
+    worker.on("error", (error: Error) => {
       settle(() => reject(new FleetModuleError(`cannot load: ${error.message}`)));
     });
     worker.on("exit", (code) => {
