@@ -1,5 +1,6 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { FleetError } from "./errors.ts";
 
 /** Where fleet keeps its things and how it names them, from the environment. */
 export interface FleetEnv {
@@ -9,14 +10,35 @@ export interface FleetEnv {
   prefix: string;
 }
 
+/**
+ * FLEET_PREFIX starts every tmux session and container name fleet owns, so it
+ * must be a valid start of both (no `:` or `.`, which tmux reads as window and
+ * pane separators; nothing a shell or Docker would mangle), and not empty: an
+ * empty prefix would make every session on the server look like fleet's.
+ */
+export const PREFIX_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
+
 export function fleetEnv(env: NodeJS.ProcessEnv = process.env): FleetEnv {
   return {
-    home:
-      env.FLEET_HOME !== undefined && env.FLEET_HOME !== ""
-        ? env.FLEET_HOME
-        : join(homedir(), ".fleet"),
-    prefix: env.FLEET_PREFIX ?? "fleet-",
+    home: fleetHomeDir(env),
+    prefix: validPrefix(env.FLEET_PREFIX ?? "fleet-"),
   };
+}
+
+/** FLEET_HOME, or `~/.fleet`. */
+export function fleetHomeDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.FLEET_HOME !== undefined && env.FLEET_HOME !== ""
+    ? env.FLEET_HOME
+    : join(homedir(), ".fleet");
+}
+
+function validPrefix(prefix: string): string {
+  if (PREFIX_PATTERN.test(prefix)) return prefix;
+  throw new FleetError(
+    "INVALID_PREFIX",
+    `FLEET_PREFIX ${JSON.stringify(prefix)} is not a valid prefix: it must be 1 to 32 letters, digits, - or _, starting with a letter or digit`,
+    { hint: "unset FLEET_PREFIX to use the default fleet-, or set one such as team-a-" },
+  );
 }
 
 /** Where work saved before a delete goes, on the controller. */

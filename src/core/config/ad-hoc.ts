@@ -15,6 +15,7 @@ import { checkFleet } from "./rules.ts";
 import { agentSchema, NAME_PATTERN, NAME_RULE } from "./schema.ts";
 import type { FleetConfig } from "./schema.ts";
 import { schemaFindings } from "./schema-issues.ts";
+import { fleetHomeDir } from "../env.ts";
 
 export interface AdHocAgent {
   name: string;
@@ -48,7 +49,9 @@ export async function resolveAdHocAgent(
   const { name, ...fields } = input;
   if (!NAME_PATTERN.test(name)) throw usageError(`invalid agent name "${name}": ${NAME_RULE}`);
   const source =
-    options.fleetFile === undefined ? undefined : await readFleetSource(options.fleetFile);
+    options.fleetFile === undefined
+      ? undefined
+      : await readFleetSource(options.fleetFile, options.env ?? process.env);
   const file: FleetConfig | undefined = source ? validateFleetSource(source) : undefined;
 
   const defined = Object.fromEntries(
@@ -71,7 +74,10 @@ export async function resolveAdHocAgent(
     baseDir: source ? dirname(source.file) : options.cwd,
     ...(home === undefined || home === "" ? {} : { home }),
   });
-  const findings = [...resolution.findings, ...checkFleet(config, resolution)];
+  const findings = [
+    ...resolution.findings,
+    ...checkFleet(config, resolution, { fleetHome: fleetHomeDir(options.env ?? process.env) }),
+  ];
   if (findings.length > 0) {
     const own = findings.filter((finding) => finding.path[0] === "agents");
     const inFile = findings.filter((finding) => finding.path[0] !== "agents");

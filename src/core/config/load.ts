@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, extname, join, resolve } from "node:path";
+import { fleetHomeDir } from "../env.ts";
 import { FleetError } from "../errors.ts";
 import type { DesiredState } from "../model.ts";
 import { configInvalid, toProblems } from "./problems.ts";
@@ -18,7 +19,7 @@ export { validateHostsWithProviders } from "./provider-checks.ts";
 import { fleetSchema } from "./schema.ts";
 import type { FleetConfig } from "./schema.ts";
 import { schemaFindings } from "./schema-issues.ts";
-import { FleetModuleError, importFleetModule } from "./ts-source.ts";
+import { FleetModuleError, fleetModuleTimeout, importFleetModule } from "./ts-source.ts";
 import { parseYamlSource } from "./yaml-source.ts";
 
 /** Looked for in this order when no file is named. */
@@ -65,7 +66,10 @@ export interface FleetSource {
 }
 
 /** Reads and parses a fleet file; throws CONFIG_INVALID for syntax errors and duplicate keys. */
-export async function readFleetSource(path: string): Promise<FleetSource> {
+export async function readFleetSource(
+  path: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<FleetSource> {
   const file = resolve(path);
   if (!existsSync(file)) {
     throw new FleetError("CONFIG_NOT_FOUND", `fleet file not found: ${file}`, {
@@ -74,7 +78,8 @@ export async function readFleetSource(path: string): Promise<FleetSource> {
   }
   if (MODULE_EXTENSIONS.has(extname(file))) {
     try {
-      return { file, data: await importFleetModule(file), locate: undefined };
+      const timeoutMs = fleetModuleTimeout(env);
+      return { file, data: await importFleetModule(file, { timeoutMs }), locate: undefined };
     } catch (error) {
       throw configInvalid(
         toProblems([{ path: [], message: importFailure(error) }], file, undefined),
@@ -139,7 +144,10 @@ export function resolveFleetSource(
     baseDir: dirname(source.file),
     ...(home === undefined ? {} : { home }),
   });
-  const findings = [...resolution.findings, ...checkFleet(config, resolution)];
+  const findings = [
+    ...resolution.findings,
+    ...checkFleet(config, resolution, { fleetHome: fleetHomeDir(env) }),
+  ];
   if (findings.length > 0) throw configInvalid(toProblems(findings, source.file, source.locate));
   rememberSource(resolution.desired, source.locate, resolution.origins);
   return resolution;
@@ -155,6 +163,6 @@ export async function loadFleetFile(
   path: string,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<DesiredState> {
-  const source = await readFleetSource(path);
+  const source = await readFleetSource(path, env);
   return resolveFleetSource(source, validateFleetSource(source), env).desired;
 }

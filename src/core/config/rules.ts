@@ -4,18 +4,30 @@
  * sense, and clashes between agents. Pure apart from checking that work dir
  * sources exist. Providers' own checks are in provider-checks.ts.
  */
-import { statSync } from "node:fs";
+import { realpathSync, statSync } from "node:fs";
+import { isAbsolute, relative, resolve } from "node:path";
 import { agentTypeNames, providerNames } from "../registry.ts";
 import { suggest } from "../suggest.ts";
 import type { AgentSpec } from "../model.ts";
 import type { ConfigPath, Finding } from "./problems.ts";
 import type { AgentOrigins, Resolution } from "./resolve.ts";
 import type { FleetConfig } from "./schema.ts";
+import { launchSizeMessage, launchSizeProblem } from "./launch-size.ts";
 
 const LOCAL = "local";
 
-export function checkFleet(config: FleetConfig, resolution: Resolution): Finding[] {
+export interface CheckOptions {
+  /** The controller's FLEET_HOME: no agent's work dir may come from it, or contain it. */
+  fleetHome?: string;
+}
+
+export function checkFleet(
+  config: FleetConfig,
+  resolution: Resolution,
+  options: CheckOptions = {},
+): Finding[] {
   const findings: Finding[] = [];
+  const providers = new Map(resolution.desired.hosts.map((host) => [host.name, host.provider]));
   checkHosts(config, findings);
   checkObjects(config, findings);
   checkHostReferences(
@@ -37,7 +49,14 @@ export function checkFleet(config: FleetConfig, resolution: Resolution): Finding
       });
     }
     seenNames.set(folded, spec.name);
-    checkAgent(spec, origins, findings);
+    checkAgent(spec, origins, findings, options);
+    const tooBig = launchSizeProblem(spec, { quotedAgain: providers.get(spec.host) === "ssh" });
+    if (tooBig) {
+      findings.push({
+        path: origins.fields[tooBig.largest.field] ?? origins.self,
+        message: launchSizeMessage(tooBig),
+      });
+    }
   }
   checkPorts(resolution, findings);
   return findings;
@@ -129,7 +148,12 @@ function checkNetwork(
 }
 
 /** Rules about one resolved agent. Unknown agent types are reported where written, by checkObjects. */
-function checkAgent(spec: AgentSpec, origins: AgentOrigins, findings: Finding[]): void {
+function checkAgent(
+  spec: AgentSpec,
+  origins: AgentOrigins,
+  findings: Finding[],
+  options: CheckOptions,
+): void {
   const at = (field: keyof AgentOrigins["fields"]): ConfigPath =>
     origins.fields[field] ?? origins.self;
   const types = agentTypeNames();
@@ -152,7 +176,7 @@ function checkAgent(spec: AgentSpec, origins: AgentOrigins, findings: Finding[])
     });
   }
   checkServices(spec, at("services"), findings);
-  if (spec.workdir) checkWorkdir(spec.workdir, at("workdir"), findings);
+  if (spec.workdir) checkWorkdir(spec.workdir, at("workdir"), findings, options);
 }
 
 function checkServices(spec: AgentSpec, path: ConfigPath, findings: Finding[]): void {
@@ -180,6 +204,7 @@ function checkWorkdir(
   workdir: { from: string; branch: string },
   path: ConfigPath,
   findings: Finding[],
+  options: CheckOptions,
 ): void {
   const placeholder = /\{[^}]*\}/.exec(workdir.branch);
   if (placeholder) {
@@ -190,8 +215,44 @@ function checkWorkdir(
   } else if (BAD_BRANCH.test(workdir.branch)) {
     findings.push({ path, message: `"${workdir.branch}" is not a valid git branch name` });
   }
-  if (!isDirectory(workdir.from))
+  const refused = refusedSource(workdir.from, options.fleetHome);
+  if (refused !== undefined) findings.push({ path, message: refused });
+  else if (!isDirectory(workdir.from))
     findings.push({ path, message: `workdir.from: no such directory ${workdir.from}` });
+}
+
+/**
+ * A work dir source is copied or bundled to the host: never the whole machine,
+ * and never fleet's own dir (its keys, other agents' work) nor a dir holding it.
+ */
+function refusedSource(from: string, fleetHome: string | undefined): string | undefined {
+  if (/[\p{Cc}\u2028\u2029]/u.test(from)) {
+    return `workdir.from ${JSON.stringify(from)} contains control characters`;
+  }
+  const real = realPath(from);
+  if (real === "/") return "workdir.from may not be / (the whole machine would go to the host)";
+  if (fleetHome === undefined) return undefined;
+  const home = realPath(fleetHome);
+  const within = (inner: string, outer: string): boolean => {
+    const rel = relative(outer, inner);
+    return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
+  };
+  if (within(real, home)) {
+    return `workdir.from ${from} is inside FLEET_HOME (${fleetHome}), which holds fleet's keys and other agents' work`;
+  }
+  if (within(home, real)) {
+    return `workdir.from ${from} contains FLEET_HOME (${fleetHome}): its keys and other agents' work would go to the host`;
+  }
+  return undefined;
+}
+
+/** The path with symlinks resolved as far as it exists, so a link cannot hide what it names. */
+function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
 }
 
 function isDirectory(path: string): boolean {

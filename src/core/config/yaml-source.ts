@@ -41,11 +41,33 @@ export function parseYamlSource(text: string): YamlSource {
     return node?.range ? position(node.range[0]) : undefined;
   };
   const findings = doc.errors.map((error) => yamlErrorFinding(doc, error, position));
-  return {
-    data: findings.length > 0 ? undefined : doc.toJS({ maxAliasCount: 1000 }),
-    findings,
-    locate,
-  };
+  if (findings.length > 0) return { data: undefined, findings, locate };
+  try {
+    return { data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), findings, locate };
+  } catch (error) {
+    // Building the data is where an alias bomb or a bad merge key shows: a finding,
+    // so the error names the file like any other.
+    return { data: undefined, findings: [toJsFinding(error)], locate };
+  }
+}
+
+/**
+ * How much aliases may expand the document (the yaml package counts every node
+ * an alias brings in): enough for templates shared by anchors, far below what a
+ * billion-laughs document needs.
+ */
+const MAX_ALIAS_COUNT = 1000;
+
+function toJsFinding(error: unknown): Finding {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/alias count|resource exhaustion/i.test(message)) {
+    return {
+      path: [],
+      message: `aliases expand too much (more than ${MAX_ALIAS_COUNT} nodes): the document looks like an alias bomb`,
+    };
+  }
+  if (/merge/i.test(message)) return { path: [], message: `invalid merge key (<<): ${message}` };
+  return { path: [], message: `cannot read the YAML: ${message}` };
 }
 
 function yamlErrorFinding(
