@@ -51,6 +51,8 @@ const PROVIDER = "docker";
 export function dockerProbeScript(options: { force?: boolean } = {}): string {
   const copy = RECORDS_COPY;
   const refresh = [
+    // The records' copy is as private as the records (the channel's shell may not be 077).
+    "umask 077",
     "set -- */agent.json",
     'if [ -e "$1" ]; then',
     `  fleet_stale=${options.force === true ? "1" : ""}`,

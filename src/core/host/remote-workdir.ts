@@ -198,7 +198,8 @@ async function prepareCopiedWorkdir(
     [
       `rm -rf ${q(partial)} && mkdir -p ${q(partial)} || exit 1`,
       `tar -xzf - -C ${q(partial)} || { echo "@@fleet:error cannot unpack the copy of ${from}"; exit 1; }`,
-      `mv ${q(partial)} ${q(work)}`,
+      // tar gives the top dir the source's mode: the work dir is the agent's alone.
+      `chmod 700 ${q(partial)} && mv ${q(partial)} ${q(work)}`,
     ].join("\n"),
     { input: archive },
   );
