@@ -45,9 +45,15 @@ export const EXEMPT: Record<string, Record<string, string>> = {
   },
 };
 
+/** A block's kind: what it holds decides first; only a block no check recognises is exempted. */
 export function blockKind(block: DocBlock): BlockKind | undefined {
+  const kind = contentKind(block);
+  if (kind !== undefined) return kind;
+  return EXEMPT[block.file]?.[firstLine(block)] === undefined ? undefined : "exempt";
+}
+
+function contentKind(block: DocBlock): BlockKind | undefined {
   const first = firstLine(block);
-  if (EXEMPT[block.file]?.[first] !== undefined) return "exempt";
   const body = block.body;
   if (block.lang === "yaml") {
     if (/^version:/m.test(body)) return "fleet-file";
