@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, test as nodeTest } from "node:test";
+import { BASE_ENV_NAMES } from "../../../src/core/host/agent-env.ts";
 import { wrongModes } from "../../helpers/proc-env.ts";
 import { waitFor } from "../../helpers/sandbox.ts";
 import {
@@ -65,6 +66,23 @@ agents:
     async () => {
       await f.fleet(["apply", "-f", file, "-y"]);
       assert.equal(await containerWrongModes(f, "box"), "", "after create");
+      // The agent's process has the base, its env and FLEET_* only, in a container too.
+      const environ = await f.client.exec(f.container("box"), [
+        "sh",
+        "-c",
+        `tr '\\0' '\\n' < /proc/$(tmux display -p -t =${f.sb.prefix}reader:agent '#{pane_pid}')/environ`,
+      ]);
+      assert.equal(environ.code, 0, environ.stderr);
+      const names = environ.stdout
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => line.slice(0, line.indexOf("=")));
+      assert.ok(names.includes("FLEET_AGENT"), environ.stdout);
+      const allowed = new Set<string>([...BASE_ENV_NAMES, "PWD", "OLDPWD", "SHLVL", "_"]);
+      assert.deepEqual(
+        names.filter((name) => !allowed.has(name) && !name.startsWith("FLEET_")),
+        [],
+      );
       await f.fleet(["message", "reader", "hello"]);
       await waitFor(async () =>
         (await f.sb.fleet(["transcript", "reader"])).stdout.includes("hello"),
