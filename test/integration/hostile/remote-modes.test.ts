@@ -127,7 +127,7 @@ agents:
   };
 
   nodeTest("are 0700/0600 after apply, message, stop and destroy", async () => {
-    // A permissive login umask on the host is what fleet must not rely on.
+    // The login's umask is sshd's default (022): fleet must not rely on it.
     const applied = await f.sb.fleet(["apply", "-f", file, "-y"]);
     assert.equal(applied.code, 0, output(applied));
     expectPrivate("create");
