@@ -98,7 +98,7 @@ export async function destroyAgent(h: HostHandle, name: string): Promise<{ saved
       saved.push({
         kind: "bundle",
         location: file,
-        description: `git bundle of ${branch || "the work"} (${unique} commit${unique === 1 ? "" : "s"} on no other branch${local ? "" : ` of host ${h.host.name}`}${local ? "" : committed}); fetch it into a repo with \`git fetch ${q(file)} ${branch || "HEAD"}\``,
+        description: `git bundle of ${branch || "the work"} (${unique} commit${unique === 1 ? "" : "s"} on no other branch${local ? "" : ` of host ${h.host.name}`}${!local && committed !== "" ? ", its uncommitted changes committed first" : ""}); fetch it into a repo with \`git fetch ${q(file)} ${branch || "HEAD"}\``,
       });
     }
   } else if (parts.has("archive") && payload) {

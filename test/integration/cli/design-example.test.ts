@@ -13,6 +13,7 @@ import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
 import { execFile } from "node:child_process";
 import { EngineClient } from "../../../providers/docker/engine-client.ts";
+import { docBlocks } from "../../helpers/doc-blocks.ts";
 import { repoRoot, waitFor, type RunResult } from "../../helpers/sandbox.ts";
 import { dockerSkipReason } from "../docker-engine/docker-test-env.ts";
 import { makeSshFixture, skipSsh, type SshFixture } from "../ssh/ssh-fixture.ts";
@@ -33,6 +34,24 @@ interface Listed {
   fleet: string | null;
   state: string;
 }
+
+/** The saved-work notice docs/cli.md shows, with this run's FLEET_HOME and time stamp. */
+function savedWorkAsDocumented(bundle: string): string {
+  const block = docBlocks().find(
+    (b) => b.file === "docs/cli.md" && b.body.startsWith("Saved work of agents.fix-flaky-tests"),
+  );
+  assert.ok(block, "docs/cli.md shows a saved-work notice");
+  const real = /^(.*)\/saved\/fix-flaky-tests-(\d{8}T\d{6}Z)\.bundle$/.exec(bundle);
+  assert.ok(real?.[1] && real[2], bundle);
+  return block.body
+    .trimEnd()
+    .replaceAll("/home/me/.fleet", real[1])
+    .replaceAll(/\d{8}T\d{6}Z/g, real[2]);
+}
+
+/** The two lines of the one saved-work notice in a destroy's output. */
+const notice = (stdout: string): string =>
+  /^Saved work of .*\n {2}.*$/m.exec(stdout)?.[0] ?? "(no notice)";
 
 const out = (r: RunResult): string => `exit ${r.code}\n${r.stdout}\n${r.stderr}`;
 
@@ -211,6 +230,7 @@ describe("the design's example fleet beside two other fleets and created agents"
       destroyed.stdout,
     )?.[1];
     assert.ok(bundle, destroyed.stdout);
+    assert.equal(savedWorkAsDocumented(bundle), notice(destroyed.stdout), "docs/cli.md shows it");
     await execFileAsync("git", ["-C", repo, "fetch", "-q", bundle, "fleet/fix-flaky-tests:saved"]);
     const wip = await execFileAsync("git", ["-C", repo, "show", "saved:wip.txt"]);
     assert.equal(wip.stdout, "wip\n");
