@@ -5,8 +5,8 @@
  * it is also written to the controller's saved dir. A plain work dir with
  * anything in it is archived there. Only places the user can fetch from are
  * reported: the source repo's branch for a local agent, else the bundle (a
- * remote host's cache repo is fleet's, and goes with the host). Only once the saved bytes are on disk are the
- * session, the worktree and the agent dir removed.
+ * remote host's cache repo is fleet's, and goes with the host). Only once the
+ * saved bytes are on disk are the session, the worktree and the agent dir removed.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";

@@ -112,7 +112,8 @@ export function machineOf(ctx: PlanContext, hostName: string): string {
 
 /** Whether a live agent sits on the machine a host name is: one agent per name there. */
 export function onMachineOf(ctx: PlanContext, live: LiveAgent, hostName: string): boolean {
-  return live.host === hostName || machineKey(live) === machineOf(ctx, hostName);
+  const where = machineKey({ name: live.host, provider: live.provider });
+  return live.host === hostName || where === machineOf(ctx, hostName);
 }
 
 /** Why an owned object the desired state lacks is deleted. */

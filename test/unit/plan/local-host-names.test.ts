@@ -16,6 +16,7 @@ import {
   host,
   live,
   liveAgent,
+  liveHost,
   LOCAL_LIVE,
   NOW,
   plan,
@@ -93,6 +94,16 @@ describe("computePlan: local hosts by any name", () => {
       live([before]),
     );
     assert.equal(changeAt(p, "agents.docs").action, "replace");
+  });
+
+  test("an agent on one docker host is not on another docker host named like the agent", () => {
+    const theirs = liveAgent(agent("box2", { host: "sandbox" }), { fleet: "other" });
+    const p = plan(
+      desired([agent("box2", { host: "box2" })], [host("box2")]),
+      live([theirs], [LOCAL_LIVE, liveHost(host("sandbox"), { fleet: "other" })]),
+    );
+    assert.deepEqual(p.conflicts, []);
+    assert.equal(changeAt(p, "agents.box2").action, "create");
   });
 
   test("a destroy plan says the agent goes with the fleet, not that it left the file", () => {
