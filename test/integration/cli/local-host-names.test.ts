@@ -215,4 +215,21 @@ describe("local hosts by any name, three fleets and created agents on one machin
     const local = await fleet(["host", "rm", "local"], 2);
     assert.match(local.stderr, /host "local" is this machine/);
   });
+  test("reconcile stops an idle agent on a local name no known host lists", async () => {
+    await writeFile(
+      file("idle.yaml"),
+      "version: 1\nname: idlers\nhosts:\n  den: { provider: local }\nagents:\n  dozer: { command: 'sleep 3600', host: den, idleTimeout: 1s }\n",
+    );
+    await fleet(["apply", "-f", file("idle.yaml"), "-y"]);
+    // Forgotten, so only the agent's record says `den`: reconcile must still reach it.
+    await fleet(["host", "rm", "den"]);
+    const stopped = await waitFor(async () => {
+      const result = await fleet(["reconcile"]);
+      return /agents\.dozer/.test(result.stdout) && (await list("--state", "stopped"));
+    }, 30_000);
+    assert.deepEqual(stopped, ["dozer@den:idlers"]);
+    const rest = (await list()).filter((a) => !a.startsWith("dozer@"));
+    assert.equal(rest.length, 5, "no other agent was stopped");
+    assert.deepEqual(await list("--state", "running"), rest);
+  });
 });
