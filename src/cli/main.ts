@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError, Option } from "commander";
 import { FleetError, toFleetError } from "../core/errors.ts";
+import { safeLines } from "../core/text/safe-text.ts";
 
 const program = new Command("fleet")
   .description(
@@ -180,9 +181,10 @@ withCommon(program.command("message"), ["text", "json"], "text")
   .argument("<agent>", "NAME or NAME@HOST")
   .argument("[text...]", "the message")
   .option("--file <file>", "read the message from a file")
+  .option("--keys <keys...>", "press named tmux keys instead (C-c, Enter, Escape, Up, F1, ...)")
   .addHelpText(
     "after",
-    '\nExamples:\n  fleet message docs "update the changelog"\n  git diff | fleet message reviewer',
+    '\nA message is text: one with control characters (ESC, Ctrl-C, ...) is refused, nothing typed.\n\nExamples:\n  fleet message docs "update the changelog"\n  git diff | fleet message reviewer\n  fleet message docs --keys C-c Enter',
   )
   .action(lazy(() => import("./commands/message.ts")));
 
@@ -190,6 +192,7 @@ withCommon(program.command("transcript"), ["text", "json"], "text")
   .description("show what an agent said and did")
   .argument("<agent>", "NAME or NAME@HOST")
   .option("--tail <n>", "only the last N lines")
+  .option("--raw", "print control characters as they are (default: shown as escapes like \\x1b)")
   .action(lazy(() => import("./commands/transcript.ts")));
 
 withCommon(program.command("logs"), ["text", "json", "jsonl"], "text")
@@ -280,10 +283,17 @@ function report(error: unknown): number {
   }
   const fleetError: FleetError = toFleetError(error);
   if (jsonRequested) {
-    process.stdout.write(JSON.stringify({ error: fleetError.toJSON() }, null, 2) + "\n");
+    // The same escaping as printJson (context.ts), without loading it on this path.
+    const json = JSON.stringify({ error: fleetError.toJSON() }, null, 2).replace(
+      // eslint-disable-next-line no-control-regex -- C1, bidi and separators
+      /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    );
+    process.stdout.write(json + "\n");
   } else {
-    process.stderr.write(`error: ${fleetError.message}\n`);
-    if (fleetError.hint) process.stderr.write(`hint: ${fleetError.hint}\n`);
+    // Error text carries names, paths and host output: never raw to the terminal.
+    process.stderr.write(`error: ${safeLines(fleetError.message)}\n`);
+    if (fleetError.hint) process.stderr.write(`hint: ${safeLines(fleetError.hint)}\n`);
     if (fleetError.fault === "system" && !debugRequested && fleetError.code === "INTERNAL") {
       process.stderr.write("(run again with --debug for details)\n");
     }

@@ -2,7 +2,13 @@ import { destroyAgent, type SavedWork } from "../../core/host/index.ts";
 import { findFleetFile } from "../../core/config/load.ts";
 import { usageError } from "../../core/errors.ts";
 import { findAgents, withHostLock } from "../agent-target.ts";
-import { type CliContext, type CommonOptions, cliContext, printJson } from "../context.ts";
+import {
+  type CliContext,
+  type CommonOptions,
+  cliContext,
+  printJson,
+  printText,
+} from "../context.ts";
 import { loadDesired } from "../load-fleet.ts";
 import { type ApplyCommandOptions, applyDesired, finish } from "./apply.ts";
 
@@ -70,11 +76,9 @@ async function destroyAgents(
     return;
   }
   for (const result of results) {
-    process.stdout.write(`Destroyed ${result.agent}@${result.host}.\n`);
+    printText(`Destroyed ${result.agent}@${result.host}.`);
     for (const work of result.saved) {
-      process.stdout.write(
-        `  saved work (${work.kind}): ${work.location}\n    ${work.description}\n`,
-      );
+      printText(`  saved work (${work.kind}): ${work.location}\n    ${work.description}`);
     }
   }
 }

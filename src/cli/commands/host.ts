@@ -4,7 +4,13 @@ import { FleetError } from "../../core/errors.ts";
 import type { HostSpec } from "../../core/model.ts";
 import { knownHosts } from "../../core/state/known-hosts.ts";
 import { suggest } from "../../core/suggest.ts";
-import { type CliContext, type CommonOptions, cliContext, printJson } from "../context.ts";
+import {
+  type CliContext,
+  type CommonOptions,
+  cliContext,
+  printJson,
+  printText,
+} from "../context.ts";
 import { loadDesired } from "../load-fleet.ts";
 
 interface HostCommandOptions extends CommonOptions {
@@ -43,7 +49,7 @@ export async function runTrust(
       `Pinned in ${result.file}: fleet connects to ${result.host} only while it presents one of these keys.`,
     );
   }
-  process.stdout.write(lines.join("\n") + "\n");
+  printText(lines.join("\n"));
 }
 
 export async function runKeygen(name: string, options: HostCommandOptions): Promise<void> {
@@ -67,7 +73,7 @@ export async function runKeygen(name: string, options: HostCommandOptions): Prom
       ? `fleet logs in to ${result.host} with this key from now on.`
       : `The fleet file's identityFile (${result.shadowedBy}) still comes first; remove it to use this key.`,
   ];
-  process.stdout.write(lines.join("\n") + "\n");
+  printText(lines.join("\n"));
 }
 
 /**

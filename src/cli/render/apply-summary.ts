@@ -1,4 +1,5 @@
 import type { AppliedFleet } from "../../core/apply/apply-fleet.ts";
+import { safeText } from "../../core/text/safe-text.ts";
 
 /** The closing lines of an apply, in Terraform's words. */
 export function renderApplySummary(applied: AppliedFleet): string {
@@ -18,8 +19,10 @@ export function renderApplySummary(applied: AppliedFleet): string {
   const lines: string[] = [];
   for (const outcome of applied.result.outcomes) {
     for (const work of outcome.saved) {
-      lines.push(`Saved work of ${outcome.address} (${work.kind}): ${work.location}`);
-      lines.push(`  ${work.description}`);
+      lines.push(
+        `Saved work of ${safeText(outcome.address)} (${work.kind}): ${safeText(work.location)}`,
+      );
+      lines.push(`  ${safeText(work.description)}`);
     }
   }
   const summary = `${added} added, ${changed} changed, ${destroyed} destroyed`;
@@ -29,7 +32,7 @@ export function renderApplySummary(applied: AppliedFleet): string {
     lines.push(`Apply finished with errors. Resources: ${summary}.`);
     for (const outcome of failed) {
       const why = outcome.error?.message ?? outcome.skippedBecause ?? outcome.status;
-      lines.push(`  ${outcome.address}: ${outcome.status}: ${why}`);
+      lines.push(`  ${safeText(outcome.address)}: ${outcome.status}: ${safeText(why)}`);
     }
     lines.push("Run `fleet apply` again to converge once the cause is fixed.");
   }

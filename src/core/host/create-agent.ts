@@ -12,7 +12,9 @@ import { getAgentType } from "../registry.ts";
 import { specHash } from "../spec-hash.ts";
 import { agentPaths, assertAgentName, sessionName, type AgentRecord } from "./agent-record.ts";
 import { openHost, runScript, type HostHandle } from "./handle.ts";
+import { deliveryFailure } from "./delivery.ts";
 import { launchScript, type LaunchInput } from "./launch.ts";
+import { assertTypeable } from "../text/message-check.ts";
 import { deliver, waitForReady } from "./message.ts";
 import { readAgent } from "./read-agent.ts";
 import { sections } from "./script-output.ts";
@@ -119,6 +121,10 @@ export async function launchAgent(
   const result = await runScript(transport, `starting agent ${name}`, script, { input: stdin });
   const parts = sections(result.stdout);
   if (parts.has("exists")) return "exists";
+  if (input.message !== undefined && input.message !== "") {
+    const failure = deliveryFailure(name, result.stdout, 0);
+    if (failure) throw failure;
+  }
   const ports: Record<string, number> = {};
   for (const line of parts.get("ports") ?? []) {
     const [service, port] = line.split(" ");
@@ -128,6 +134,7 @@ export async function launchAgent(
 }
 
 export function checkSpec(spec: AgentSpec, type: AgentType): void {
+  if (spec.message !== undefined) assertTypeable(spec.message, `agent ${spec.name}: message`);
   if (type.requiresCommand && (spec.command === undefined || spec.command.trim() === "")) {
     throw new FleetError(
       "COMMAND_REQUIRED",

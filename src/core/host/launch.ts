@@ -130,14 +130,14 @@ export function launchScript(input: LaunchInput): LaunchScript {
   );
 
   if (input.message !== undefined && input.message !== "") {
-    lines.push(
-      ...deliveryCommands({
-        session,
-        paths,
-        delivery: input.type.delivery,
-        length: input.message.length,
-      }),
-    );
+    // A subshell: the agent is started and recorded whether or not its first message arrives.
+    const delivery = deliveryCommands({
+      session,
+      paths,
+      delivery: input.type.delivery,
+      payload: { kind: "text", text: input.message },
+    });
+    lines.push("(", ...delivery.map((line) => `  ${line}`), ")");
   }
   lines.push(
     `printf '%s\\n' @@fleet:ports${portEntries.map(([service, source]) => ` ${q(`${service} `)}${portWord(source)}`).join("")}`,
