@@ -49,7 +49,6 @@ export function printJson(value: unknown): void {
   process.stdout.write(jsonText(value) + "\n");
 }
 
-// eslint-disable-next-line no-control-regex -- C1, bidi and separators: see safe-text.ts
 const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 export function jsonText(value: unknown, indent = 2): string {
   return JSON.stringify(value, null, indent).replace(

@@ -285,7 +285,6 @@ function report(error: unknown): number {
   if (jsonRequested) {
     // The same escaping as printJson (context.ts), without loading it on this path.
     const json = JSON.stringify({ error: fleetError.toJSON() }, null, 2).replace(
-      // eslint-disable-next-line no-control-regex -- C1, bidi and separators
       /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
       (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
     );

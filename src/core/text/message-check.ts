@@ -105,7 +105,11 @@ export function assertTypeable(text: string, what: string): void {
 }
 
 /** Characters as a person counts them (code points), for "Sent N characters". */
-export const characterCount = (text: string): number => [...text].length;
+export function characterCount(text: string): number {
+  let count = 0;
+  for (const _char of text) count += 1;
+  return count;
+}
 
 /**
  * The longest line in bytes: what a terminal in canonical mode must hold at

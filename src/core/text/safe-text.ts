@@ -5,16 +5,15 @@
  * escape (`\x1b`, `\u202e`). Nothing is removed, so the reader sees that the
  * text held something odd.
  */
+/* eslint-disable no-control-regex -- matching control characters is what this file does */
 
 /*
  * C0 (U+0000-U+001F), DEL, C1 (U+0080-U+009F), the bidi embeddings, overrides
  * and isolates, the implicit marks, and the line/paragraph separators (which
  * some terminals and most editors break lines at).
  */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNSAFE =
   /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
-// eslint-disable-next-line no-control-regex -- as above, with newline and tab allowed
 const UNSAFE_BUT_LINES =
   /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
 
@@ -39,20 +38,11 @@ export function safeLines(text: string): string {
   return text.replace(UNSAFE_BUT_LINES, visibleEscape);
 }
 
-/** True when safeText would change the text. */
-export function hasUnsafe(text: string): boolean {
-  UNSAFE.lastIndex = 0;
-  const found = UNSAFE.test(text);
-  UNSAFE.lastIndex = 0;
-  return found;
-}
-
 /**
  * The CLI's own colours (SGR sequences fleet writes) survive; any other escape
  * sequence in already rendered text is shown escaped. For renderers that paint
  * as they compose: a last pass over their whole output.
  */
-// eslint-disable-next-line no-control-regex -- fleet's own SGR codes
 const OWN_SGR = /\u001b\[(?:1|2|22|31|32|33|34|35|36|39)m/gu;
 export function safeRendered(text: string): string {
   let out = "";
