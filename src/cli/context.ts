@@ -2,7 +2,7 @@
 import type { ProviderContext } from "../core/contracts/provider.ts";
 import { fleetEnv } from "../core/env.ts";
 import { usageError } from "../core/errors.ts";
-import { safeLines } from "../core/text/safe-text.ts";
+import { safeJson, safeLines } from "../core/text/safe-text.ts";
 import { CliIoHost } from "./io.ts";
 
 export interface CommonOptions {
@@ -40,22 +40,12 @@ export function cliContext(
   };
 }
 
-/**
- * Writes a result to stdout: JSON documents end with a newline. JSON escapes C0
- * controls itself; C1 and bidi controls are escaped too, so the document is as
- * harmless in a terminal as text output (and still the same JSON).
- */
+/** Writes a result to stdout: JSON documents end with a newline (escaped: see safeJson). */
 export function printJson(value: unknown): void {
-  process.stdout.write(jsonText(value) + "\n");
+  process.stdout.write(safeJson(value) + "\n");
 }
 
-const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-export function jsonText(value: unknown, indent = 2): string {
-  return JSON.stringify(value, null, indent).replace(
-    JSON_UNSAFE,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
-}
+export const jsonText = safeJson;
 
 /**
  * Writes text for people: everything in it that a terminal could act on is

@@ -5,7 +5,7 @@
  */
 import { Command, CommanderError, Option } from "commander";
 import { FleetError, toFleetError } from "../core/errors.ts";
-import { safeLines } from "../core/text/safe-text.ts";
+import { safeJson, safeLines } from "../core/text/safe-text.ts";
 
 const program = new Command("fleet")
   .description(
@@ -283,11 +283,7 @@ function report(error: unknown): number {
   }
   const fleetError: FleetError = toFleetError(error);
   if (jsonRequested) {
-    // The same escaping as printJson (context.ts), without loading it on this path.
-    const json = JSON.stringify({ error: fleetError.toJSON() }, null, 2).replace(
-      /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
-      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-    );
+    const json = safeJson({ error: fleetError.toJSON() });
     process.stdout.write(json + "\n");
   } else {
     // Error text carries names, paths and host output: never raw to the terminal.

@@ -53,3 +53,16 @@ export function safeRendered(text: string): string {
   }
   return out + safeLines(text.slice(last));
 }
+
+const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * JSON as harmless in a terminal as safe text, and still the same JSON: it
+ * escapes C0 controls itself; DEL, C1 and bidi controls become `\uXXXX` too.
+ */
+export function safeJson(value: unknown, indent = 2): string {
+  return JSON.stringify(value, null, indent).replace(
+    JSON_UNSAFE,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}

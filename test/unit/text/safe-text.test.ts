@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { renderTable } from "../../../src/cli/render/table.ts";
-import { safeLines, safeRendered, safeText } from "../../../src/core/text/safe-text.ts";
+import { safeJson, safeLines, safeRendered, safeText } from "../../../src/core/text/safe-text.ts";
 
 describe("safeText", () => {
   test("shows C0, DEL, C1 and ESC as visible escapes", () => {
@@ -51,5 +51,16 @@ describe("renderTable", () => {
     assert.equal(table.split("\n").length, 2);
     assert.ok(!table.includes("\u001b") && !table.includes("\u202e"));
     assert.match(table, /a\\x1b\[2J +x\\nfake row\\u202e/);
+  });
+});
+
+describe("safeJson", () => {
+  test("is the same JSON, with C0, DEL, C1 and bidi controls escaped", () => {
+    const value = { name: "a\u001b[2J\u007f\u009b\u202e\u2066z", list: ["日本 🙂"] };
+    assert.deepEqual(JSON.parse(safeJson(value)), value);
+    const json = safeJson(value, 0);
+    // eslint-disable-next-line no-control-regex -- no control character may be left raw
+    assert.doesNotMatch(json, /[\u0000-\u001f\u007f-\u009f\u202e\u2066]/u);
+    assert.match(json, /\\u001b\[2J\\u007f\\u009b\\u202e\\u2066z/);
   });
 });
