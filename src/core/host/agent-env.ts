@@ -6,8 +6,21 @@
  * that server, not another agent's secrets.
  */
 
-/** The variables an agent inherits from its host's shell (when that shell has them). */
-export const BASE_ENV_NAMES = ["PATH", "HOME", "USER", "SHELL", "TERM", "LANG", "TZ"] as const;
+/**
+ * The variables an agent inherits from its host's shell (when that shell has
+ * them). TMUX_TMPDIR is where the host's tmux socket is: with it, `tmux` run by
+ * an agent or by `fleet exec` reaches the server its agents run on.
+ */
+export const BASE_ENV_NAMES = [
+  "PATH",
+  "HOME",
+  "USER",
+  "SHELL",
+  "TERM",
+  "LANG",
+  "TZ",
+  "TMUX_TMPDIR",
+] as const;
 
 /**
  * Shell words (POSIX sh) that run what follows them in an environment holding
@@ -30,8 +43,8 @@ export function cleanStartLines(): string[] {
   ];
 }
 
-/** Also passed to the tmux server fleet starts locally: where its socket is, and its locale. */
-const TMUX_ENV_NAMES = ["TMUX_TMPDIR", "LC_ALL", "LC_CTYPE"] as const;
+/** Also passed to the tmux server fleet starts locally: its locale. */
+const TMUX_ENV_NAMES = ["LC_ALL", "LC_CTYPE"] as const;
 
 /**
  * The environment fleet gives the shells it runs on this machine as a host (and
