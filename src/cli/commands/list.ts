@@ -3,7 +3,7 @@ import { byText } from "../../core/sort.ts";
 import type { LiveAgent } from "../../core/model.ts";
 import { readLive } from "../agent-target.ts";
 import { type CommonOptions, cliContext, printJson } from "../context.ts";
-import { agentJson, idleSeconds } from "../render/agent-json.ts";
+import { agentJson, idleSeconds, servicesCell } from "../render/agent-json.ts";
 import { renderTable, shortDuration } from "../render/table.ts";
 
 interface ListOptions extends CommonOptions {
@@ -38,7 +38,7 @@ export async function run(options: ListOptions): Promise<void> {
   } else if (agents.length > 0) {
     process.stdout.write(
       renderTable(
-        ["NAME", "HOST", "STATE", "TYPE", "FLEET", "IDLE", "AGE"],
+        ["NAME", "HOST", "STATE", "TYPE", "FLEET", "IDLE", "AGE", "SERVICES"],
         agents.map((a) => row(a, now)),
       ) + "\n",
     );
@@ -70,5 +70,6 @@ function row(agent: LiveAgent, now: number): string[] {
     agent.fleet ?? "-",
     idle === null ? "-" : shortDuration(idle),
     Number.isNaN(age) ? "-" : shortDuration(age),
+    servicesCell(agent),
   ];
 }

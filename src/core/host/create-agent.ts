@@ -12,7 +12,8 @@ import { getAgentType } from "../registry.ts";
 import { specHash } from "../spec-hash.ts";
 import { agentPaths, assertAgentName, sessionName, type AgentRecord } from "./agent-record.ts";
 import { openHost, runScript, type HostHandle } from "./handle.ts";
-import { launchScript, type LaunchInput } from "./launch.ts";
+import { earlyExitError } from "./early-exit.ts";
+import { exitWindowMs, launchScript, type LaunchInput } from "./launch.ts";
 import { deliver, waitForReady } from "./message.ts";
 import { readAgent } from "./read-agent.ts";
 import { sections } from "./script-output.ts";
@@ -119,6 +120,12 @@ export async function launchAgent(
   const result = await runScript(transport, `starting agent ${name}`, script, { input: stdin });
   const parts = sections(result.stdout);
   if (parts.has("exists")) return "exists";
+  const exited = earlyExitError(parts, {
+    name,
+    host: input.record.host,
+    windowMs: exitWindowMs(input.type),
+  });
+  if (exited) throw exited;
   const ports: Record<string, number> = {};
   for (const line of parts.get("ports") ?? []) {
     const [service, port] = line.split(" ");

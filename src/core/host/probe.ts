@@ -3,7 +3,7 @@
  * all in one script (one round trip per host), parsed into LiveAgents.
  */
 import { shellQuote as q } from "../contracts/transport.ts";
-import type { AgentState, LiveAgent } from "../model.ts";
+import type { AgentState, LiveAgent, LiveService, ServiceSpec } from "../model.ts";
 import { parseRecord, type AgentRecord } from "./agent-record.ts";
 import { sections } from "./script-output.ts";
 
@@ -111,6 +111,53 @@ export function agentPanes(panes: PaneInfo[]): Map<string, PaneInfo> {
   return bySession;
 }
 
+/** Every pane of each session, by session name and then window name. */
+export function sessionWindows(panes: PaneInfo[]): Map<string, Map<string, PaneInfo>> {
+  const bySession = new Map<string, Map<string, PaneInfo>>();
+  for (const pane of panes) {
+    let windows = bySession.get(pane.session);
+    if (windows === undefined) {
+      windows = new Map<string, PaneInfo>();
+      bySession.set(pane.session, windows);
+    }
+    if (!windows.has(pane.window)) windows.set(pane.window, pane);
+  }
+  return bySession;
+}
+
+/**
+ * Each service's state from its window: running, exited (the pane is kept dead
+ * with its exit code), missing (its window is gone from a live session), or
+ * stopped (the agent's session is not there at all).
+ */
+export function serviceStates(
+  services: readonly ServiceSpec[],
+  ports: Record<string, number>,
+  windows: ReadonlyMap<string, PaneInfo> | undefined,
+): LiveService[] {
+  // The record comes from the host: take only well-formed entries.
+  const named = services.filter(
+    (service): service is ServiceSpec =>
+      typeof service === "object" && service !== null && typeof service.name === "string",
+  );
+  return named.map((service) => {
+    const allocated = ports[service.name];
+    const port = Number.isInteger(allocated)
+      ? (allocated as number)
+      : Number.isInteger(service.port)
+        ? (service.port as number)
+        : null;
+    const base = { name: service.name, port };
+    if (windows === undefined) return { ...base, state: "stopped" };
+    const pane = windows.get(service.name);
+    if (pane === undefined) return { ...base, state: "missing" };
+    if (!pane.dead) return { ...base, state: "running" };
+    return pane.exitCode === undefined
+      ? { ...base, state: "exited" }
+      : { ...base, state: "exited", exitCode: pane.exitCode };
+  });
+}
+
 /** What state an agent is in, from its record and its agent pane (if its session exists). */
 export function agentState(
   record: AgentRecord,
@@ -132,8 +179,12 @@ export function toLiveAgent(
   markerActivity: number | undefined,
   where: { host: string; provider: string },
   waiting = false,
+  /** The panes of the agent's session by window (undefined: no session), for its services. */
+  windows?: ReadonlyMap<string, PaneInfo>,
 ): LiveAgent {
   const { state, exitCode } = agentState(record, pane, waiting);
+  const services = Array.isArray(record.spec.services) ? record.spec.services : [];
+  const ports = typeof record.ports === "object" && record.ports !== null ? record.ports : {};
   const signals = [pane?.activity, markerActivity, timeOf(record.startedAt)].filter(
     (v): v is number => v !== undefined && Number.isFinite(v) && v > 0,
   );
@@ -153,6 +204,7 @@ export function toLiveAgent(
     attached: pane?.attached ?? false,
     workdir: record.workdir,
     ports: record.ports,
+    services: serviceStates(services, ports, windows),
   };
 }
 
