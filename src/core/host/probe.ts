@@ -17,6 +17,7 @@ const PANE_FIELDS = [
   "#{window_activity}",
   "#{session_attached}",
   "#{pane_pid}",
+  "#{pane_dead_signal}",
 ] as const;
 export const PANE_FORMAT = PANE_FIELDS.join("\t");
 
@@ -29,6 +30,8 @@ export interface PaneInfo {
   activity?: number;
   attached: boolean;
   pid?: number;
+  /** The signal that killed the pane's process, when one did. */
+  signal?: number;
 }
 
 export interface ProbeResult {
@@ -91,13 +94,14 @@ export function parseProbe(stdout: string): ProbeResult {
 }
 
 export function parsePane(line: string): PaneInfo | undefined {
-  const [session, window, dead, deadStatus, activity, attached, pid] = line.split("\t");
+  const [session, window, dead, deadStatus, activity, attached, pid, signal] = line.split("\t");
   if (session === undefined || window === undefined) return undefined;
   const isDead = dead === "1";
   const info: PaneInfo = { session, window, dead: isDead, attached: Number(attached) > 0 };
   if (isDead && deadStatus !== undefined && deadStatus !== "") info.exitCode = Number(deadStatus);
   if (activity) info.activity = Number(activity) * 1000;
   if (pid) info.pid = Number(pid);
+  if (isDead && signal && /^\d+$/.test(signal)) info.signal = Number(signal);
   return info;
 }
 
@@ -152,9 +156,11 @@ export function serviceStates(
     const pane = windows.get(service.name);
     if (pane === undefined) return { ...base, state: "missing" };
     if (!pane.dead) return { ...base, state: "running" };
-    return pane.exitCode === undefined
+    // A process killed by a signal has no exit status: report it as a shell would, 128 + N.
+    const exitCode = pane.exitCode ?? (pane.signal === undefined ? undefined : 128 + pane.signal);
+    return exitCode === undefined
       ? { ...base, state: "exited" }
-      : { ...base, state: "exited", exitCode: pane.exitCode };
+      : { ...base, state: "exited", exitCode };
   });
 }
 
