@@ -6,12 +6,7 @@
  */
 import type { Provider, ProviderCapabilities, ProviderContext } from "../contracts/provider.ts";
 import { FleetError } from "../errors.ts";
-import {
-  DEFAULT_HOST,
-  type DesiredState,
-  type HostSpec,
-  type LiveState,
-} from "../model.ts";
+import { DEFAULT_HOST, type DesiredState, type HostSpec, type LiveState } from "../model.ts";
 import { computePlan } from "../plan/compute.ts";
 import { missingSecretWords } from "../plan/describe.ts";
 import { launchedSpec, missingNames, missingSecrets } from "../plan/secrets-check.ts";

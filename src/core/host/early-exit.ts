@@ -14,9 +14,9 @@ import { shellQuote as q } from "../contracts/transport.ts";
 import { FleetError } from "../errors.ts";
 
 /** Poll interval of the check, ms. */
-const POLL_MS = 25;
+const POLL_MS = 20;
 /** How long the running program must stay up before the wait ends early, ms. */
-export const SETTLE_MS = 50;
+export const SETTLE_MS = 20;
 /** Lines of the agent's screen quoted in the error. */
 export const OUTPUT_LINES = 20;
 
