@@ -132,7 +132,7 @@ export function launchScript(input: LaunchInput): LaunchScript {
       ? `printf '%s\\n' ${recordWord} > ${q(paths.record)} || exit 75`
       : `printf '%s\\n' ${recordWord} > ${q(recordTmp)} && mv -f ${q(recordTmp)} ${q(paths.record)} || exit 75`,
     `printf '%s\\n' ${q(eventLine(input.event.type, input.event.details))} >> ${q(paths.events)}`,
-    ...earlyExitCheck(windowTarget(session, AGENT_WINDOW), exitWindowMs(input.type)),
+    ...earlyExitCheck(windowTarget(session, AGENT_WINDOW), exitWindowMs(input.type), "fleet_err"),
   );
 
   if (input.message !== undefined && input.message !== "") {
@@ -164,6 +164,10 @@ function tmuxStart(input: LaunchInput, paths: AgentPaths): string {
     [
       "new-session",
       "-d",
+      // Its pane's pid, for the early-exit check.
+      "-P",
+      "-F",
+      "#{pane_pid}",
       "-s",
       session,
       "-n",

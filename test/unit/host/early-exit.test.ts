@@ -6,8 +6,8 @@ import { sections } from "../../../src/core/host/script-output.ts";
 
 describe("the early-exit check", () => {
   test("is left out when the agent type has no exit window", () => {
-    assert.deepEqual(earlyExitCheck("=s:agent", 0), []);
-    assert.ok(earlyExitCheck("=s:agent", 400).length > 0);
+    assert.deepEqual(earlyExitCheck("=s:agent", 0, "p"), []);
+    assert.ok(earlyExitCheck("=s:agent", 400, "p").length > 0);
   });
 
   test("its output becomes an error with the exit code and the last lines, markers and control characters defused", () => {
