@@ -13,6 +13,7 @@ import { specHash } from "../spec-hash.ts";
 import { agentPaths, assertAgentName, sessionName, type AgentRecord } from "./agent-record.ts";
 import { openHost, runScript, type HostHandle } from "./handle.ts";
 import { earlyExitError } from "./early-exit.ts";
+import { launchedServices } from "./services.ts";
 import { exitWindowMs, launchScript, type LaunchInput } from "./launch.ts";
 import { deliver, waitForReady } from "./message.ts";
 import { readAgent } from "./read-agent.ts";
@@ -107,6 +108,7 @@ export async function createAgent(
     attached: false,
     workdir,
     ports,
+    services: launchedServices(spec.services, ports),
   };
 }
 

@@ -56,10 +56,10 @@ export function earlyExitCheck(target: string, windowMs: number, pidVar: string)
     "  fi",
     `  sleep ${seconds}; fleet_w=$((fleet_w + 1))`,
     "done",
-    // tmux marks the pane dead once it has reaped the process: give it a moment.
+    // tmux marks the pane dead, and then learns its status, a moment after the exit.
     'if [ -n "$fleet_gone" ]; then',
     "  fleet_i=0",
-    `  while set -- $(${pane}); [ "$1" != 1 ] && [ $fleet_i -lt 25 ]; do sleep ${seconds}; fleet_i=$((fleet_i + 1)); done`,
+    `  while set -- $(${pane}); { [ "$1" != 1 ] || [ "$2$3" = sk ]; } && [ $fleet_i -lt 25 ]; do sleep ${seconds}; fleet_i=$((fleet_i + 1)); done`,
     '  if [ "$1" = 1 ]; then',
     // A process killed by signal N has no status: report 128+N, as a shell does.
     "    fleet_code=${2#s}; fleet_sig=${3#k}",

@@ -9,7 +9,7 @@
  */
 import { shellQuote as q } from "../contracts/transport.ts";
 import { FleetError } from "../errors.ts";
-import type { LiveService } from "../model.ts";
+import type { LiveService, ServiceSpec } from "../model.ts";
 import { agentPaths, sessionTarget, windowTarget, type AgentPaths } from "./agent-record.ts";
 import { eventLine } from "./events.ts";
 import { runScript, type HostHandle } from "./handle.ts";
@@ -29,14 +29,23 @@ export const tmuxFormatEscape = (text: string): string => text.replaceAll("#", "
 /** The pipe-pane command that appends a window's output to a log. */
 export const pipeToLog = (log: string): string => tmuxFormatEscape(`cat >> ${q(log)}`);
 
-/** A dead service, as the plan sees it. */
-export const isDeadService = (service: LiveService): boolean =>
-  service.state === "exited" || service.state === "missing";
+/** The services of an agent just launched: all running, on the ports the launch gave them. */
+export function launchedServices(
+  services: readonly ServiceSpec[],
+  ports: Record<string, number>,
+): LiveService[] {
+  return services.map((service) => ({
+    name: service.name,
+    port: ports[service.name] ?? (typeof service.port === "number" ? service.port : null),
+    state: "running",
+  }));
+}
 
 /**
  * Restarts the named services of a running agent where they are dead (a live
- * one is left alone, so a stale plan does no harm), each on its port. A port
- * another process now listens on fails the whole call before anything starts.
+ * one is left alone, so a stale plan does no harm), each on its port, in spec
+ * order. A port another process now listens on fails the call at that service,
+ * before it is started.
  */
 export async function restartServices(
   h: HostHandle,
@@ -74,8 +83,12 @@ export async function restartServices(
     const log = pipeToLog(serviceLogPath(paths, service.name));
     // Respawn and pipe in one tmux command, so no early output goes unrecorded.
     const named = windowTarget(session, service.name);
+    // The record is the host's word: only a real port number goes into the check.
+    const recorded = record.ports[service.name] ?? service.port;
     const port =
-      record.ports[service.name] ?? (typeof service.port === "number" ? service.port : undefined);
+      Number.isInteger(recorded) && (recorded as number) > 0 && (recorded as number) < 65536
+        ? (recorded as number)
+        : undefined;
     lines.push(
       `set -- $(${listing} | awk -v w=${q(service.name)} '$1 == w { print $2, $3; exit }')`,
       ...(port === undefined ? [] : [`[ "$1" = 0 ] || ${portCheck(service.name, port)}`]),

@@ -79,7 +79,11 @@ describe("agent lifecycle", () => {
         secrets: {},
       },
     );
-    const done = await rt.waitForState("exits", "DONE");
+    // tmux can show the pane dead a moment before it has collected the exit status.
+    const done = await waitFor(async () => {
+      const agent = await rt.waitForState("exits", "DONE");
+      return agent.exitCode === undefined ? undefined : agent;
+    });
     assert.equal(done.exitCode, 3);
     await startAgent(rt.h, "exits", { secrets: {} });
     await waitFor(async () => (await startCount(starts)) === 2);
