@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError, Option } from "commander";
 import { FleetError, toFleetError } from "../core/errors.ts";
+import { moveGlobalFlags } from "./global-flags.ts";
 
 const program = new Command("fleet")
   .description(
@@ -48,6 +49,15 @@ function lazy<A extends unknown[]>(load: () => Promise<{ run: (...args: A) => Pr
     await module.run(...args);
   };
 }
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+const selectorOption = (): Option =>
+  new Option(
+    "-l, --selector <selector>",
+    "only agents whose labels match: key=value, key!=value, key (repeatable; all must match)",
+  )
+    .argParser(collect)
+    .default([]);
 
 const fileOption = new Option(
   "-f, --file <file>",
@@ -101,10 +111,11 @@ withCommon(program.command("destroy"), ["text", "json"], "text")
   )
   .argument("[agents...]", "agents to destroy (NAME or NAME@HOST)")
   .addOption(fileOption)
+  .addOption(selectorOption())
   .option("-y, --yes", "destroy without asking")
   .addHelpText(
     "after",
-    "\nExamples:\n  fleet destroy -y              # everything the fleet file owns\n  fleet destroy scratch -y      # one agent",
+    "\nExamples:\n  fleet destroy -y              # everything the fleet file owns\n  fleet destroy scratch -y      # one agent\n  fleet destroy -l role=scratch -y",
   )
   .action(lazy(() => import("./commands/destroy.ts")));
 
@@ -127,7 +138,15 @@ withCommon(program.command("list").alias("ls"), ["table", "json", "jsonl"], "tab
     "--fleet <name>",
     "only agents owned by this fleet (`-` for agents made with `fleet create`)",
   )
-  .addHelpText("after", "\nExamples:\n  fleet ls\n  fleet list --state running --format json")
+  .addOption(selectorOption())
+  .option(
+    "-w, --watch",
+    "keep listing: redraw on a terminal, else print each change (Ctrl-C stops)",
+  )
+  .addHelpText(
+    "after",
+    "\nExamples:\n  fleet ls\n  fleet list --state running --format json\n  fleet ls -l role=review -l tier!=prod\n  fleet ls --watch",
+  )
   .action(lazy(() => import("./commands/list.ts")));
 
 withCommon(program.command("create"), ["text", "json"], "text")
@@ -201,12 +220,16 @@ withCommon(program.command("logs"), ["text", "json", "jsonl"], "text")
 
 withCommon(program.command("stop"), ["text", "json"], "text")
   .description("stop agents; their work dirs are kept")
-  .argument("<agents...>", "NAME or NAME@HOST")
+  .argument("[agents...]", "NAME or NAME@HOST")
+  .addOption(selectorOption())
+  .addHelpText("after", "\nExamples:\n  fleet stop docs\n  fleet stop -l role=review")
   .action(lazy(async () => ({ run: (await import("./commands/stop-start.ts")).runStop })));
 
 withCommon(program.command("start"), ["text", "json"], "text")
   .description("start stopped agents again")
-  .argument("<agents...>", "NAME or NAME@HOST")
+  .argument("[agents...]", "NAME or NAME@HOST")
+  .addOption(selectorOption())
+  .addHelpText("after", "\nExamples:\n  fleet start docs\n  fleet start -l role=review")
   .action(lazy(async () => ({ run: (await import("./commands/stop-start.ts")).runStart })));
 
 withCommon(program.command("pull"), ["text", "json"], "text")
@@ -251,6 +274,15 @@ withCommon(hostCommand.command("keygen"), ["text", "json"], "text")
   .addOption(fileOption)
   .addHelpText("after", "\nExamples:\n  fleet host keygen box")
   .action(lazy(async () => ({ run: (await import("./commands/host.ts")).runKeygen })));
+
+withCommon(program.command("doctor"), ["text", "json"], "text")
+  .description("check what fleet needs on this machine, and what your fleet file needs")
+  .addOption(fileOption)
+  .addHelpText(
+    "after",
+    "\nExits 1 when something the fleet file (-f, else ./fleet.yaml) needs is missing; without\none, only when tmux or git is.\n\nExamples:\n  fleet doctor\n  fleet doctor -f stacks/prod/fleet.yaml --format json",
+  )
+  .action(lazy(() => import("./commands/doctor.ts")));
 
 program
   .command("completion")
@@ -300,7 +332,10 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
 });
 
 try {
-  await program.parseAsync(process.argv);
+  const groups = new Set(
+    program.commands.filter((c) => c.commands.length > 0).map((c) => c.name()),
+  );
+  await program.parseAsync(moveGlobalFlags(process.argv.slice(2), groups), { from: "user" });
 } catch (error) {
   process.exitCode = report(error);
 }

@@ -22,5 +22,9 @@ export async function run(ref: string, options: CommonOptions): Promise<void> {
     });
     await withHostLock(handle, () => wakeAgent(handle, agent, process.env));
   }
+  // On the way in, while the user still reads this terminal: tmux takes it over next.
+  process.stderr.write(
+    `Attaching to ${agent.name}@${agent.host}. Detach with Ctrl-b d (tmux's prefix, then d); the agent keeps running.\n`,
+  );
   process.exitCode = await spawnInteractive(await attachCommand(handle, agent.name));
 }

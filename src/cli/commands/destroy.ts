@@ -1,17 +1,17 @@
 import { destroyAgent, type SavedWork } from "../../core/host/index.ts";
 import { findFleetFile } from "../../core/config/load.ts";
 import { usageError } from "../../core/errors.ts";
-import { findAgents, withHostLock } from "../agent-target.ts";
+import { findTargets, withHostLock } from "../agent-target.ts";
 import { type CliContext, type CommonOptions, cliContext, printJson } from "../context.ts";
 import { loadDesired } from "../load-fleet.ts";
 import { type ApplyCommandOptions, applyDesired, finish } from "./apply.ts";
 
 export async function run(
   agents: string[],
-  options: ApplyCommandOptions & CommonOptions,
+  options: ApplyCommandOptions & CommonOptions & { selector?: string[] },
 ): Promise<void> {
   const context = cliContext(options, ["text", "json"], "text");
-  if (agents.length > 0) {
+  if (agents.length > 0 || (options.selector ?? []).length > 0) {
     await destroyAgents(agents, options, context);
     return;
   }
@@ -30,19 +30,25 @@ export async function run(
 
 async function destroyAgents(
   refs: string[],
-  options: ApplyCommandOptions,
+  options: ApplyCommandOptions & { selector?: string[] },
   context: CliContext,
 ): Promise<void> {
+  if (options.yes !== true && !process.stdin.isTTY) {
+    throw usageError(
+      "refusing to destroy without confirmation: stdin is not a terminal",
+      "pass -y (--yes) to destroy without asking",
+    );
+  }
+  const targets = await findTargets(refs, options.selector ?? [], context);
+  if (targets.length === 0) {
+    if (context.format === "json") printJson({ destroyed: [] });
+    else process.stdout.write("No agents matched.\n");
+    return;
+  }
   if (options.yes !== true) {
-    if (!process.stdin.isTTY) {
-      throw usageError(
-        "refusing to destroy without confirmation: stdin is not a terminal",
-        "pass -y (--yes) to destroy without asking",
-      );
-    }
     if (
       !(await context.io.confirm(
-        `Destroy ${refs.join(", ")}? Unsaved work is kept in ~/.fleet/saved.`,
+        `Destroy ${targets.map((t) => `${t.agent.name}@${t.agent.host}`).join(", ")}? Unsaved work is kept in ~/.fleet/saved.`,
         false,
       ))
     ) {
@@ -51,7 +57,6 @@ async function destroyAgents(
       return;
     }
   }
-  const targets = await findAgents(refs, context);
   const results: { agent: string; host: string; saved: SavedWork[] }[] = [];
   for (const { agent, handle } of targets) {
     const { saved } = await withHostLock(handle, () => destroyAgent(handle, agent.name));

@@ -10,6 +10,7 @@ import type { Change, Plan } from "../../core/plan/types.ts";
 import type { ChangeOutcome } from "../../engines/engine.ts";
 import { renderPlanJson } from "./plan-json.ts";
 import { renderPlanText } from "./plan-text.ts";
+import { plural } from "./plural.ts";
 
 export function renderReconcileText(
   { plan, result }: Reconciled,
@@ -32,7 +33,7 @@ function scopeWords(plan: Plan): string {
 /** Nothing to stop: say so, and how each running agent stands. */
 function idleReport(plan: Plan): string {
   const checked = plan.changes.filter((c) => c.kind === "agent");
-  const count = checked.length === 1 ? "1 running agent" : `${checked.length} running agents`;
+  const count = plural(checked.length, "running agent");
   const lines = [`Nothing to stop (${scopeWords(plan)}): ${count}, none idle past its timeout.`];
   for (const change of checked) lines.push(`  ${change.address}: ${change.reasons.join("; ")}`);
   return lines.join("\n");
@@ -56,8 +57,6 @@ function closingLine(dryRun: boolean, outcomes: ChangeOutcome[] | undefined): st
   );
   return [`Reconcile finished with errors: stopped ${words}.`, ...why].join("\n");
 }
-
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 interface StopJson {
   address: string;
