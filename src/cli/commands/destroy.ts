@@ -67,7 +67,7 @@ async function destroyAgents(
     context.io.notify({
       level: "warn",
       code: "destroy.still-declared",
-      message: `${fileOwned.join(", ")} belong to a fleet file; the next \`fleet apply\` creates them again unless removed from it`,
+      message: `${fileOwned.join(", ")} ${fileOwned.length === 1 ? "belongs" : "belong"} to a fleet file; the next \`fleet apply\` creates ${fileOwned.length === 1 ? "it" : "them"} again unless removed from it`,
     });
   }
   if (context.format === "json") {
