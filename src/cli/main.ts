@@ -5,6 +5,8 @@
  */
 import { Command, CommanderError, Option } from "commander";
 import { FleetError, toFleetError } from "../core/errors.ts";
+import { AGENT_STATES } from "../core/state/agent-filter.ts";
+import { completes } from "./completion-values.ts";
 import { moveGlobalFlags } from "./global-flags.ts";
 
 const program = new Command("fleet")
@@ -36,7 +38,10 @@ type Formats = readonly string[];
 function withCommon(command: Command, formats: Formats, fallback: string): Command {
   return command
     .addOption(
-      new Option("--format <format>", `output format: ${formats.join(", ")}`).default(fallback),
+      completes(
+        new Option("--format <format>", `output format: ${formats.join(", ")}`).default(fallback),
+        formats,
+      ),
     )
     .option("--json", "same as --format json")
     .option("--debug", "show stack traces and debug messages")
@@ -59,10 +64,12 @@ const selectorOption = (): Option =>
     .argParser(collect)
     .default([]);
 
-const fileOption = new Option(
-  "-f, --file <file>",
-  "fleet file (default: fleet.yaml or fleet.ts here)",
+const fileOption = completes(
+  new Option("-f, --file <file>", "fleet file (default: fleet.yaml or fleet.ts here)"),
+  "files",
 );
+const hostOption = (description: string): Option =>
+  completes(new Option("--host <host>", description), "hosts");
 
 withCommon(program.command("init"), ["text", "json"], "text")
   .description("write a starter fleet.yaml in the current directory")
@@ -82,7 +89,15 @@ withCommon(program.command("validate"), ["text", "json"], "text")
 withCommon(program.command("plan"), ["text", "json", "markdown"], "text")
   .description("show what apply would change, against what is really running")
   .addOption(fileOption)
-  .option("-o, --out <plan>", "save the plan, to apply exactly it later with `fleet apply PLAN`")
+  .addOption(
+    completes(
+      new Option(
+        "-o, --out <plan>",
+        "save the plan, to apply exactly it later with `fleet apply PLAN`",
+      ),
+      "files",
+    ),
+  )
   .option("--detailed-exitcode", "exit 0 with no changes, 1 on error, 2 when there are changes")
   .addHelpText(
     "after",
@@ -132,8 +147,16 @@ withCommon(program.command("reconcile"), ["text", "json"], "text")
 
 withCommon(program.command("list").alias("ls"), ["table", "json", "jsonl"], "table")
   .description("list agents on every known host")
-  .option("--host <host>", "only agents on this host")
-  .option("--state <state>", "only agents in this state (running, waiting, stopped, done, missing)")
+  .addOption(hostOption("only agents on this host"))
+  .addOption(
+    completes(
+      new Option(
+        "--state <state>",
+        "only agents in this state (running, waiting, stopped, done, missing)",
+      ),
+      AGENT_STATES,
+    ),
+  )
   .option(
     "--fleet <name>",
     "only agents owned by this fleet (`-` for agents made with `fleet create`)",
@@ -153,17 +176,35 @@ withCommon(program.command("create"), ["text", "json"], "text")
   .description("start one agent, owned by no fleet file")
   .argument("<name>", "the agent's name")
   .argument("[args...]", "passed to the agent (after --)")
-  .option("--agent <type>", "agent type: command, claude, codex, opencode (default: command)")
-  .option("--host <host>", "host to run on (default: local)")
-  .option(
-    "--template <template>",
-    "a built-in template (claude, codex, opencode, shell) or one from the fleet file",
+  .addOption(
+    completes(
+      new Option(
+        "--agent <type>",
+        "agent type: command, claude, codex, opencode (default: command)",
+      ),
+      ["command", "claude", "codex", "opencode"],
+    ),
+  )
+  .addOption(hostOption("host to run on (default: local)"))
+  .addOption(
+    completes(
+      new Option(
+        "--template <template>",
+        "a built-in template (claude, codex, opencode, shell) or one from the fleet file",
+      ),
+      ["claude", "codex", "opencode", "shell"],
+    ),
   )
   .addOption(fileOption)
   .option("--command <command>", "command line, for agent type command")
-  .option(
-    "--workdir <path>",
-    "work dir source: a git repo (worktree on fleet/NAME) or a directory (copied)",
+  .addOption(
+    completes(
+      new Option(
+        "--workdir <path>",
+        "work dir source: a git repo (worktree on fleet/NAME) or a directory (copied)",
+      ),
+      "files",
+    ),
   )
   .option("-e, --env <KEY=VALUE...>", "environment variables")
   .option("--secret <NAME...>", "environment variables passed from yours, never shown")
@@ -198,7 +239,7 @@ withCommon(program.command("message"), ["text", "json"], "text")
   .description("send a message to an agent (TEXT, --file, or stdin)")
   .argument("<agent>", "NAME or NAME@HOST")
   .argument("[text...]", "the message")
-  .option("--file <file>", "read the message from a file")
+  .addOption(completes(new Option("--file <file>", "read the message from a file"), "files"))
   .addHelpText(
     "after",
     '\nExamples:\n  fleet message docs "update the changelog"\n  git diff | fleet message reviewer',
@@ -235,7 +276,15 @@ withCommon(program.command("start"), ["text", "json"], "text")
 withCommon(program.command("pull"), ["text", "json"], "text")
   .description("bring an agent's branch (fleet/NAME) from its host into a repo here")
   .argument("<agent>", "NAME or NAME@HOST")
-  .option("--repo <path>", "the repo to pull into (default: the agent's workdir source, else here)")
+  .addOption(
+    completes(
+      new Option(
+        "--repo <path>",
+        "the repo to pull into (default: the agent's workdir source, else here)",
+      ),
+      "files",
+    ),
+  )
   .option("--force", "replace your branch even when it has commits the agent's lacks")
   .addHelpText(
     "after",
@@ -248,7 +297,15 @@ withCommon(program.command("push"), ["text", "json"], "text")
     "bring your branch (fleet/NAME) to the agent's work dir on its host (fast-forward only)",
   )
   .argument("<agent>", "NAME or NAME@HOST")
-  .option("--repo <path>", "the repo to push from (default: the agent's workdir source, else here)")
+  .addOption(
+    completes(
+      new Option(
+        "--repo <path>",
+        "the repo to push from (default: the agent's workdir source, else here)",
+      ),
+      "files",
+    ),
+  )
   .addHelpText("after", "\nExamples:\n  fleet push fix-tests")
   .action(lazy(async () => ({ run: (await import("./commands/push-pull.ts")).runPush })));
 
