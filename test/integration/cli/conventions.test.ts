@@ -136,6 +136,12 @@ describe("CLI conventions", () => {
     const plan = await sb.fleet(["plan", "-f", join(sb.dir, "nofleet.yaml")]);
     assert.equal(plan.code, 1);
     assert.match(plan.stderr, /nofleet\.yaml/);
+    const out = await sb.fleet(["plan", "-o", join(sb.dir, "nodir", "plan.json")]);
+    assert.equal(out.code, 1);
+    assert.match(
+      out.stderr,
+      /could not save the plan to .*nodir\/plan\.json: directory .*nodir does not exist/,
+    );
     const apply = await sb.fleet(["apply", join(sb.dir, "noplan.json")]);
     assert.notEqual(apply.code, 0);
     assert.match(apply.stderr, /noplan\.json/);
