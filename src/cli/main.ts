@@ -26,8 +26,10 @@ Examples:
   fleet ls                                     every agent on every known host
   fleet message scratch "run the tests"        type into an agent
   fleet reconcile --every 1m                   stop what has gone idle
+  fleet doctor                                 what this machine has, and what the fleet file needs
 
-Commands that print results take --json. Docs: docs/cli.md, docs/fleet-file.md.`,
+Commands that print results take --json. The global flags --json, --format, --no-color and
+--debug go before or after the command name. Docs: docs/cli.md, docs/fleet-file.md.`,
   );
 
 const debugRequested = process.argv.includes("--debug");
