@@ -4,8 +4,9 @@
  * the report; without a fleet file, tmux and git are needed (every local agent
  * runs in tmux; work dirs are git worktrees) and the rest is information.
  */
+import { realpathSync } from "node:fs";
 import type { DesiredState } from "../model.ts";
-import { binaryVersion, findBinary, whichBinary } from "./find-binary.ts";
+import { findBinary } from "./find-binary.ts";
 import { fleetNeeds, type Needs, remoteAgentClis } from "./needs.ts";
 
 export const BASE_IMAGE = "fleet/base:bookworm";
@@ -51,7 +52,8 @@ export interface EngineAnswer {
 interface BinarySpec {
   name: string;
   group: DoctorCheck["group"];
-  versionArg?: string;
+  /** How it prints its version (default --version); null: it has no such flag. */
+  versionArg?: string | null;
   hint: string;
 }
 
@@ -65,7 +67,12 @@ const BINARIES: BinarySpec[] = [
     versionArg: "-V",
     hint: "install OpenSSH (apt-get install openssh-client)",
   },
-  { name: "ssh-keyscan", group: "ssh", hint: "install OpenSSH (apt-get install openssh-client)" },
+  {
+    name: "ssh-keyscan",
+    group: "ssh",
+    versionArg: null,
+    hint: "install OpenSSH (apt-get install openssh-client)",
+  },
   {
     name: "claude",
     group: "agents",
@@ -88,12 +95,13 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
   const images = desired
     ? [...needs.keys()].filter((k) => k.startsWith("image:")).map((k) => k.slice("image:".length))
     : [BASE_IMAGE];
-  const [binaries, engine, pulumi] = await Promise.all([
+  const [node, binaries, engine, pulumi] = await Promise.all([
+    nodeChecks(),
     Promise.all(BINARIES.map((spec) => binaryCheck(spec, needs))),
     engineChecks(options.probeEngine, images, needs),
     Promise.all(ENGINE_BINARIES.map(engineBinaryCheck)),
   ]);
-  const checks = [...nodeChecks(), ...binaries, ...engine, ...pulumi].sort(
+  const checks = [...node, ...binaries, ...engine, ...pulumi].sort(
     (a, b) => GROUPS.indexOf(a.group) - GROUPS.indexOf(b.group),
   );
   const notes = desired
@@ -112,7 +120,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
 
 const GROUPS: DoctorCheck["group"][] = ["runtime", "docker", "ssh", "agents", "engine"];
 
-function nodeChecks(): DoctorCheck[] {
+async function nodeChecks(): Promise<DoctorCheck[]> {
   const checks: DoctorCheck[] = [
     {
       name: "node",
@@ -124,26 +132,35 @@ function nodeChecks(): DoctorCheck[] {
       neededBy: ["fleet"],
     },
   ];
-  // The `node` a shell finds may be another one (the cause of "registerHooks is not a function").
-  const onPath = whichBinary("node");
-  if (onPath !== undefined && onPath !== process.execPath) {
+  // The `node` a shell finds may be another one: the cause of "registerHooks is not a function".
+  const onPath = await findBinary("node");
+  if (onPath !== undefined && realpath(onPath.path) !== realpath(process.execPath)) {
     checks.push({
       name: "node (PATH)",
       group: "runtime",
       status: "info",
       required: false,
-      path: onPath,
-      detail: `fleet runs on ${process.execPath}; \`node\` on PATH is another one`,
+      path: onPath.path,
+      ...(onPath.version === undefined ? {} : { version: onPath.version }),
+      detail: "not the node fleet runs on: bin/fleet.js refuses it if it is too old",
       neededBy: [],
     });
   }
   return checks;
 }
 
+function realpath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
 async function binaryCheck(spec: BinarySpec, needs: Needs): Promise<DoctorCheck> {
   const neededBy = needs.get(spec.name) ?? [];
   const required = neededBy.length > 0;
-  const found = await findBinary(spec.name, spec.versionArg ?? "--version");
+  const found = await findBinary(spec.name, spec.versionArg);
   if (found === undefined) {
     return {
       name: spec.name,
@@ -161,9 +178,7 @@ async function binaryCheck(spec: BinarySpec, needs: Needs): Promise<DoctorCheck>
     status: "ok",
     required,
     path: found.path,
-    ...(found.version === undefined || spec.name === "ssh-keyscan"
-      ? {}
-      : { version: found.version }),
+    ...(found.version === undefined ? {} : { version: found.version }),
     neededBy,
   };
 }
@@ -229,18 +244,16 @@ function imageHint(image: string): string {
 }
 
 async function engineBinaryCheck(name: string): Promise<DoctorCheck> {
-  const path = whichBinary(name);
   // The language host is a plugin server with no version flag: only its presence is reported.
-  const version =
-    path !== undefined && name === "pulumi" ? await binaryVersion(path, "version") : undefined;
+  const found = await findBinary(name, name === "pulumi" ? "version" : null);
   return {
     name,
     group: "engine",
     status: "info",
     required: false,
-    ...(path === undefined ? {} : { path }),
-    ...(version === undefined ? {} : { version }),
-    detail: `${path ? "found" : "not found"}; the Pulumi engine is not built yet (fleet uses --engine native)`,
+    ...(found === undefined ? {} : { path: found.path }),
+    ...(found?.version === undefined ? {} : { version: found.version }),
+    detail: `${found ? "found" : "not found"}; the Pulumi engine is not built yet (fleet uses --engine native)`,
     neededBy: [],
   };
 }

@@ -48,12 +48,13 @@ export function binaryVersion(path: string, versionArg: string): Promise<string 
   });
 }
 
+/** Where `name` is and its version; `versionArg` null for programs without a version flag. */
 export async function findBinary(
   name: string,
-  versionArg = "--version",
+  versionArg: string | null = "--version",
 ): Promise<FoundBinary | undefined> {
   const path = whichBinary(name);
   if (path === undefined) return undefined;
-  const version = await binaryVersion(path, versionArg);
+  const version = versionArg === null ? undefined : await binaryVersion(path, versionArg);
   return version === undefined ? { path } : { path, version };
 }
