@@ -343,8 +343,8 @@ withCommon(program.command("doctor"), ["text", "json"], "text")
   )
   .action(lazy(() => import("./commands/doctor.ts")));
 
-program
-  .command("completion")
+// Global flags are accepted (fleet --debug completion bash) though the script has one format.
+withCommon(program.command("completion"), ["text"], "text")
   .description("print a shell completion script")
   .argument("<shell>", "bash or zsh")
   .addHelpText(

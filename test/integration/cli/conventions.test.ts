@@ -57,6 +57,12 @@ describe("CLI conventions", () => {
     }
   });
 
+  test("every command takes the global flags, completion too", async () => {
+    const result = await sb.fleet(["--debug", "--no-color", "completion", "bash"]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /complete -F _fleet fleet/);
+  });
+
   test("a global flag before a subcommand of a group reaches the subcommand", async () => {
     const result = await sb.fleet(["--json", "host", "trust", "nowhere"]);
     // The point: --json was accepted (an unknown option would be exit 2 and no JSON).
