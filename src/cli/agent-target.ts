@@ -29,39 +29,50 @@ export async function findAgents(
   refs: readonly string[],
   context: CliContext,
 ): Promise<AgentTarget[]> {
+  return (await findAgentsAndLive(refs, context)).targets;
+}
+
+/** findAgents, with the live state they were found in. */
+export async function findAgentsAndLive(
+  refs: readonly string[],
+  context: CliContext,
+): Promise<{ targets: AgentTarget[]; live: LiveState }> {
   const { live, hosts } = await readLive(context);
-  return Promise.all(
+  const targets = await Promise.all(
     refs.map(async (ref) => {
       const { agent, host } = resolveAgent(ref, live, hosts);
       return { agent, handle: { provider: await getProvider(host.provider), host, ctx: context } };
     }),
   );
+  return { targets, live };
 }
 
 /**
- * The agents a command acts on: the ones named, or those matching `-l` label
- * selectors (not both, as kubectl). No names and no selector is a usage error.
+ * The agents a command acts on, with the live state they were found in: the ones
+ * named, or those matching `-l` label selectors (not both, as kubectl). No names
+ * and no selector is a usage error.
  */
 export async function findTargets(
   refs: readonly string[],
   selectors: readonly string[],
   context: CliContext,
-): Promise<AgentTarget[]> {
+): Promise<{ targets: AgentTarget[]; live: LiveState }> {
   if (selectors.length === 0) {
     if (refs.length === 0) throw usageError("name at least one agent, or select some with -l");
-    return findAgents(refs, context);
+    return findAgentsAndLive(refs, context);
   }
   if (refs.length > 0) {
     throw usageError("give agent names or -l selectors, not both", "fleet stop -l role=review");
   }
   const filter = parseAgentFilter({ labels: selectors });
   const { live, hosts } = await readLive(context);
-  return Promise.all(
+  const targets = await Promise.all(
     filterAgents(live.agents, filter).map(async (selected) => {
       const { agent, host } = resolveAgent(`${selected.name}@${selected.host}`, live, hosts);
       return { agent, handle: { provider: await getProvider(host.provider), host, ctx: context } };
     }),
   );
+  return { targets, live };
 }
 
 export async function findAgent(ref: string, context: CliContext): Promise<AgentTarget> {

@@ -9,7 +9,7 @@ interface TargetOptions extends CommonOptions {
 
 export async function runStop(refs: string[], options: TargetOptions): Promise<void> {
   const context = cliContext(options, ["text", "json"], "text");
-  const targets = await findTargets(refs, options.selector ?? [], context);
+  const { targets } = await findTargets(refs, options.selector ?? [], context);
   const done: string[] = [];
   for (const { agent, handle } of targets) {
     if (agent.state === "STOPPED") {
@@ -30,7 +30,7 @@ export async function runStop(refs: string[], options: TargetOptions): Promise<v
 
 export async function runStart(refs: string[], options: TargetOptions): Promise<void> {
   const context = cliContext(options, ["text", "json"], "text");
-  const targets = await findTargets(refs, options.selector ?? [], context);
+  const { targets } = await findTargets(refs, options.selector ?? [], context);
   const done: string[] = [];
   for (const { agent, handle } of targets) {
     if (agent.state === "RUNNING" || agent.state === "WAITING") {

@@ -7,6 +7,7 @@ import { usageError } from "../errors.ts";
 import { type LabelRequirement, matchesLabels, parseSelectors } from "../label-selector.ts";
 import type { HostSpec, LiveAgent, LiveState } from "../model.ts";
 import { suggest } from "../suggest.ts";
+import { answersToHost } from "./local-hosts.ts";
 
 export const AGENT_STATES = ["running", "waiting", "stopped", "done", "missing"] as const;
 
@@ -45,7 +46,7 @@ export function parseAgentFilter(options: AgentFilterOptions): AgentFilter {
 export function filterAgents(agents: readonly LiveAgent[], filter: AgentFilter): LiveAgent[] {
   return agents.filter(
     (a) =>
-      (filter.host === undefined || a.host === filter.host) &&
+      (filter.host === undefined || answersToHost(a, filter.host)) &&
       (filter.state === undefined || a.state.toLowerCase() === filter.state) &&
       (filter.fleet === undefined || (a.fleet ?? "-") === filter.fleet) &&
       matchesLabels(a.spec.labels, filter.labels),
