@@ -34,12 +34,13 @@ function describe(root: Command): CompletionSpec {
     topLevel.push(command.name(), ...command.aliases());
     for (const alias of command.aliases()) aliases.set(alias, command.name());
     if (command.commands.length > 0) {
-      groups.set(
-        command.name(),
-        command.commands.map((c) => c.name()),
-      );
-      for (const sub of command.commands)
-        paths.push(pathSpec(`${command.name()} ${sub.name()}`, sub));
+      const subs = command.commands.flatMap((c) => [c.name(), ...c.aliases()]);
+      groups.set(command.name(), subs);
+      for (const sub of command.commands) {
+        for (const name of [sub.name(), ...sub.aliases()]) {
+          paths.push(pathSpec(`${command.name()} ${name}`, sub));
+        }
+      }
     } else {
       paths.push(pathSpec(command.name(), command));
     }

@@ -160,6 +160,8 @@ describe("fleet completion", () => {
     assert.deepEqual(await bash(["fleet", "--json", "ls", "--format", "t"]), ["table"]);
     assert.deepEqual(await bash(["fleet", "host", ""]).then((w) => w.includes("trust")), true);
     assert.deepEqual(await bash(["fleet", "host", "trust", ""]), ["local"]);
+    assert.deepEqual(await bash(["fleet", "host", "rm", ""]), ["local"]);
+    assert.deepEqual(await bash(["fleet", "host", "list", "--f"]), ["--format"]);
     assert.deepEqual(await bash(["fleet", "create", "x", "--host", ""]), ["local"]);
     assert.deepEqual(await bash(["fleet", "create", "x", "--agent", "c"]), [
       "command",
