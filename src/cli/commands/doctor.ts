@@ -2,6 +2,7 @@ import { findFleetFile, loadFleetFile } from "../../core/config/load.ts";
 import { runDoctor } from "../../core/doctor/doctor.ts";
 import { isFleetError } from "../../core/errors.ts";
 import type { DesiredState } from "../../core/model.ts";
+import { safeRendered } from "../../core/text/safe-text.ts";
 import { type CommonOptions, cliContext, printJson } from "../context.ts";
 import { renderDoctorText } from "../render/doctor-report.ts";
 
@@ -10,7 +11,8 @@ export async function run(options: CommonOptions & { file?: string }): Promise<v
   const desired = await fleetFileIfAny(options.file);
   const report = await runDoctor(desired ? { desired } : {});
   if (context.format === "json") printJson(report);
-  else process.stdout.write(renderDoctorText(report, context.color) + "\n");
+  // What programs print about themselves is escaped like any host text; our colours stay.
+  else process.stdout.write(safeRendered(renderDoctorText(report, context.color)) + "\n");
   if (!report.ok) process.exitCode = 1;
 }
 

@@ -9,7 +9,14 @@ import {
   unknownFilterWarnings,
 } from "../../core/state/agent-filter.ts";
 import { readLive } from "../agent-target.ts";
-import { type CliContext, type CommonOptions, cliContext, printJson } from "../context.ts";
+import {
+  type CliContext,
+  type CommonOptions,
+  cliContext,
+  jsonText,
+  printJson,
+  printText,
+} from "../context.ts";
 import { agentJson, idleSeconds } from "../render/agent-json.ts";
 import { renderTable, shortDuration } from "../render/table.ts";
 
@@ -44,7 +51,7 @@ export async function run(options: ListOptions): Promise<void> {
   if (context.format === "json") {
     printJson({ format_version: "1.0", agents: agents.map((a) => agentJson(a, now)), errors });
   } else if (context.format === "jsonl") {
-    process.stdout.write(agents.map((a) => JSON.stringify(agentJson(a, now)) + "\n").join(""));
+    process.stdout.write(agents.map((a) => jsonText(agentJson(a, now), 0) + "\n").join(""));
   } else if (agents.length > 0) {
     process.stdout.write(table(agents, now) + "\n");
   } else if (filtering) {
@@ -109,7 +116,8 @@ async function watch(context: CliContext, filter: AgentFilter): Promise<void> {
           `\x1b[H\x1b[2J${new Date(now).toISOString()}  every ${WATCH_INTERVAL_MS / 1000}s, Ctrl-C to stop\n\n${body}\n`,
         );
       } else {
-        process.stdout.write(changes(previous, snapshot.agents, context.format, now));
+        const lines = changes(previous, snapshot.agents, context.format, now);
+        if (lines !== "") printText(lines);
       }
       if (previous === undefined || redraw) warn(context, snapshot);
       previous = new Map(snapshot.agents.map((a) => [`${a.name}@${a.host}`, a]));
@@ -135,7 +143,7 @@ function changes(
 ): string {
   const jsonl = format === "jsonl";
   if (previous === undefined) {
-    if (jsonl) return agents.map((a) => JSON.stringify(agentJson(a, now)) + "\n").join("");
+    if (jsonl) return agents.map((a) => jsonText(agentJson(a, now), 0) + "\n").join("");
     return agents.length > 0 ? table(agents, now) + "\n" : "No agents matched.\n";
   }
   const out: string[] = [];
@@ -145,13 +153,13 @@ function changes(
     seen.add(key);
     const before = previous.get(key);
     if (before !== undefined && stateWord(before) === stateWord(agent)) continue;
-    if (jsonl) out.push(JSON.stringify(agentJson(agent, now)));
+    if (jsonl) out.push(jsonText(agentJson(agent, now), 0));
     else if (before === undefined) out.push(`${key} ${stateWord(agent)} (new)`);
     else out.push(`${key} ${stateWord(before)} -> ${stateWord(agent)}`);
   }
   for (const [key, agent] of previous) {
     if (seen.has(key)) continue;
-    if (jsonl) out.push(JSON.stringify({ name: agent.name, host: agent.host, state: "GONE" }));
+    if (jsonl) out.push(jsonText({ name: agent.name, host: agent.host, state: "GONE" }, 0));
     else out.push(`${key} gone`);
   }
   return out.map((line) => line + "\n").join("");

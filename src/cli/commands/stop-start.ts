@@ -1,7 +1,13 @@
 import { stopAgent } from "../../core/host/index.ts";
 import { wakeAgent } from "../../core/idle/wake-host.ts";
 import { type AgentTarget, findTargets, withHostLock } from "../agent-target.ts";
-import { type CliContext, type CommonOptions, cliContext, printJson } from "../context.ts";
+import {
+  type CliContext,
+  type CommonOptions,
+  cliContext,
+  printJson,
+  printText,
+} from "../context.ts";
 
 interface TargetOptions extends CommonOptions {
   selector?: string[];
@@ -50,6 +56,6 @@ export async function runStart(refs: string[], options: TargetOptions): Promise<
 
 function report(targets: AgentTarget[], names: string[], verb: string, context: CliContext): void {
   if (context.format === "json") printJson({ [verb.toLowerCase()]: names });
-  else if (targets.length === 0) process.stderr.write("No agents matched.\n");
-  else if (names.length > 0) process.stderr.write(`${verb} ${names.join(", ")}.\n`);
+  else if (targets.length === 0) printText("No agents matched.", "stderr");
+  else if (names.length > 0) printText(`${verb} ${names.join(", ")}.`, "stderr");
 }

@@ -1,4 +1,4 @@
-import { type CommonOptions, cliContext, printJson } from "../context.ts";
+import { type CommonOptions, cliContext, printJson, printText } from "../context.ts";
 import { loadDesired } from "../load-fleet.ts";
 import { plural } from "../render/plural.ts";
 
@@ -15,7 +15,7 @@ export async function run(options: CommonOptions & { file?: string }): Promise<v
     });
     return;
   }
-  process.stdout.write(
-    `${desired.source}: valid fleet "${desired.fleet}" (${plural(desired.agents.length, "agent")}, ${plural(desired.hosts.length, "host")})\n`,
+  printText(
+    `${desired.source}: valid fleet "${desired.fleet}" (${plural(desired.agents.length, "agent")}, ${plural(desired.hosts.length, "host")})`,
   );
 }

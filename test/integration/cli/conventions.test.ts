@@ -137,7 +137,7 @@ describe("CLI conventions", () => {
   test("missing files are named: --file, -f and a plan file", async () => {
     const message = await sb.fleet(["message", "rev-a", "--file", join(sb.dir, "missing.txt")]);
     assert.equal(message.code, 1);
-    assert.match(message.stderr, /message file .*missing\.txt does not exist/);
+    assert.match(message.stderr, /message file .*missing\.txt: no such file/);
     assert.doesNotMatch(message.stderr, /ENOENT/);
     const plan = await sb.fleet(["plan", "-f", join(sb.dir, "nofleet.yaml")]);
     assert.equal(plan.code, 1);
