@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, extname, join, resolve } from "node:path";
 import { fleetHomeDir } from "../env.ts";
-import { FleetError } from "../errors.ts";
+import { FleetError, isFleetError } from "../errors.ts";
 import type { DesiredState } from "../model.ts";
 import { configInvalid, toProblems } from "./problems.ts";
 import type { Finding, Locate } from "./problems.ts";
@@ -81,6 +81,7 @@ export async function readFleetSource(
       const timeoutMs = fleetModuleTimeout(env);
       return { file, data: await importFleetModule(file, { timeoutMs }), locate: undefined };
     } catch (error) {
+      if (isFleetError(error) && error.fault === "system") throw error;
       throw configInvalid(
         toProblems([{ path: [], message: importFailure(error) }], file, undefined),
       );
@@ -93,10 +94,6 @@ export async function readFleetSource(
 }
 
 function importFailure(error: unknown): string {
-  const code = (error as { code?: unknown }).code;
-  if (code === "ERR_UNKNOWN_FILE_EXTENSION") {
-    return `cannot load a TypeScript fleet file with Node ${process.version}: it needs Node >= 22.18`;
-  }
   if (error instanceof FleetModuleError) return error.message;
   const message = error instanceof Error ? error.message : String(error);
   return `cannot load: ${message}`;

@@ -9,6 +9,7 @@
 import { extname } from "node:path";
 import type { Writable } from "node:stream";
 import { Worker } from "node:worker_threads";
+import { FleetError } from "../errors.ts";
 import type { FleetModuleReply } from "./ts-worker.ts";
 
 /** How long a fleet file may take to load (FLEET_TS_TIMEOUT_MS overrides it). */
@@ -34,6 +35,21 @@ export interface ImportFleetModuleOptions {
   output?: Writable;
 }
 
+/** Node too old for a fleet.ts is the machine's fault, not the file's: say how to run a newer one. */
+function nodeTooOld(): FleetError {
+  return new FleetError(
+    "NODE_TOO_OLD",
+    `loading a TypeScript fleet file needs Node >= 22.18 (type stripping and module.registerHooks); fleet is running on Node ${process.version} (${process.execPath})`,
+    {
+      fault: "system",
+      hint: "run fleet with Node 24: node_modules/.bin/node bin/fleet.js, or `npm run`/`npx fleet`; `fleet doctor` shows which node runs",
+    },
+  );
+}
+
+/** What the worker's own failure codes mean here. */
+const NODE_TOO_OLD_CODES = new Set(["NODE_TOO_OLD", "ERR_UNKNOWN_FILE_EXTENSION"]);
+
 /** The timeout the environment asks for, or the default. */
 export function fleetModuleTimeout(env: NodeJS.ProcessEnv = process.env): number {
   const asked = Number(env.FLEET_TS_TIMEOUT_MS);
@@ -42,7 +58,8 @@ export function fleetModuleTimeout(env: NodeJS.ProcessEnv = process.env): number
 
 /**
  * The fleet declared by a TypeScript (or JavaScript) module: its default export,
- * or what that returns when it is a function. Rejects with a FleetModuleError.
+ * or what that returns when it is a function. Rejects with a FleetModuleError, or
+ * NODE_TOO_OLD (a system fault) when this Node cannot load TypeScript.
  */
 export function importFleetModule(
   file: string,
@@ -79,6 +96,8 @@ export function importFleetModule(
           reject(
             new FleetModuleError(`a promise was rejected and never handled: ${message.message}`),
           );
+        else if (message.code !== undefined && NODE_TOO_OLD_CODES.has(message.code))
+          reject(nodeTooOld());
         else reject(new FleetModuleError(`cannot load: ${message.message}`, message.code));
       });
     });

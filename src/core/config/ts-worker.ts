@@ -29,6 +29,10 @@ function reply(message: FleetModuleReply): void {
 }
 
 async function load(file: string): Promise<void> {
+  if (typeof (module as { registerHooks?: unknown }).registerHooks !== "function") {
+    reply({ kind: "error", message: "module.registerHooks is missing", code: "NODE_TOO_OLD" });
+    return;
+  }
   module.registerHooks({
     resolve(specifier, context, nextResolve) {
       if (ALIASES.has(specifier)) return { url: DEFINE_URL, shortCircuit: true };
