@@ -59,7 +59,7 @@ describe("claude hooks", () => {
 
   /** Runs the launch command as the launcher does: sh, with the agent's env. */
   const launch = (args: string[]) =>
-    run("sh", ["-c", claude.launchCommand(spec(args))], {
+    run("sh", ["-c", claude.launchCommand(spec(args), { workdir: dir, agentDir })], {
       env: { PATH: `${bin}:/usr/bin:/bin`, FLEET_AGENT_DIR: agentDir },
     });
 
@@ -137,10 +137,9 @@ describe("claude hooks", () => {
   });
 
   test("the user's own --settings is passed as given, without fleet's", () => {
-    assert.equal(
-      claude.launchCommand(spec(["--settings", "/etc/mine.json"])),
-      "claude --settings /etc/mine.json",
-    );
-    assert.equal(claude.launchCommand(spec(["--settings=x.json"])), "claude --settings=x.json");
+    const last = (args: string[]) =>
+      claude.launchCommand(spec(args), { workdir: dir, agentDir }).split("\n").at(-1);
+    assert.equal(last(["--settings", "/etc/mine.json"]), "claude --settings /etc/mine.json");
+    assert.equal(last(["--settings=x.json"]), "claude --settings=x.json");
   });
 });
