@@ -6,6 +6,8 @@
  * shows it, exactly once), the reply shows in `fleet transcript`, and no
  * dialog was on screen at any point of the start (the pane is captured
  * throughout and checked against the type's dialogs and the CLIs' known ones).
+ * Then nine more messages through `fleet message`, some multi-line, reach the
+ * model in order, each once.
  */
 import assert from "node:assert/strict";
 import { mkdir, writeFile } from "node:fs/promises";
@@ -50,6 +52,22 @@ const CASES: Case[] = [
 
 const skipAll = netnsSkipReason();
 
+/**
+ * Seen with OpenCode 1.18.33: a pasted three-line message reached the model whole
+ * but with a space after it (a two-line one did not). Trailing space is not content.
+ */
+const sameText = (received: string | undefined, sent: string): boolean =>
+  received?.trimEnd() === sent;
+
+/** What the model was sent as users' turns, for failure messages. */
+const userTurns = (ns: LoopbackNamespace): string =>
+  JSON.stringify(
+    ns
+      .requests()
+      .filter((r) => r.kind === "turn")
+      .map((r) => r.lastUserText),
+  );
+
 describe("real agent CLIs on the local host, offline", { skip: skipAll ?? false }, () => {
   let sb: Sandbox;
   let ns: LoopbackNamespace;
@@ -65,7 +83,7 @@ describe("real agent CLIs on the local host, offline", { skip: skipAll ?? false 
   for (const c of CASES) {
     const skip = cliSkipReason(c.type);
     test(
-      `${c.type}: apply with a first message reaches the model, the reply shows, no dialog`,
+      `${c.type}: apply with a first message reaches the model, the reply shows, no dialog; ten messages in order, once each`,
       { skip: skip ?? false },
       async () => {
         const name = `real-${c.type}`;
@@ -160,6 +178,33 @@ describe("real agent CLIs on the local host, offline", { skip: skipAll ?? false 
             .split("\n")
             .filter((l) => /ok:|hello/.test(l))
             .join("\n")}`,
+        );
+
+        // Nine more, some multi-line, each sent as soon as the model has the one before
+        // (the CLI may still be finishing that turn): all arrive, in order, once each.
+        const more = Array.from({ length: 9 }, (_, i) =>
+          i % 3 === 0
+            ? `message ${i + 2} to ${c.type}\nline two\nline three`
+            : `message ${i + 2} to ${c.type}`,
+        );
+        for (const text of more) {
+          const sentOne = await sb.fleet(["message", name], { input: text });
+          assert.equal(sentOne.code, 0, sentOne.stderr);
+          await waitFor(
+            () => Promise.resolve(ns.requests().some((r) => sameText(r.lastUserText, text))),
+            60_000,
+            100,
+          ).catch(() => assert.fail(`"${text}" never reached the model; it got: ${userTurns(ns)}`));
+        }
+        const ours = new Set([message, ...more]);
+        const received = ns
+          .requests()
+          .map((r) => (r.kind === "turn" ? r.lastUserText?.trimEnd() : undefined))
+          .filter((text) => text !== undefined && ours.has(text));
+        assert.deepEqual(
+          received,
+          [message, ...more],
+          "each message reached the model once, in order",
         );
 
         const destroyed = await sb.fleet(["destroy", name, "-y"]);
