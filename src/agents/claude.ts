@@ -88,6 +88,9 @@ export const TOUCH_ACTIVITY = 'touch "$FLEET_AGENT_DIR/activity/agent" 2>/dev/nu
 
 /** Marks the agent as waiting for the user: discovery then reports WAITING. */
 export const MARK_WAITING = 'touch "$FLEET_AGENT_DIR/waiting" 2>/dev/null || true';
+/** The same mark, saying what it waits for (the mark's content is the reason). */
+export const MARK_WAITING_FOR_APPROVAL =
+  "printf 'approval\\n' > \"$FLEET_AGENT_DIR/waiting\" 2>/dev/null || true";
 /** Clears the mark when work starts again. */
 export const CLEAR_WAITING = 'rm -f "$FLEET_AGENT_DIR/waiting" 2>/dev/null || true';
 
@@ -112,6 +115,8 @@ export function claudeHookSettings(): { hooks: Record<string, unknown[]> } {
   for (const event of TOOL_EVENTS) hooks[event] = [{ matcher: "*", hooks: [working] }];
   hooks.Stop = [{ hooks: [run(TOUCH_ACTIVITY, MARK_WAITING)] }];
   hooks.Notification = [{ hooks: [run(MARK_WAITING)] }];
+  // Shown at once with the approval prompt (Notification comes seconds later).
+  hooks.PermissionRequest = [{ matcher: "*", hooks: [run(MARK_WAITING_FOR_APPROVAL)] }];
   return { hooks };
 }
 

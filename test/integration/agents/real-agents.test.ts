@@ -10,7 +10,7 @@
  * model in order, each once.
  */
 import assert from "node:assert/strict";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import {
@@ -212,4 +212,76 @@ describe("real agent CLIs on the local host, offline", { skip: skipAll ?? false 
       },
     );
   }
+
+  test(
+    "claude: a tool call that needs approval shows WAITING (approval) and runs once approved",
+    { skip: cliSkipReason("claude") ?? false },
+    async () => {
+      const name = "real-claude-approve";
+      const home = join(sb.dir, "home-claude-approve");
+      await mkdir(home, { recursive: true });
+      const file = join(sb.dir, "claude-approve.yaml");
+      const env = { ANTHROPIC_BASE_URL: `http://127.0.0.1:${ns.port}`, HOME: home };
+      await writeFile(
+        file,
+        [
+          "version: 1",
+          "name: real-claude-approve",
+          "agents:",
+          `  ${name}:`,
+          "    agent: claude",
+          // Claude Code 2.1's default "auto mode" asks a classifier, not the user.
+          "    args: [--permission-mode, default]",
+          `    env: ${JSON.stringify(env)}`,
+          "    secrets: [ANTHROPIC_API_KEY]",
+          '    message: "run the tool [[tool]]"',
+          "",
+        ].join("\n"),
+      );
+      const secrets = { ANTHROPIC_API_KEY: "sk-ant-fake-key-for-tests-0123456789abcdef" };
+      const applied = await sb.fleet(["apply", "-f", file, "-y"], { env: secrets });
+      assert.equal(applied.code, 0, applied.stderr);
+      const stateOf = async () => {
+        const listed = await sb.fleet(["list", "--format", "json"]);
+        const list = JSON.parse(listed.stdout) as { agents: { name: string; state: string }[] };
+        return list.agents.find((a) => a.name === name)?.state;
+      };
+      const target = `=${sb.prefix}${name}:agent`;
+      const screen = await waitFor(
+        async () => {
+          const shot = await sb.tmux(["capture-pane", "-p", "-J", "-t", target]);
+          return /Do you want to proceed/.test(shot.stdout) ? shot.stdout : undefined;
+        },
+        60_000,
+        200,
+      );
+      assert.match(screen, /touch fleet-tool-ran/);
+      await waitFor(async () => ((await stateOf()) === "WAITING" ? true : undefined), 30_000, 200);
+      const mark = await readFile(join(sb.home, "agents", name, "waiting"), "utf8");
+      assert.equal(mark, "approval\n");
+      const workdir = join(sb.home, "agents", name, "work");
+      await assert.rejects(readFile(join(workdir, "fleet-tool-ran")), /ENOENT/);
+
+      // The user approves (the first choice, "Yes"): the tool runs and the turn ends.
+      const approved = await sb.tmux(["send-keys", "-t", target, "Enter"]);
+      assert.equal(approved.code, 0, approved.stderr);
+      await waitFor(
+        () => Promise.resolve(ns.requests().some((r) => r.kind === "tool-result")),
+        60_000,
+        200,
+      );
+      assert.equal(await readFile(join(workdir, "fleet-tool-ran"), "utf8"), "");
+      // The tool's hooks cleared the approval mark; the end of the turn set a plain one.
+      const markFile = join(sb.home, "agents", name, "waiting");
+      await waitFor(
+        async () =>
+          (await readFile(markFile, "utf8").catch(() => undefined)) === "" ? true : undefined,
+        30_000,
+        200,
+      );
+      assert.equal(await stateOf(), "WAITING");
+      const destroyed = await sb.fleet(["destroy", name, "-y"]);
+      assert.equal(destroyed.code, 0, destroyed.stderr);
+    },
+  );
 });

@@ -109,6 +109,19 @@ describe("claude hooks", () => {
     assert.deepEqual(argv, ["--settings", settingsPath, "--model", "opus", "it's a prompt"]);
   });
 
+  test("PermissionRequest marks the agent waiting for an approval, at once", async () => {
+    await launch([]);
+    const settings = JSON.parse(await readFile(join(agentDir, "claude-settings.json"), "utf8")) as {
+      hooks: Record<string, HookGroup[]>;
+    };
+    const command = settings.hooks.PermissionRequest?.[0]?.hooks[0]?.command ?? "false";
+    await run("bash", ["-c", command], {
+      env: { PATH: "/usr/bin:/bin", FLEET_AGENT_DIR: agentDir },
+    });
+    assert.equal(await readFile(join(agentDir, "waiting"), "utf8"), "approval\n");
+    await rm(join(agentDir, "waiting"));
+  });
+
   test("a hook from the written file moves the activity file's mtime", async () => {
     await launch([]);
     const settings = JSON.parse(await readFile(join(agentDir, "claude-settings.json"), "utf8")) as {
