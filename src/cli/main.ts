@@ -231,7 +231,19 @@ withCommon(program.command("push"), ["text", "json"], "text")
 
 const hostCommand = program
   .command("host")
-  .description("set up SSH hosts: pin their keys, install a login key");
+  .description("the hosts fleet knows (ls, rm); set up SSH hosts (trust, keygen)");
+
+withCommon(hostCommand.command("ls").alias("list"), ["table", "json"], "table")
+  .description("list the hosts fleet knows: this machine and those fleet files or create used")
+  .addHelpText("after", "\nExamples:\n  fleet host ls\n  fleet host ls --format json")
+  .action(lazy(async () => ({ run: (await import("./commands/host.ts")).runList })));
+
+withCommon(hostCommand.command("rm"), ["text", "json"], "text")
+  .description("forget a remembered host (nothing on it changes)")
+  .argument("<host>", "a host from `fleet host ls`")
+  .option("--force", "forget it even though agents are still on it")
+  .addHelpText("after", "\nExamples:\n  fleet host rm old-box")
+  .action(lazy(async () => ({ run: (await import("./commands/host.ts")).runRemove })));
 
 withCommon(hostCommand.command("trust"), ["text", "json"], "text")
   .description("pin an SSH host's key after showing its fingerprint")

@@ -81,6 +81,8 @@ export async function run(name: string, args: string[], options: CreateOptions):
     return createAgent(handle, spec, { fleet: null, secrets });
   });
   rememberLocation(context.env, agent.name, agent.host);
+  // A host found in the fleet file here is then known from anywhere (`fleet host ls`).
+  if (!options.snapshot) await rememberHosts(context.env, [host]).catch(() => undefined);
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   if (context.format === "json") {
     printJson({

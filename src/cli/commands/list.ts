@@ -1,6 +1,7 @@
 import { usageError } from "../../core/errors.ts";
 import { byText } from "../../core/sort.ts";
 import type { LiveAgent } from "../../core/model.ts";
+import { answersToHost } from "../../core/state/local-hosts.ts";
 import { readLive } from "../agent-target.ts";
 import { type CommonOptions, cliContext, printJson } from "../context.ts";
 import { agentJson, idleSeconds } from "../render/agent-json.ts";
@@ -22,7 +23,7 @@ export async function run(options: ListOptions): Promise<void> {
   }
   const { live } = await readLive(context);
   const agents = live.agents
-    .filter((a) => options.host === undefined || a.host === options.host)
+    .filter((a) => options.host === undefined || answersToHost(a, options.host))
     .filter((a) => wantedState === undefined || a.state.toLowerCase() === wantedState)
     .filter((a) => options.fleet === undefined || (a.fleet ?? "-") === options.fleet)
     .sort((a, b) => byText(a.host, b.host) || byText(a.name, b.name));

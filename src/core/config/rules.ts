@@ -8,6 +8,7 @@ import { statSync } from "node:fs";
 import { agentTypeNames, providerNames } from "../registry.ts";
 import { suggest } from "../suggest.ts";
 import type { AgentSpec } from "../model.ts";
+import { machineKey } from "../state/local-hosts.ts";
 import type { ConfigPath, Finding } from "./problems.ts";
 import type { AgentOrigins, Resolution } from "./resolve.ts";
 import type { FleetConfig } from "./schema.ts";
@@ -202,18 +203,26 @@ function isDirectory(path: string): boolean {
   }
 }
 
-/** Fixed service ports must differ between all agents of one host. */
+/**
+ * Fixed service ports must differ between all agents of one machine: every
+ * local host name is this machine, so `laptop` and `local` share its ports.
+ */
 function checkPorts(resolution: Resolution, findings: Finding[]): void {
-  const taken = new Map<string, { agent: string; service: string }>();
+  const taken = new Map<string, { agent: string; service: string; host: string }>();
+  const providers = new Map(resolution.desired.hosts.map((host) => [host.name, host.provider]));
+  const machine = (host: string): string =>
+    machineKey({ name: host, provider: providers.get(host) ?? "" });
   for (const spec of resolution.desired.agents) {
     const origins = resolution.origins.get(spec.name);
     const servicesPath = origins?.fields.services ?? origins?.self ?? ["agents", spec.name];
     spec.services.forEach((service, index) => {
       if (typeof service.port !== "number") return;
-      const key = `${spec.host}\u0000${service.port}`;
+      const key = `${machine(spec.host)}\u0000${service.port}`;
       const owner = taken.get(key);
       if (owner) {
-        const where = owner.agent === spec.name ? "" : `agent "${owner.agent}" `;
+        const where =
+          (owner.agent === spec.name ? "" : `agent "${owner.agent}" `) +
+          (owner.host === spec.host ? "" : `on host "${owner.host}" (the same machine) `);
         // A template's line is shared by its agents: say which agent clashes.
         const who = servicesPath[0] === "agents" ? "" : `agent "${spec.name}": `;
         findings.push({
@@ -221,7 +230,7 @@ function checkPorts(resolution: Resolution, findings: Finding[]): void {
           message: `${who}port ${service.port} on host "${spec.host}" is already used by ${where}service "${owner.service}"`,
         });
       } else {
-        taken.set(key, { agent: spec.name, service: service.name });
+        taken.set(key, { agent: spec.name, service: service.name, host: spec.host });
       }
     });
   }

@@ -95,7 +95,13 @@ export async function stopAgent(
 export async function updateAgent(h: HostHandle, spec: AgentSpec): Promise<LiveAgent> {
   const agent = await requireAgent(h, spec.name);
   const paths = agentPaths(agent.transport.fleetDir, spec.name);
-  const record: AgentRecord = { ...agent.record, spec, specHash: specHash(spec) };
+  // The host name too: a local agent may be declared under another name of this machine.
+  const record: AgentRecord = {
+    ...agent.record,
+    host: h.host.name,
+    spec,
+    specHash: specHash(spec),
+  };
   const changed = changedFields(agent.record.spec, spec);
   await runScript(
     agent.transport,
