@@ -58,7 +58,9 @@ const SLOW_CHUNKS = 10;
 
 /** Splits a reply into the pieces streamed as deltas (SLOW_CHUNKS of them when slow). */
 export function chunks(text: string, slow: boolean): string[] {
-  const count = slow ? SLOW_CHUNKS : Math.min(3, Math.max(1, text.length));
+  // Not slow: one delta. A TUI redraws a reply streamed in pieces by changed
+  // cells only, and the terminal transcript would hold it in fragments.
+  const count = slow ? SLOW_CHUNKS : 1;
   const size = Math.max(1, Math.ceil(text.length / count));
   const pieces: string[] = [];
   for (let i = 0; i < text.length; i += size) pieces.push(text.slice(i, i + size));
