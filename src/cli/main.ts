@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError, Option } from "commander";
 import { FleetError, toFleetError } from "../core/errors.ts";
+import { safeJson, safeLines } from "../core/text/safe-text.ts";
 
 const program = new Command("fleet")
   .description(
@@ -180,9 +181,10 @@ withCommon(program.command("message"), ["text", "json"], "text")
   .argument("<agent>", "NAME or NAME@HOST")
   .argument("[text...]", "the message")
   .option("--file <file>", "read the message from a file")
+  .option("--keys <keys...>", "press named tmux keys instead (C-c, Enter, Escape, Up, F1, ...)")
   .addHelpText(
     "after",
-    '\nExamples:\n  fleet message docs "update the changelog"\n  git diff | fleet message reviewer',
+    '\nA message is text: one with control characters (ESC, Ctrl-C, ...) is refused, nothing typed.\n\nExamples:\n  fleet message docs "update the changelog"\n  git diff | fleet message reviewer\n  fleet message docs --keys C-c Enter',
   )
   .action(lazy(() => import("./commands/message.ts")));
 
@@ -190,6 +192,7 @@ withCommon(program.command("transcript"), ["text", "json"], "text")
   .description("show what an agent said and did")
   .argument("<agent>", "NAME or NAME@HOST")
   .option("--tail <n>", "only the last N lines")
+  .option("--raw", "print control characters as they are (default: shown as escapes like \\x1b)")
   .action(lazy(() => import("./commands/transcript.ts")));
 
 withCommon(program.command("logs"), ["text", "json", "jsonl"], "text")
@@ -292,10 +295,12 @@ function report(error: unknown): number {
   }
   const fleetError: FleetError = toFleetError(error);
   if (jsonRequested) {
-    process.stdout.write(JSON.stringify({ error: fleetError.toJSON() }, null, 2) + "\n");
+    const json = safeJson({ error: fleetError.toJSON() });
+    process.stdout.write(json + "\n");
   } else {
-    process.stderr.write(`error: ${fleetError.message}\n`);
-    if (fleetError.hint) process.stderr.write(`hint: ${fleetError.hint}\n`);
+    // Error text carries names, paths and host output: never raw to the terminal.
+    process.stderr.write(`error: ${safeLines(fleetError.message)}\n`);
+    if (fleetError.hint) process.stderr.write(`hint: ${safeLines(fleetError.hint)}\n`);
     if (fleetError.fault === "system" && !debugRequested && fleetError.code === "INTERNAL") {
       process.stderr.write("(run again with --debug for details)\n");
     }

@@ -4,7 +4,13 @@ import type { DesiredState } from "../../core/model.ts";
 import { readPlanFile } from "../../core/plan/plan-file.ts";
 import type { Plan } from "../../core/plan/types.ts";
 import { nativeEngine } from "../../engines/native/index.ts";
-import { type CliContext, type CommonOptions, cliContext, printJson } from "../context.ts";
+import {
+  type CliContext,
+  type CommonOptions,
+  cliContext,
+  printJson,
+  printText,
+} from "../context.ts";
 import { gracefulInterrupt } from "../interrupt.ts";
 import { loadDesired } from "../load-fleet.ts";
 import { renderApplySummary, type SummaryVerb } from "../render/apply-summary.ts";
@@ -115,7 +121,7 @@ export function finish(
       hostErrors: applied.plan.hostErrors,
     });
   } else {
-    process.stdout.write(renderApplySummary(applied, verb) + "\n");
+    printText(renderApplySummary(applied, verb));
   }
   if (applied.result && !applied.result.ok) process.exitCode = 1;
   if (applied.plan.hostErrors.length > 0) process.exitCode = 1;

@@ -10,7 +10,13 @@ import { knownHosts, rememberHosts } from "../../core/state/known-hosts.ts";
 import { rememberLocation } from "../../core/state/location-cache.ts";
 import { suggest } from "../../core/suggest.ts";
 import { withHostLock } from "../agent-target.ts";
-import { type CliContext, type CommonOptions, cliContext, printJson } from "../context.ts";
+import {
+  type CliContext,
+  type CommonOptions,
+  cliContext,
+  printJson,
+  printText,
+} from "../context.ts";
 import { spawnInteractive } from "../spawn-interactive.ts";
 import { attachCommand, type HostHandle } from "../../core/host/index.ts";
 
@@ -96,11 +102,11 @@ export async function run(name: string, args: string[], options: CreateOptions):
     });
     return;
   }
-  process.stderr.write(`Created agent ${name} on ${host.name} in ${seconds}s.\n`);
+  printText(`Created agent ${name} on ${host.name} in ${seconds}s.`, "stderr");
   if (options.connect && process.stdin.isTTY && process.stdout.isTTY) {
     process.exitCode = await spawnInteractive(await attachCommand(handle, name));
   } else {
-    process.stderr.write(`Connect with: fleet connect ${name}\n`);
+    printText(`Connect with: fleet connect ${name}`, "stderr");
   }
 }
 

@@ -2,7 +2,13 @@ import { destroyAgents as destroyNamedAgents } from "../../core/apply/destroy-ag
 import { findFleetFile } from "../../core/config/load.ts";
 import { usageError } from "../../core/errors.ts";
 import { findAgentsAndLive } from "../agent-target.ts";
-import { type CliContext, type CommonOptions, cliContext, printJson } from "../context.ts";
+import {
+  type CliContext,
+  type CommonOptions,
+  cliContext,
+  printJson,
+  printText,
+} from "../context.ts";
 import { loadDesired } from "../load-fleet.ts";
 import { savedWorkLines } from "../render/apply-summary.ts";
 import { type ApplyCommandOptions, applyDesired, finish } from "./apply.ts";
@@ -77,7 +83,7 @@ async function destroyAgents(
       `Removed host ${host.host}: \`fleet create --snapshot\` made it, and its last agent is gone${image}.`,
     );
   }
-  process.stdout.write(lines.join("\n") + "\n");
+  printText(lines.join("\n"));
 }
 
 function hasFleetFile(file: string | undefined): boolean {

@@ -8,7 +8,13 @@ import type { HostSpec } from "../../core/model.ts";
 import { listHosts, removeHost } from "../../core/state/host-inventory.ts";
 import { knownHosts } from "../../core/state/known-hosts.ts";
 import { suggest } from "../../core/suggest.ts";
-import { type CliContext, type CommonOptions, cliContext, printJson } from "../context.ts";
+import {
+  type CliContext,
+  type CommonOptions,
+  cliContext,
+  printJson,
+  printText,
+} from "../context.ts";
 import { loadDesired } from "../load-fleet.ts";
 import { renderTable } from "../render/table.ts";
 
@@ -98,7 +104,7 @@ export async function runTrust(
       `Pinned in ${result.file}: fleet connects to ${result.host} only while it presents one of these keys.`,
     );
   }
-  process.stdout.write(lines.join("\n") + "\n");
+  printText(lines.join("\n"));
 }
 
 export async function runKeygen(name: string, options: HostCommandOptions): Promise<void> {
@@ -122,7 +128,7 @@ export async function runKeygen(name: string, options: HostCommandOptions): Prom
       ? `fleet logs in to ${result.host} with this key from now on.`
       : `The fleet file's identityFile (${result.shadowedBy}) still comes first; remove it to use this key.`,
   ];
-  process.stdout.write(lines.join("\n") + "\n");
+  printText(lines.join("\n"));
 }
 
 /**

@@ -3,7 +3,7 @@ import { byText } from "../../core/sort.ts";
 import type { LiveAgent } from "../../core/model.ts";
 import { answersToHost } from "../../core/state/local-hosts.ts";
 import { readLive } from "../agent-target.ts";
-import { type CommonOptions, cliContext, printJson } from "../context.ts";
+import { type CommonOptions, cliContext, printJson, jsonText } from "../context.ts";
 import { agentJson, idleSeconds } from "../render/agent-json.ts";
 import { renderTable, shortDuration } from "../render/table.ts";
 
@@ -33,7 +33,7 @@ export async function run(options: ListOptions): Promise<void> {
   if (context.format === "json") {
     printJson({ format_version: "1.0", agents: agents.map((a) => agentJson(a, now)), errors });
   } else if (context.format === "jsonl") {
-    process.stdout.write(agents.map((a) => JSON.stringify(agentJson(a, now)) + "\n").join(""));
+    process.stdout.write(agents.map((a) => jsonText(agentJson(a, now), 0) + "\n").join(""));
   } else if (agents.length === 0 && errors.length === 0) {
     process.stdout.write("No agents. Start one with `fleet create NAME` or `fleet apply`.\n");
   } else if (agents.length > 0) {

@@ -1,5 +1,6 @@
 import type { AppliedFleet } from "../../core/apply/apply-fleet.ts";
 import type { SavedWork } from "../../core/host/saved-work.ts";
+import { safeText } from "../../core/text/safe-text.ts";
 
 /** `apply` or `destroy`: the closing lines say which one ran. */
 export type SummaryVerb = "Apply" | "Destroy";
@@ -31,7 +32,7 @@ export function renderApplySummary(applied: AppliedFleet, verb: SummaryVerb = "A
     lines.push(`${verb} finished with errors. Resources: ${summary}.`);
     for (const outcome of failed) {
       const why = outcome.error?.message ?? outcome.skippedBecause ?? outcome.status;
-      lines.push(`  ${outcome.address}: ${outcome.status}: ${why}`);
+      lines.push(`  ${safeText(outcome.address)}: ${outcome.status}: ${safeText(why)}`);
     }
     lines.push(`Run \`fleet ${verb.toLowerCase()}\` again to converge once the cause is fixed.`);
   }
@@ -41,7 +42,7 @@ export function renderApplySummary(applied: AppliedFleet, verb: SummaryVerb = "A
 /** One notice per piece of saved work: what it is, where it is, how to get it back. */
 export function savedWorkLines(what: string, saved: readonly SavedWork[]): string[] {
   return saved.flatMap((work) => [
-    `Saved work of ${what} (${work.kind}): ${work.location}`,
-    `  ${work.description}`,
+    `Saved work of ${safeText(what)} (${work.kind}): ${safeText(work.location)}`,
+    `  ${safeText(work.description)}`,
   ]);
 }

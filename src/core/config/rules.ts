@@ -4,6 +4,7 @@
  * sense, and clashes between agents. Pure apart from checking that work dir
  * sources exist. Providers' own checks are in provider-checks.ts.
  */
+import { findUnsafeCharacter } from "../text/message-check.ts";
 import { statSync } from "node:fs";
 import { agentTypeNames, providerNames } from "../registry.ts";
 import { suggest } from "../suggest.ts";
@@ -107,9 +108,21 @@ function checkObjects(config: FleetConfig, findings: Finding[]): void {
       });
     }
     checkNetwork(object.network, [...path, "network"], findings);
+    if (object.message !== undefined) checkMessage(object.message, [...path, "message"], findings);
   }
   for (const [name, host] of Object.entries(config.hosts ?? {})) {
     checkNetwork(host.network, ["hosts", name, "network"], findings);
+  }
+}
+
+/** A first message is typed into a terminal: it may not hold characters that act as keys. */
+function checkMessage(message: string, path: ConfigPath, findings: Finding[]): void {
+  const found = findUnsafeCharacter(message);
+  if (found) {
+    findings.push({
+      path,
+      message: `message contains ${found.description} at line ${found.line}, column ${found.column} of the message: it would be typed as a key (a message is text; newlines and tabs are fine)`,
+    });
   }
 }
 

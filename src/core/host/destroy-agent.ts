@@ -8,12 +8,13 @@
  * remote host's cache repo is fleet's, and goes with the host). Only once the
  * saved bytes are on disk are the session, the worktree and the agent dir removed.
  */
+import { killOwnSessionLine } from "./own-session.ts";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { shellQuote as q } from "../contracts/transport.ts";
 import { savedWorkDir } from "../env.ts";
 import { FleetError } from "../errors.ts";
-import { agentPaths, sessionTarget } from "./agent-record.ts";
+import { agentPaths } from "./agent-record.ts";
 import { runScript, type HostHandle } from "./handle.ts";
 import { agentNotFound, readAgent } from "./read-agent.ts";
 import type { SavedWork } from "./saved-work.ts";
@@ -23,6 +24,7 @@ const GIT_AS_FLEET = "git -c user.name=fleet -c user.email=fleet@localhost -c co
 
 export async function destroyAgent(h: HostHandle, name: string): Promise<{ saved: SavedWork[] }> {
   const agent = await readAgent(h, name);
+  // A session of that name fleet did not start is not an agent, and is left running.
   if (!agent.record && !agent.sessionExists) throw agentNotFound(name, h.host.name);
   const { transport } = agent;
   const paths = agentPaths(transport.fleetDir, name);
@@ -34,7 +36,7 @@ export async function destroyAgent(h: HostHandle, name: string): Promise<{ saved
     transport,
     `saving the work of agent ${name}`,
     [
-      `tmux kill-session -t ${q(sessionTarget(agent.session))} 2>/dev/null`,
+      killOwnSessionLine(agent.session, name),
       `w=${q(workdir)}`,
       'if [ ! -d "$w" ]; then echo @@fleet:none; exit 0; fi',
       'cd "$w" || exit 80',

@@ -14,8 +14,10 @@ export interface AgentOnHost {
   record: AgentRecord | undefined;
   /** The agent window's pane, when its session exists. */
   pane: PaneInfo | undefined;
-  /** True when the session exists at all (even without an agent window). */
+  /** True when fleet's session for the agent exists (even without an agent window). */
   sessionExists: boolean;
+  /** True when a session of that name exists that fleet did not start: never touched. */
+  foreignSession: boolean;
   live: LiveAgent | undefined;
 }
 
@@ -31,7 +33,9 @@ export async function readAgent(h: HostHandle, name: string): Promise<AgentOnHos
   const probe = parseProbe(result.stdout);
   const record = probe.records.find((r) => r.name === name);
   const pane = agentPanes(probe.panes).get(session);
-  const sessionExists = probe.panes.some((p) => p.session === session);
+  const named = probe.panes.filter((p) => p.session === session);
+  const sessionExists = named.some((p) => p.owner === name);
+  const foreignSession = named.length > 0 && !sessionExists;
   const live = record
     ? toLiveAgent(
         record,
@@ -41,7 +45,7 @@ export async function readAgent(h: HostHandle, name: string): Promise<AgentOnHos
         probe.waiting.has(name),
       )
     : undefined;
-  return { transport, prefix, session, record, pane, sessionExists, live };
+  return { transport, prefix, session, record, pane, sessionExists, foreignSession, live };
 }
 
 /** Like readAgent, but an agent without a record is an error. */

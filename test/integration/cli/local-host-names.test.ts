@@ -225,7 +225,10 @@ describe("local hosts by any name, three fleets and created agents on one machin
     await fleet(["host", "rm", "den"]);
     const stopped = await waitFor(async () => {
       const result = await fleet(["reconcile"]);
-      return /agents\.dozer/.test(result.stdout) && (await list("--state", "stopped"));
+      if (!/agents\.dozer/.test(result.stdout)) return undefined;
+      // A reconcile that only reports "nothing to stop yet" leaves the list empty: keep waiting.
+      const stoppedNow = await list("--state", "stopped");
+      return stoppedNow.length > 0 && stoppedNow;
     }, 30_000);
     assert.deepEqual(stopped, ["dozer@den:idlers"]);
     const rest = (await list()).filter((a) => !a.startsWith("dozer@"));
