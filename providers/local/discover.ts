@@ -11,6 +11,7 @@ import { parseRecord, sessionName, type AgentRecord } from "../../src/core/host/
 import {
   agentPanes,
   PANE_FORMAT,
+  sessionWindows,
   parsePane,
   toLiveAgent,
   type PaneInfo,
@@ -47,7 +48,9 @@ export async function discoverLocalAgents(
   const panesPromise = listPanes(options.env);
   const entries = names.map((name) => readAgentFiles(join(agentsDir, name)));
   const panes = await panesPromise;
-  const bySession = agentPanes(panes.filter((pane) => pane.session.startsWith(options.prefix)));
+  const ours = panes.filter((pane) => pane.session.startsWith(options.prefix));
+  const bySession = agentPanes(ours);
+  const windows = sessionWindows(ours);
   return entries
     .filter((entry): entry is AgentFiles => entry !== undefined)
     .map(({ record, activity, waiting }) =>
@@ -57,6 +60,7 @@ export async function discoverLocalAgents(
         activity,
         { host: recordedLocalHost(record.host), provider: "local" },
         waiting,
+        windows.get(sessionName(options.prefix, record.name)),
       ),
     )
     .sort((a, b) => byText(a.name, b.name));

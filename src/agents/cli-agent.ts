@@ -44,7 +44,11 @@ export function cliAgentType(options: CliAgentOptions): AgentType {
         ...(options.prepare?.(spec, context) ?? []),
         shellJoin([options.binary, ...(options.fixedArgs ?? []), ...spec.args]),
       ].join("\n"),
-    readiness: { pattern: options.readyPattern, timeoutMs: options.readyTimeoutMs ?? 30_000 },
+    readiness: {
+      pattern: options.readyPattern,
+      timeoutMs: options.readyTimeoutMs ?? 30_000,
+      exitWindowMs: 400,
+    },
     waitingPattern: options.waitingPattern,
     ...(options.dialogs ? { dialogs: options.dialogs } : {}),
     delivery: { kind: "paste", bracketed: true, submitKeys: ["Enter"] },

@@ -4,7 +4,7 @@ import type { LiveAgent } from "../../core/model.ts";
 import { answersToHost } from "../../core/state/local-hosts.ts";
 import { readLive } from "../agent-target.ts";
 import { type CommonOptions, cliContext, printJson, jsonText } from "../context.ts";
-import { agentJson, idleSeconds } from "../render/agent-json.ts";
+import { agentJson, idleSeconds, servicesCell } from "../render/agent-json.ts";
 import { renderTable, shortDuration } from "../render/table.ts";
 
 interface ListOptions extends CommonOptions {
@@ -39,7 +39,7 @@ export async function run(options: ListOptions): Promise<void> {
   } else if (agents.length > 0) {
     process.stdout.write(
       renderTable(
-        ["NAME", "HOST", "STATE", "TYPE", "FLEET", "IDLE", "AGE"],
+        ["NAME", "HOST", "STATE", "TYPE", "FLEET", "IDLE", "AGE", "SERVICES"],
         agents.map((a) => row(a, now)),
       ) + "\n",
     );
@@ -71,5 +71,6 @@ function row(agent: LiveAgent, now: number): string[] {
     agent.fleet ?? "-",
     idle === null ? "-" : shortDuration(idle),
     Number.isNaN(age) ? "-" : shortDuration(age),
+    servicesCell(agent),
   ];
 }
