@@ -14,6 +14,7 @@ import type {
 import { FleetError } from "../../src/core/errors.ts";
 import type { EngineClient } from "./engine-client.ts";
 import { EngineErrorCode } from "./engine-errors.ts";
+import { HELD_CODE, heldError } from "./gate.ts";
 import { runOnChannel } from "./host-channel.ts";
 import { FLEET_DIR } from "./names.ts";
 
@@ -27,6 +28,10 @@ export class DockerTransport implements Transport {
     this.client = client;
     this.container = container;
     this.host = host;
+  }
+
+  get hostName(): string {
+    return this.host;
   }
 
   async exec(argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
@@ -76,17 +81,27 @@ export class DockerTransport implements Transport {
  */
 export class ProbeTransport extends DockerTransport {
   private readonly engine: EngineClient;
+  private readonly beforeExec: () => Promise<void>;
 
-  constructor(client: EngineClient, container: string, host: string) {
+  /** `beforeExec` may refuse the fallback (a held host: see network-policy.ts). */
+  constructor(
+    client: EngineClient,
+    container: string,
+    host: string,
+    beforeExec: () => Promise<void> = () => Promise.resolve(),
+  ) {
     super(client, container, host);
     this.engine = client;
+    this.beforeExec = beforeExec;
   }
 
   override async script(script: string, options: ExecOptions = {}): Promise<ExecResult> {
     if (options.input === undefined && options.env === undefined && options.cwd === undefined) {
       const fast = await runOnChannel(this.engine, this.container, script);
       if (fast?.code === 0) return fast;
+      if (fast?.code === HELD_CODE) throw heldError(this.hostName, this.container);
     }
+    await this.beforeExec();
     return super.script(script, options);
   }
 }
