@@ -33,7 +33,9 @@ export function heldError(host: string, container: string): FleetError {
   return new FleetError(
     "HOST_HELD",
     `host ${host} was started outside fleet (container ${container}): it waits for its network rules, and nothing runs in it until then`,
-    { hint: "`fleet start AGENT` (for one of its agents) or `fleet apply` installs them and lets it start" },
+    {
+      hint: "`fleet start AGENT` (for one of its agents) or `fleet apply` installs them and lets it start",
+    },
   );
 }
 

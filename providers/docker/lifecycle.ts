@@ -128,7 +128,9 @@ async function resumeAgents(ops: HostOps, host: HostSpec): Promise<LiveAgent[]> 
   const { client, ctx } = ops;
   const name = nameOf(ops, host);
   const labels = (await client.inspectContainer(name)).Config.Labels ?? {};
-  const agents = await probeAgents(client, host.name, name, labels, ctx.env.prefix, { env: ctx.env });
+  const agents = await probeAgents(client, host.name, name, labels, ctx.env.prefix, {
+    env: ctx.env,
+  });
   const resumed: LiveAgent[] = [];
   for (const agent of agents.filter((a) => a.state === "MISSING")) {
     try {
@@ -207,7 +209,9 @@ export async function saveAgents(ops: HostOps, host: HostSpec): Promise<SavedWor
   const { client, ctx } = ops;
   const name = nameOf(ops, host);
   const labels = (await client.inspectContainer(name)).Config.Labels ?? {};
-  const agents = await probeAgents(client, host.name, name, labels, ctx.env.prefix, { env: ctx.env });
+  const agents = await probeAgents(client, host.name, name, labels, ctx.env.prefix, {
+    env: ctx.env,
+  });
   const saved: SavedWork[] = [];
   for (const agent of agents) {
     const result = await destroyAgent({ provider: ops.provider, host, ctx }, agent.name);

@@ -114,7 +114,6 @@ export function assertRulesHold(env: FleetEnv, info: ContainerInspect, host: str
   throw heldError(host, info.Name.slice(1));
 }
 
-
 /**
  * The host's `network` field as it holds now, for discovery. The field the host
  * was made or last updated with is reported as long as it holds; otherwise what

@@ -33,7 +33,14 @@ const familyOf = (cidr: string): 4 | 6 => (cidr.includes(":") ? 6 : 4);
 /** The `*filter` table for iptables-restore: the allowlist's, or an empty open one. */
 export function filterTable(cidrs: readonly string[] | undefined): string {
   if (cidrs === undefined) {
-    return ["*filter", ":INPUT ACCEPT [0:0]", ":FORWARD ACCEPT [0:0]", ":OUTPUT ACCEPT [0:0]", "COMMIT", ""].join("\n");
+    return [
+      "*filter",
+      ":INPUT ACCEPT [0:0]",
+      ":FORWARD ACCEPT [0:0]",
+      ":OUTPUT ACCEPT [0:0]",
+      "COMMIT",
+      "",
+    ].join("\n");
   }
   return [
     "*filter",
