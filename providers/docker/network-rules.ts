@@ -81,16 +81,16 @@ export function rulesScript(policy: NetworkPolicy): string {
   if (policy.egress !== "allowlist") {
     // Undo an allowlist; where IPv6 is unusable there is nothing to undo there.
     return [
-      `${restore("iptables", filterTable(undefined), RULES_EXIT.ipv4)}`,
+      restore("iptables", filterTable(undefined), RULES_EXIT.ipv4),
       `if ${IP6_USABLE}; then\n${restore("ip6tables", filterTable(undefined), RULES_EXIT.ipv6)}\nfi`,
       "exit 0",
     ].join("\n");
   }
   const v4 = policy.cidrs.filter((cidr) => familyOf(cidr) === 4);
   const v6 = policy.cidrs.filter((cidr) => familyOf(cidr) === 6);
-  const lines = [`${restore("iptables", filterTable(v4), RULES_EXIT.ipv4)}`];
+  const lines = [restore("iptables", filterTable(v4), RULES_EXIT.ipv4)];
   if (v6.length > 0) {
-    lines.push(`${restore("ip6tables", filterTable(v6), RULES_EXIT.ipv6)}`);
+    lines.push(restore("ip6tables", filterTable(v6), RULES_EXIT.ipv6));
   } else {
     lines.push(IPV6_OFF);
     lines.push(
