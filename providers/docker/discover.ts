@@ -35,6 +35,7 @@ import type { ContainerSummary, EngineClient } from "./engine-client.ts";
 import { EngineErrorCode, isEngineNotFound } from "./engine-errors.ts";
 import { containerName, FLEET_DIR, LABELS } from "./names.ts";
 import { assertRulesHold, liveNetworkField } from "./network-policy.ts";
+import { isHeldError } from "./gate.ts";
 import { speaksChannel } from "./host-channel.ts";
 import { readTar } from "./tar.ts";
 import { DockerTransport, ProbeTransport } from "./transport.ts";
@@ -140,7 +141,7 @@ async function discoverContainer(
   let held = false;
   const agents = running
     ? probeAgents(client, hostName, name, labels, env.prefix, { env }).catch((error: unknown) => {
-        if (!(error instanceof FleetError && error.code === "HOST_HELD")) throw error;
+        if (!isHeldError(error)) throw error;
         held = true;
         return stoppedAgents(client, hostName, name);
       })

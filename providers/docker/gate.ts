@@ -28,16 +28,25 @@ export const RELEASE_SCRIPT = ": fleet-release";
 /** The exit code the gate answers requests with until it is released. */
 export const HELD_CODE = 76;
 
-/** What a held host (its rules not installed since it started) answers every command with. */
+/**
+ * What a held host (its rules not installed since it started) answers every
+ * command with. It is HOST_STOPPED, as discovery lists it: whatever starts a
+ * stopped host (`fleet start`, apply's retry) installs the rules and releases it.
+ */
 export function heldError(host: string, container: string): FleetError {
   return new FleetError(
-    "HOST_HELD",
+    "HOST_STOPPED",
     `host ${host} was started outside fleet (container ${container}): it waits for its network rules, and nothing runs in it until then`,
     {
       hint: "`fleet start AGENT` (for one of its agents) or `fleet apply` installs them and lets it start",
+      details: { host, container, held: true },
     },
   );
 }
+
+/** Whether an error is a held host's (heldError). */
+export const isHeldError = (error: unknown): boolean =>
+  error instanceof FleetError && error.details?.held === true;
 
 /** Where a static busybox is looked for on this machine (Debian: busybox-static). */
 const CANDIDATES = ["/bin/busybox", "/usr/bin/busybox", "/usr/local/bin/busybox"];

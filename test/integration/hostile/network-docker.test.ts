@@ -249,4 +249,13 @@ agents:
     assert.deepEqual(after, before);
     await f.fleet(["destroy", "-f", snapFile, "-y"]);
   });
+
+  test("a held host can be destroyed: it is cut off from every network before anything in it runs", async () => {
+    const allowIp = await ipOf(f.container("hallow"));
+    await execFileAsync("docker", ["restart", "-t", "2", f.container("hallow")]);
+    const destroyed = await f.sb.fleet(["destroy", "-f", file, "-y"]);
+    assert.equal(destroyed.code, 0, destroyed.stderr);
+    assert.equal(await f.client.inspectContainer(f.container("hallow")).catch(() => null), null);
+    assert.equal((await connectionsTo("peer-out")).includes(allowIp), false);
+  });
 });
