@@ -113,10 +113,16 @@ export function elfKind(path: string): "static" | "dynamic" | undefined {
 /**
  * The gate's program, for busybox ash: builtins only (read, case, printf, exec).
  * `$1` is the keep-alive script it execs with the container's `/bin/sh` once released.
+ *
+ * The release must carry a nonce the gate draws from the kernel when it starts
+ * and prints in every "held" answer: bytes an agent left in the stdin pipe before
+ * the container stopped (it may write there through /proc/1/fd/0) cannot hold
+ * it, so they cannot release the next start.
  */
 export const GATE_SCRIPT = [
   "# fleet: network gate (providers/docker/gate.ts)",
   "trap '' INT HUP QUIT PIPE",
+  "IFS= read -r fleet_nonce < /proc/sys/kernel/random/uuid || exit 1",
   "while IFS= read -r fleet_req; do",
   '  case $fleet_req in "fleet-run "*) ;; *) continue ;; esac',
   "  fleet_id=${fleet_req#fleet-run }",
@@ -125,12 +131,23 @@ export const GATE_SCRIPT = [
   '    [ "$fleet_line" = "@@fleet-end $fleet_id" ] && break',
   '    fleet_body="$fleet_body$fleet_line"',
   "  done",
-  `  fleet_code=${HELD_CODE}`,
-  `  [ "$fleet_body" = "${RELEASE_SCRIPT}" ] && fleet_code=0`,
-  '  fleet_out="',
-  '@@fleet-code $fleet_code"',
+  `  if [ "$fleet_body" = "${RELEASE_SCRIPT} $fleet_nonce" ]; then`,
+  '    fleet_out="',
+  '@@fleet-code 0"',
+  "  else",
+  '    fleet_out="$fleet_nonce',
+  `@@fleet-code ${HELD_CODE}"`,
+  "  fi",
   `  printf '@@fleet-done %s %s\\n%s\\n' "$fleet_id" "\${#fleet_out}" "$fleet_out"`,
-  '  [ "$fleet_code" = 0 ] && exec /bin/sh -c "$1" fleet-keep-alive',
+  '  case $fleet_out in *"@@fleet-code 0") exec /bin/sh -c "$1" fleet-keep-alive ;; esac',
   "done",
   "exit 1",
 ].join("\n");
+
+/** The nonce in a held answer: a UUID, or nothing usable. */
+export function heldNonce(stdout: string): string | undefined {
+  const nonce = stdout.trim();
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(nonce)
+    ? nonce
+    : undefined;
+}

@@ -25,7 +25,7 @@ import type { FleetEnv } from "../../src/core/env.ts";
 import { FleetError } from "../../src/core/errors.ts";
 import type { NetworkPolicy } from "../../src/core/model.ts";
 import type { ContainerInspect, EngineClient } from "./engine-client.ts";
-import { HELD_CODE, heldError, RELEASE_SCRIPT } from "./gate.ts";
+import { HELD_CODE, heldError, heldNonce, RELEASE_SCRIPT } from "./gate.ts";
 import { runOnChannel } from "./host-channel.ts";
 import { LABELS } from "./names.ts";
 import { rulesScript } from "./network-rules.ts";
@@ -87,11 +87,16 @@ export async function applyPolicy(
 }
 
 /**
- * Lets a gated container run its keep-alive. Idempotent: the request is a no-op
- * script, which the gate takes as the release and a running keep-alive just runs.
+ * Lets a gated container run its keep-alive. Idempotent: the requests are no-op
+ * scripts, which a running keep-alive just runs; a gate answers the first with
+ * its nonce, and takes the second, which carries it, as the release.
  */
 async function release(client: EngineClient, info: ContainerInspect): Promise<void> {
-  const answer = await runOnChannel(client, info.Id, RELEASE_SCRIPT, 10_000);
+  let answer = await runOnChannel(client, info.Id, RELEASE_SCRIPT, 10_000);
+  const nonce = answer?.code === HELD_CODE ? heldNonce(answer.stdout) : undefined;
+  if (nonce !== undefined) {
+    answer = await runOnChannel(client, info.Id, `${RELEASE_SCRIPT} ${nonce}`, 10_000);
+  }
   if (answer !== undefined && answer.code !== HELD_CODE) return;
   throw new FleetError(
     "NETWORK_POLICY_FAILED",

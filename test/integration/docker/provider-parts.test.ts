@@ -10,7 +10,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { containerBody, hostnameOf } from "../../../providers/docker/container-spec.ts";
-import { elfKind, GATE_PATH, GATE_SCRIPT, RELEASE_SCRIPT } from "../../../providers/docker/gate.ts";
+import {
+  elfKind,
+  GATE_PATH,
+  GATE_SCRIPT,
+  heldNonce,
+  RELEASE_SCRIPT,
+} from "../../../providers/docker/gate.ts";
+import { waitFor } from "../../helpers/sandbox.ts";
 import { KEEP_ALIVE_SCRIPT } from "../../../providers/docker/host-channel.ts";
 import { validateDockerHost } from "../../../providers/docker/host-config.ts";
 import { imageNamePart, owningFleet, snapshotReference } from "../../../providers/docker/names.ts";
@@ -152,29 +159,33 @@ describe("the network gate", () => {
   });
 
   test(
-    "the gate answers held (76) until the release, then execs the keep-alive",
+    "the gate answers held (76) with its nonce; only a release that carries it execs the keep-alive",
     { skip: noBusybox },
     async () => {
-      const out = await new Promise<string>((resolve, reject) => {
-        const child = spawn(
-          busybox ?? "busybox",
-          ["sh", "-c", GATE_SCRIPT, "fleet-gate", "echo released; exec cat"],
-          {
-            stdio: ["pipe", "pipe", "ignore"],
-          },
-        );
-        let text = "";
-        child.stdout.on("data", (chunk: Buffer) => (text += chunk.toString()));
-        child.on("error", reject);
-        child.on("close", () => resolve(text));
-        child.stdin.end(
-          `fleet-run a\necho hostile\n@@fleet-end a\nfleet-run b\n${RELEASE_SCRIPT}\n@@fleet-end b\nafter\n`,
-        );
-      });
-      assert.equal(
-        out,
-        "@@fleet-done a 16\n\n@@fleet-code 76\n@@fleet-done b 15\n\n@@fleet-code 0\nreleased\nafter\n",
+      const child = spawn(
+        busybox ?? "busybox",
+        ["sh", "-c", GATE_SCRIPT, "fleet-gate", "echo released; exec cat"],
+        { stdio: ["pipe", "pipe", "ignore"] },
       );
+      let text = "";
+      const next = (pattern: RegExp) =>
+        waitFor(() => Promise.resolve(pattern.exec(text) ?? undefined), 5000, 10);
+      child.stdout.on("data", (chunk: Buffer) => (text += chunk.toString()));
+      const closed = new Promise((resolve) => child.on("close", resolve));
+      // Left in the pipe by an agent before the stop: a release without the nonce.
+      child.stdin.write(
+        `fleet-run a\necho hostile\n@@fleet-end a\nfleet-run b\n${RELEASE_SCRIPT}\n@@fleet-end b\n`,
+      );
+      const held = await next(/@@fleet-done b \d+\n(.*)\n@@fleet-code 76\n/);
+      const nonce = heldNonce(held[1] ?? "");
+      assert.ok(nonce !== undefined, text);
+      assert.match(text, new RegExp(`^@@fleet-done a \\d+\\n${nonce}\\n@@fleet-code 76\\n`));
+      child.stdin.write(`fleet-run c\n${RELEASE_SCRIPT} ${nonce}\n@@fleet-end c\nafter\n`);
+      await next(/after\n$/);
+      child.stdin.end();
+      await closed;
+      assert.match(text, /@@fleet-done c 15\n\n@@fleet-code 0\nreleased\nafter\n$/);
+      assert.equal(text.split("released").length, 2);
     },
   );
 });
