@@ -18,7 +18,13 @@
  */
 import { toFleetError } from "../../src/core/errors.ts";
 import { sessionName, type AgentRecord } from "../../src/core/host/agent-record.ts";
-import { agentPanes, parseProbe, probeScript, toLiveAgent } from "../../src/core/host/probe.ts";
+import {
+  agentPanes,
+  parseProbe,
+  probeScript,
+  sessionWindows,
+  toLiveAgent,
+} from "../../src/core/host/probe.ts";
 import { runScript } from "../../src/core/host/handle.ts";
 import { FleetError, type FleetErrorJson } from "../../src/core/errors.ts";
 import type { FleetEnv } from "../../src/core/env.ts";
@@ -199,7 +205,9 @@ export async function probeAgents(
       hint: "its image lost tmux: re-create the host from an image with tmux",
     });
   }
-  const panes = agentPanes(probe.panes.filter((pane) => pane.session.startsWith(prefix)));
+  const ours = probe.panes.filter((pane) => pane.session.startsWith(prefix));
+  const panes = agentPanes(ours);
+  const windows = sessionWindows(ours);
   return records.map((record) =>
     toLiveAgent(
       record,
@@ -210,6 +218,7 @@ export async function probeAgents(
         provider: PROVIDER,
       },
       probe.waiting.has(record.name),
+      windows.get(sessionName(prefix, record.name)),
     ),
   );
 }

@@ -11,20 +11,26 @@ import { parseRecord, sessionName, type AgentRecord } from "../../src/core/host/
 import {
   agentPanes,
   PANE_FORMAT,
+  sessionWindows,
   parsePane,
   toLiveAgent,
   type PaneInfo,
 } from "../../src/core/host/probe.ts";
 import { FleetError } from "../../src/core/errors.ts";
 import { byText } from "../../src/core/sort.ts";
+import { recordedLocalHost } from "../../src/core/state/local-hosts.ts";
 import type { LiveAgent } from "../../src/core/model.ts";
 
 export interface LocalDiscoverOptions {
-  host: string;
   prefix: string;
   env: Record<string, string>;
 }
 
+/**
+ * Every agent on this machine, each under the local host name its record gives
+ * (`laptop`, `local`...): all local host names are this one machine, so no
+ * agent is hidden because it was declared under another name.
+ */
 export async function discoverLocalAgents(
   fleetDir: string,
   options: LocalDiscoverOptions,
@@ -42,18 +48,19 @@ export async function discoverLocalAgents(
   const panesPromise = listPanes(options.env);
   const entries = names.map((name) => readAgentFiles(join(agentsDir, name)));
   const panes = await panesPromise;
-  const bySession = agentPanes(panes.filter((pane) => pane.session.startsWith(options.prefix)));
+  const ours = panes.filter((pane) => pane.session.startsWith(options.prefix));
+  const bySession = agentPanes(ours);
+  const windows = sessionWindows(ours);
   return entries
-    .filter(
-      (entry): entry is AgentFiles => entry !== undefined && entry.record.host === options.host,
-    )
+    .filter((entry): entry is AgentFiles => entry !== undefined)
     .map(({ record, activity, waiting }) =>
       toLiveAgent(
         record,
         bySession.get(sessionName(options.prefix, record.name)),
         activity,
-        { host: options.host, provider: "local" },
+        { host: recordedLocalHost(record.host), provider: "local" },
         waiting,
+        windows.get(sessionName(options.prefix, record.name)),
       ),
     )
     .sort((a, b) => byText(a.name, b.name));

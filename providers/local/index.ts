@@ -1,7 +1,8 @@
 /**
  * The local provider: this machine, agents in tmux sessions on the user's tmux
  * server, fleet dir = FLEET_HOME. The host always exists and is never managed:
- * it cannot be created, stopped, destroyed or snapshotted.
+ * it cannot be created, stopped, destroyed or snapshotted. Any number of host
+ * names may be local: they are all this machine (src/core/state/local-hosts.ts).
  */
 import {
   PROVIDER_CONTRACT_VERSION,
@@ -51,27 +52,27 @@ export function createLocalProvider(options: LocalProviderOptions = {}): Provide
     },
 
     async discover(hosts, ctx): Promise<LiveState> {
-      const state: LiveState = { hosts: [], agents: [], errors: [] };
-      const transport = transportFor(ctx);
-      await Promise.all(
-        hosts.map(async (host) => {
-          state.hosts.push({ name: host.name, provider: "local", fleet: null, state: "running" });
-          try {
-            const agents = await discoverLocalAgents(transport.fleetDir, {
-              host: host.name,
-              prefix: ctx.env.prefix,
-              env: childEnv(options.env ?? process.env),
-            });
-            state.agents.push(...agents);
-          } catch (error) {
-            state.errors.push({
-              host: host.name,
-              provider: "local",
-              error: toFleetError(error).toJSON(),
-            });
-          }
-        }),
-      );
+      // Every local host is this machine: read it once, whatever names it goes by.
+      const state: LiveState = {
+        hosts: hosts.map((host) => ({
+          name: host.name,
+          provider: "local",
+          fleet: null,
+          state: "running",
+        })),
+        agents: [],
+        errors: [],
+      };
+      if (hosts.length === 0) return state;
+      try {
+        state.agents = await discoverLocalAgents(transportFor(ctx).fleetDir, {
+          prefix: ctx.env.prefix,
+          env: childEnv(options.env ?? process.env),
+        });
+      } catch (error) {
+        const json = toFleetError(error).toJSON();
+        state.errors = hosts.map((host) => ({ host: host.name, provider: "local", error: json }));
+      }
       return state;
     },
 

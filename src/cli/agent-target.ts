@@ -27,13 +27,22 @@ export async function findAgents(
   refs: readonly string[],
   context: CliContext,
 ): Promise<AgentTarget[]> {
+  return (await findAgentsAndLive(refs, context)).targets;
+}
+
+/** findAgents, with the live state they were found in. */
+export async function findAgentsAndLive(
+  refs: readonly string[],
+  context: CliContext,
+): Promise<{ targets: AgentTarget[]; live: LiveState }> {
   const { live, hosts } = await readLive(context);
-  return Promise.all(
+  const targets = await Promise.all(
     refs.map(async (ref) => {
       const { agent, host } = resolveAgent(ref, live, hosts);
       return { agent, handle: { provider: await getProvider(host.provider), host, ctx: context } };
     }),
   );
+  return { targets, live };
 }
 
 export async function findAgent(ref: string, context: CliContext): Promise<AgentTarget> {

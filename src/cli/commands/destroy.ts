@@ -1,9 +1,16 @@
-import { destroyAgent, type SavedWork } from "../../core/host/index.ts";
+import { destroyAgents as destroyNamedAgents } from "../../core/apply/destroy-agents.ts";
 import { findFleetFile } from "../../core/config/load.ts";
 import { usageError } from "../../core/errors.ts";
-import { findAgents, withHostLock } from "../agent-target.ts";
-import { type CliContext, type CommonOptions, cliContext, printJson } from "../context.ts";
+import { findAgentsAndLive } from "../agent-target.ts";
+import {
+  type CliContext,
+  type CommonOptions,
+  cliContext,
+  printJson,
+  printText,
+} from "../context.ts";
 import { loadDesired } from "../load-fleet.ts";
+import { savedWorkLines } from "../render/apply-summary.ts";
 import { type ApplyCommandOptions, applyDesired, finish } from "./apply.ts";
 
 export async function run(
@@ -23,9 +30,9 @@ export async function run(
     options,
     undefined,
     `Destroy everything fleet "${desired.fleet}" owns?`,
-    desired.hosts,
+    { fileHosts: desired.hosts },
   );
-  finish(applied, context);
+  finish(applied, context, "Destroy");
 }
 
 async function destroyAgents(
@@ -51,12 +58,8 @@ async function destroyAgents(
       return;
     }
   }
-  const targets = await findAgents(refs, context);
-  const results: { agent: string; host: string; saved: SavedWork[] }[] = [];
-  for (const { agent, handle } of targets) {
-    const { saved } = await withHostLock(handle, () => destroyAgent(handle, agent.name));
-    results.push({ agent: agent.name, host: agent.host, saved });
-  }
+  const { targets, live } = await findAgentsAndLive(refs, context);
+  const { destroyed, removedHosts } = await destroyNamedAgents(targets, live, context);
   const fileOwned = targets.filter((t) => t.agent.fleet !== null).map((t) => t.agent.name);
   if (fileOwned.length > 0 && hasFleetFile(options.file)) {
     context.io.notify({
@@ -66,17 +69,21 @@ async function destroyAgents(
     });
   }
   if (context.format === "json") {
-    printJson({ destroyed: results });
+    printJson({ destroyed, removedHosts });
     return;
   }
-  for (const result of results) {
-    process.stdout.write(`Destroyed ${result.agent}@${result.host}.\n`);
-    for (const work of result.saved) {
-      process.stdout.write(
-        `  saved work (${work.kind}): ${work.location}\n    ${work.description}\n`,
-      );
-    }
+  const lines: string[] = [];
+  for (const result of destroyed) {
+    lines.push(`Destroyed ${result.agent}@${result.host}.`);
+    lines.push(...savedWorkLines(`${result.agent}@${result.host}`, result.saved));
   }
+  for (const host of removedHosts) {
+    const image = host.snapshot === undefined ? "" : ` (the image ${host.snapshot} is kept)`;
+    lines.push(
+      `Removed host ${host.host}: \`fleet create --snapshot\` made it, and its last agent is gone${image}.`,
+    );
+  }
+  printText(lines.join("\n"));
 }
 
 function hasFleetFile(file: string | undefined): boolean {

@@ -3,6 +3,7 @@
  * Keys are written in a fixed order so the output diffs cleanly between runs.
  */
 import type { Change, FieldChange, Plan } from "../../core/plan/types.ts";
+import { safeJson } from "../../core/text/safe-text.ts";
 
 /** `before`/`after` are left out (not null) when the field is not set: null is a value. */
 function fieldJson(field: FieldChange): Record<string, unknown> {
@@ -26,6 +27,7 @@ function changeJson(change: Change): Record<string, unknown> {
     reasons: change.reasons,
     fields: change.fields.map(fieldJson),
     dependsOn: change.dependsOn,
+    restarts: change.restarts ?? [],
     before: change.before,
     after: change.after,
   };
@@ -49,6 +51,11 @@ export function renderPlanJson(plan: Plan): string {
     },
     changes: plan.changes.map(changeJson),
     conflicts: plan.conflicts.map((c) => ({ address: c.address, message: c.message })),
+    missingSecrets: (plan.missingSecrets ?? []).map((m) => ({
+      address: m.address,
+      agent: m.agent,
+      secrets: m.secrets,
+    })),
     hostErrors: plan.hostErrors.map((e) => ({
       host: e.host,
       provider: e.provider,
@@ -56,5 +63,5 @@ export function renderPlanJson(plan: Plan): string {
       unplanned: e.unplanned,
     })),
   };
-  return JSON.stringify(document, null, 2);
+  return safeJson(document);
 }

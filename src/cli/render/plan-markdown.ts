@@ -18,6 +18,7 @@ import {
   summaryCounts,
 } from "../../core/plan/describe.ts";
 import type { Change, Plan } from "../../core/plan/types.ts";
+import { restartWords } from "./service-words.ts";
 
 export interface PlanMarkdownOptions {
   /** Upper bound on the length of the result. Default 65000. */
@@ -28,21 +29,32 @@ const DEFAULT_MAX_CHARS = 65000;
 /** Room kept for the notes that say what was left out. */
 const NOTES_RESERVE = 400;
 
-/** Text safe inside a table cell or HTML: no markup, no pipes, one line. */
-function escapeInline(text: string): string {
+/**
+ * Text safe inside a table cell, a list item or HTML: one line, no markup. HTML
+ * is entity-escaped (`<!--`, `<details>`, `<img>`), and every character
+ * Markdown could read as syntax (pipes, backticks, emphasis, links and images,
+ * a leading `#`, `-` or `>`) is backslash-escaped, so a name or a label cannot
+ * end the table or the comment or pass for fleet's own lines.
+ */
+export function escapeInline(text: string): string {
   return sanitize(text)
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
-    .replace(/\|/g, "\\|");
+    .replace(/[\\`*_[\]!|~]/g, (c) => `\\${c}`)
+    .replace(/^(\s*)([#+-])/, "$1\\$2");
 }
 
-/** A code span that holds `text` whatever backticks it contains. */
+/**
+ * A code span that holds `text` whatever backticks it contains. Pipes are
+ * escaped even there: GitHub splits table cells at a pipe inside a code span.
+ */
 function code(text: string): string {
-  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const safe = sanitize(text).replace(/\|/g, "\\|");
+  const longest = Math.max(0, ...(safe.match(/`+/g) ?? []).map((run) => run.length));
   const ticks = "`".repeat(longest + 1);
-  const pad = text.startsWith("`") || text.endsWith("`") ? " " : "";
-  return `${ticks}${pad}${text}${pad}${ticks}`;
+  const pad = safe.startsWith("`") || safe.endsWith("`") ? " " : "";
+  return `${ticks}${pad}${safe}${pad}${ticks}`;
 }
 
 function fence(body: string, info: string): string {
@@ -63,9 +75,13 @@ function problemLines(plan: Plan): string[] {
     const unplanned =
       error.unplanned.length > 0 ? ` Not planned: ${error.unplanned.map(code).join(", ")}.` : "";
     lines.push(
-      `- :warning: Could not read host ${code(error.host)} (${error.provider}): ` +
+      `- :warning: Could not read host ${code(error.host)} (${escapeInline(error.provider)}): ` +
         `${escapeInline(error.error.message.replace(/\.$/, ""))}.${unplanned}`,
     );
+  }
+  for (const entry of plan.missingSecrets ?? []) {
+    const names = entry.secrets.map((name) => code(`$${name}`)).join(", ");
+    lines.push(`- :x: Secrets not set, apply will refuse: ${code(entry.address)} needs ${names}`);
   }
   for (const conflict of plan.conflicts) {
     lines.push(
@@ -99,6 +115,7 @@ function diffBody(change: Change): string {
       lines.push(`- ${field.field}: ${before}`, `+ ${field.field}: ${after}${forces}`);
     }
   }
+  for (const restart of change.restarts ?? []) lines.push(`+ ${restartWords(restart)}`);
   return lines.join("\n");
 }
 

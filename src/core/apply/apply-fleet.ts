@@ -6,19 +6,16 @@
  */
 import type { Provider, ProviderCapabilities, ProviderContext } from "../contracts/provider.ts";
 import { FleetError } from "../errors.ts";
-import {
-  DEFAULT_HOST,
-  type AgentSpec,
-  type DesiredState,
-  type HostSpec,
-  type LiveState,
-} from "../model.ts";
+import { DEFAULT_HOST, type DesiredState, type HostSpec, type LiveState } from "../model.ts";
 import { computePlan } from "../plan/compute.ts";
-import type { Plan } from "../plan/types.ts";
+import { missingSecretWords } from "../plan/describe.ts";
+import { launchedSpec, missingNames, missingSecrets } from "../plan/secrets-check.ts";
+import type { MissingSecret, Plan } from "../plan/types.ts";
 import { getProvider } from "../registry.ts";
 import { resolveSecrets } from "../secrets.ts";
 import { discoverLive } from "../state/discover.ts";
-import { knownHosts, rememberHosts } from "../state/known-hosts.ts";
+import { forgetHost, knownHosts, rememberHosts } from "../state/known-hosts.ts";
+import { withLocalHostsOf } from "../state/local-hosts.ts";
 import type { ApplyResult, Engine } from "../../engines/engine.ts";
 import { lockHostsInOrder, providersFor } from "./host-locks.ts";
 
@@ -73,15 +70,18 @@ async function involvedHosts(
   return hosts;
 }
 
+/** The plan, with the secrets it needs checked against `env` (default: this process's). */
 export async function planFleet(
   desired: DesiredState,
   ctx: ProviderContext,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<PlannedFleet> {
   const hosts = await involvedHosts(desired, ctx);
   const providers = await providersFor(hosts.values());
   const live = await discoverLive([...hosts.values()], ctx);
-  const plan = computePlan(desired, live, { capabilities: capabilitiesOf(providers) });
-  return { desired, live, plan, hosts };
+  const computed = computePlan(desired, live, { capabilities: capabilitiesOf(providers) });
+  const plan = { ...computed, missingSecrets: missingSecrets(computed, env) };
+  return { desired, live, plan, hosts: withLocalHostsOf(hosts, live) };
 }
 
 function capabilitiesOf(providers: Map<string, Provider>): Record<string, ProviderCapabilities> {
@@ -101,6 +101,8 @@ export interface ApplyFleetOptions {
   env?: NodeJS.ProcessEnv;
   /** Hosts no longer desired whose leftovers apply may remove (destroy passes the file's hosts). */
   extraHosts?: readonly HostSpec[];
+  /** `fleet destroy`: the empty desired state means everything goes (the plan's reasons say so). */
+  destroying?: boolean;
 }
 
 export interface AppliedFleet extends PlannedFleet {
@@ -114,10 +116,10 @@ export async function applyFleet(
   options: ApplyFleetOptions,
 ): Promise<AppliedFleet> {
   const { ctx } = options;
-  const hosts = await involvedHosts(desired, ctx, options.extraHosts);
-  const providers = await providersFor(hosts.values());
+  const declared = await involvedHosts(desired, ctx, options.extraHosts);
+  const providers = await providersFor(declared.values());
   // Unreachable hosts are left to discovery, which reports them as that host's error.
-  const locks = await lockHostsInOrder(hosts.values(), providers, ctx, (host, error) => {
+  const locks = await lockHostsInOrder(declared.values(), providers, ctx, (host, error) => {
     if (error.fault === "user") throw error;
     ctx.io.notify({
       level: "warn",
@@ -126,8 +128,16 @@ export async function applyFleet(
     });
   });
   try {
-    const live = await discoverLive([...hosts.values()], ctx);
-    const plan = computePlan(desired, live, { capabilities: capabilitiesOf(providers) });
+    const live = await discoverLive([...declared.values()], ctx);
+    // Agents on local host names the file does not declare are on this machine,
+    // whose lock is held: apply can reach them (to delete what the fleet owns).
+    const hosts = withLocalHostsOf(declared, live);
+    const env = options.env ?? process.env;
+    const computed = computePlan(desired, live, {
+      capabilities: capabilitiesOf(providers),
+      destroying: options.destroying === true,
+    });
+    const plan = { ...computed, missingSecrets: missingSecrets(computed, env) };
     const planned: PlannedFleet = { desired, live, plan, hosts };
     if (options.savedPlan && options.savedPlan.fingerprint !== plan.fingerprint) {
       throw new FleetError(
@@ -146,7 +156,8 @@ export async function applyFleet(
       );
     }
     if (!plan.changes.some((c) => c.action !== "noop")) return { ...planned, declined: false };
-    const secrets = secretsForPlan(plan, options.env ?? process.env);
+    refuseMissingSecrets(plan.missingSecrets);
+    const secrets = secretsForPlan(plan, env);
     if (!(await options.confirm(planned))) return { ...planned, declined: true };
     const result = await options.engine.apply(plan, desired, {
       ctx,
@@ -156,9 +167,38 @@ export async function applyFleet(
       ...(options.signal ? { signal: options.signal } : {}),
     });
     await rememberHosts(ctx.env, desired.hosts).catch(() => undefined);
+    await forgetDestroyedHosts(ctx, plan, result).catch(() => undefined);
     return { ...planned, result, declined: false };
   } finally {
     await locks.releaseAll();
+  }
+}
+
+/** Apply touches nothing while a secret the plan needs is unset. */
+function refuseMissingSecrets(missing: readonly MissingSecret[]): void {
+  if (missing.length === 0) return;
+  const names = missingNames(missing);
+  throw new FleetError(
+    "SECRET_MISSING",
+    `missing secrets, nothing was changed:\n${missing.map((m) => `  ${missingSecretWords(m)}`).join("\n")}`,
+    {
+      hint: `export ${names.join(", ")} before running fleet (secrets are read from the caller's environment and never stored)`,
+      details: { missing: names, agents: missing },
+    },
+  );
+}
+
+/** A host apply destroyed is no longer one to look at: its remembered entry goes too. */
+async function forgetDestroyedHosts(
+  ctx: ProviderContext,
+  plan: Plan,
+  result: ApplyResult,
+): Promise<void> {
+  const done = new Set(result.outcomes.filter((o) => o.status === "done").map((o) => o.address));
+  for (const change of plan.changes) {
+    if (change.kind === "host" && change.action === "delete" && done.has(change.address)) {
+      await forgetHost(ctx.env, change.name);
+    }
   }
 }
 
@@ -166,9 +206,7 @@ export async function applyFleet(
 function secretsForPlan(plan: Plan, env: NodeJS.ProcessEnv): Map<string, Record<string, string>> {
   const secrets = new Map<string, Record<string, string>>();
   for (const change of plan.changes) {
-    if (change.kind !== "agent" || !["create", "replace", "start"].includes(change.action))
-      continue;
-    const spec = (change.after ?? change.before) as AgentSpec | null;
+    const spec = launchedSpec(change);
     if (spec) secrets.set(spec.name, resolveSecrets(spec.secrets, env));
   }
   return secrets;

@@ -12,7 +12,12 @@ import { getAgentType } from "../registry.ts";
 import { specHash } from "../spec-hash.ts";
 import { agentPaths, assertAgentName, sessionName, type AgentRecord } from "./agent-record.ts";
 import { openHost, runScript, type HostHandle } from "./handle.ts";
-import { launchScript, type LaunchInput } from "./launch.ts";
+import { deliveryFailure } from "./delivery.ts";
+import { earlyExitError } from "./early-exit.ts";
+import { exitWindowMs, launchScript, type LaunchInput } from "./launch.ts";
+import { foreignSessionError } from "./own-session.ts";
+import { launchedServices } from "./services.ts";
+import { assertTypeable } from "../text/message-check.ts";
 import { deliver, waitForReady } from "./message.ts";
 import { readAgent } from "./read-agent.ts";
 import { sections } from "./script-output.ts";
@@ -67,6 +72,17 @@ export async function createAgent(
   let ports = await launchAgent(transport, launch, spec.name);
   if (ports === "exists") {
     const existing = await readAgent(h, spec.name);
+    if (existing.foreignSession) throw foreignSessionError(session, spec.name, h.host.name);
+    if (!existing.record && existing.sessionExists) {
+      // fleet's session whose record is gone or unreadable: not replaced blind.
+      throw new FleetError(
+        "AGENT_RECORD_MISSING",
+        `agent ${spec.name} has a running session on host ${h.host.name} but no readable record; it was left running`,
+        {
+          hint: `look at it with \`fleet connect ${spec.name}\`, then \`fleet destroy ${spec.name}\` to start over`,
+        },
+      );
+    }
     const live = existing.live;
     if (existing.record && existing.record.fleet !== options.fleet) {
       throw ownedElsewhere(spec.name, h.host.name, existing.record.fleet);
@@ -85,6 +101,7 @@ export async function createAgent(
     ports = await launchAgent(transport, launch, spec.name);
     if (ports === "exists") throw new Error("unreachable: replace never reports exists");
   }
+  if (ports === "foreign") throw foreignSessionError(session, spec.name, h.host.name);
   record.ports = ports;
 
   if (spec.message !== undefined && spec.message !== "" && !typedAtOnce) {
@@ -106,19 +123,34 @@ export async function createAgent(
     attached: false,
     workdir,
     ports,
+    services: launchedServices(spec.services, ports),
   };
 }
 
-/** Runs a launch script; the ports it allocated, or "exists" in fresh mode. */
+/**
+ * Runs a launch script; the ports it allocated, "exists" in fresh mode, or
+ * "foreign" when a session of the agent's name is not fleet's (nothing was done).
+ */
 export async function launchAgent(
   transport: Transport,
   input: LaunchInput,
   name: string,
-): Promise<Record<string, number> | "exists"> {
+): Promise<Record<string, number> | "exists" | "foreign"> {
   const { script, input: stdin } = launchScript(input);
   const result = await runScript(transport, `starting agent ${name}`, script, { input: stdin });
   const parts = sections(result.stdout);
   if (parts.has("exists")) return "exists";
+  if (parts.has("foreign")) return "foreign";
+  const exited = earlyExitError(parts, {
+    name,
+    host: input.record.host,
+    windowMs: exitWindowMs(input.type),
+  });
+  if (exited) throw exited;
+  if (input.message !== undefined && input.message !== "") {
+    const failure = deliveryFailure(name, result.stdout, 0);
+    if (failure) throw failure;
+  }
   const ports: Record<string, number> = {};
   for (const line of parts.get("ports") ?? []) {
     const [service, port] = line.split(" ");
@@ -128,6 +160,7 @@ export async function launchAgent(
 }
 
 export function checkSpec(spec: AgentSpec, type: AgentType): void {
+  if (spec.message !== undefined) assertTypeable(spec.message, `agent ${spec.name}: message`);
   if (type.requiresCommand && (spec.command === undefined || spec.command.trim() === "")) {
     throw new FleetError(
       "COMMAND_REQUIRED",

@@ -7,7 +7,7 @@ import { FleetError } from "../errors.ts";
 import { byText } from "../sort.ts";
 import type { LiveAgent } from "../model.ts";
 import { sessionName } from "./agent-record.ts";
-import { agentPanes, parseProbe, probeScript, toLiveAgent } from "./probe.ts";
+import { agentPanes, parseProbe, probeScript, sessionWindows, toLiveAgent } from "./probe.ts";
 
 export interface DiscoverOptions {
   /** The host's name: only records made for it count. */
@@ -37,7 +37,9 @@ export async function discoverAgents(
       hint: "install tmux there (e.g. apt-get install tmux): fleet runs every agent in tmux",
     });
   }
-  const panes = agentPanes(probe.panes.filter((pane) => pane.session.startsWith(options.prefix)));
+  const ours = probe.panes.filter((pane) => pane.session.startsWith(options.prefix));
+  const panes = agentPanes(ours);
+  const windows = sessionWindows(ours);
   return records
     .map((record) =>
       toLiveAgent(
@@ -46,6 +48,7 @@ export async function discoverAgents(
         probe.activity.get(record.name),
         options,
         probe.waiting.has(record.name),
+        windows.get(sessionName(options.prefix, record.name)),
       ),
     )
     .sort((a, b) => byText(a.name, b.name));

@@ -4,7 +4,14 @@ import { FleetError } from "../errors.ts";
 import type { LiveAgent } from "../model.ts";
 import { assertAgentName, sessionName, type AgentRecord } from "./agent-record.ts";
 import { openHost, runScript, type HostHandle } from "./handle.ts";
-import { agentPanes, parseProbe, probeScript, toLiveAgent, type PaneInfo } from "./probe.ts";
+import {
+  agentPanes,
+  parseProbe,
+  probeScript,
+  sessionWindows,
+  toLiveAgent,
+  type PaneInfo,
+} from "./probe.ts";
 
 export interface AgentOnHost {
   transport: Transport;
@@ -14,8 +21,10 @@ export interface AgentOnHost {
   record: AgentRecord | undefined;
   /** The agent window's pane, when its session exists. */
   pane: PaneInfo | undefined;
-  /** True when the session exists at all (even without an agent window). */
+  /** True when fleet's session for the agent exists (even without an agent window). */
   sessionExists: boolean;
+  /** True when a session of that name exists that fleet did not start: never touched. */
+  foreignSession: boolean;
   live: LiveAgent | undefined;
 }
 
@@ -31,7 +40,9 @@ export async function readAgent(h: HostHandle, name: string): Promise<AgentOnHos
   const probe = parseProbe(result.stdout);
   const record = probe.records.find((r) => r.name === name);
   const pane = agentPanes(probe.panes).get(session);
-  const sessionExists = probe.panes.some((p) => p.session === session);
+  const named = probe.panes.filter((p) => p.session === session);
+  const sessionExists = named.some((p) => p.owner === name);
+  const foreignSession = named.length > 0 && !sessionExists;
   const live = record
     ? toLiveAgent(
         record,
@@ -39,9 +50,10 @@ export async function readAgent(h: HostHandle, name: string): Promise<AgentOnHos
         probe.activity.get(name),
         { host: h.host.name, provider: h.provider.name },
         probe.waiting.has(name),
+        sessionWindows(probe.panes).get(session),
       )
     : undefined;
-  return { transport, prefix, session, record, pane, sessionExists, live };
+  return { transport, prefix, session, record, pane, sessionExists, foreignSession, live };
 }
 
 /** Like readAgent, but an agent without a record is an error. */
