@@ -38,6 +38,7 @@ required=(
   "util-linux:flock"
   "iproute2:ip"
   "iptables:iptables"
+  "busybox-static:/bin/busybox"
   "openssh-server:/usr/sbin/sshd"
   "openssh-client:ssh"
   "docker.io:dockerd"

@@ -3,12 +3,14 @@
  * capability dropped (tmux, git, flock and the agents run as root inside
  * without any: measured, see docs/docker.md), no new privileges, not privileged,
  * an init process reaping what agents leave behind, CPU / memory / pids limits,
- * no published ports (any fleet ever publishes bind 127.0.0.1), and no network at
- * all for `egress: offline`.
+ * no published ports (any fleet ever publishes bind 127.0.0.1), no network at
+ * all for `egress: offline`, and for `egress: allowlist` a gate (gate.ts) as the
+ * first program, so that nothing of the container runs before its rules.
  */
 import type { HostSpec } from "../../src/core/model.ts";
 import { specHash } from "../../src/core/spec-hash.ts";
 import type { ContainerCreateBody, HostConfig, Labels } from "./engine-types.ts";
+import { GATE_PATH, GATE_SCRIPT, gateBinary } from "./gate.ts";
 import { CHANNEL_VERSION, KEEP_ALIVE_SCRIPT } from "./host-channel.ts";
 import { FLEET_DIR, LABELS } from "./names.ts";
 
@@ -19,7 +21,10 @@ export const DEFAULT_PIDS_LIMIT = 4096;
 export const CAPABILITIES_KEPT: readonly string[] = [];
 
 export function hostLabels(host: HostSpec, fleet: string | null): Labels {
+  const gated = needsGate(host);
   return {
+    // Always set: a snapshot image carries the labels of the container it was committed from.
+    [LABELS.gate]: gated ? "1" : "",
     [LABELS.fleet]: fleet ?? "",
     [LABELS.host]: host.name,
     [LABELS.specHash]: specHash(host),
@@ -33,6 +38,9 @@ export function containerBody(
   options: { image: string; fleet: string | null },
 ): ContainerCreateBody {
   const resources = host.resources ?? {};
+  const name = hostnameOf(host.name);
+  // Resolved first: without a static busybox nothing is created.
+  const gate = needsGate(host) ? gateBinary(name) : undefined;
   const hostConfig: HostConfig = {
     Init: true,
     Privileged: false,
@@ -48,6 +56,7 @@ export function containerBody(
     // The keep-alive answers probes on stdout: nothing worth logging.
     LogConfig: { Type: "none", Config: {} },
   };
+  if (gate !== undefined) hostConfig.Binds = [`${gate}:${GATE_PATH}:ro`];
   if (resources.cpus !== undefined) hostConfig.NanoCpus = Math.round(resources.cpus * 1e9);
   if (resources.memory !== undefined) {
     hostConfig.Memory = resources.memory;
@@ -56,9 +65,14 @@ export function containerBody(
   }
   return {
     Image: options.image,
-    Hostname: hostnameOf(host.name),
-    Entrypoint: ["/bin/sh", "-c", KEEP_ALIVE_SCRIPT, "fleet-keep-alive"],
+    Hostname: name,
+    Entrypoint:
+      gate === undefined
+        ? ["/bin/sh", "-c", KEEP_ALIVE_SCRIPT, "fleet-keep-alive"]
+        : [GATE_PATH, "sh", "-c", GATE_SCRIPT, "fleet-gate", KEEP_ALIVE_SCRIPT],
     Cmd: [],
+    // An image's HEALTHCHECK would run the container's files through exec, rules or not.
+    Healthcheck: { Test: ["NONE"] },
     WorkingDir: FLEET_DIR,
     Env: [`FLEET_HOST=${host.name}`],
     Labels: hostLabels(host, options.fleet),
@@ -72,3 +86,6 @@ export function containerBody(
 
 /** Host names allow `_`, hostnames do not. */
 export const hostnameOf = (host: string): string => host.toLowerCase().replace(/_/g, "-");
+
+/** Allowlist hosts start behind the gate: their rules must be in place before anything runs. */
+export const needsGate = (host: HostSpec): boolean => host.network?.egress === "allowlist";

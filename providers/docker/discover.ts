@@ -40,7 +40,8 @@ import { byText } from "../../src/core/sort.ts";
 import type { ContainerSummary, EngineClient } from "./engine-client.ts";
 import { EngineErrorCode, isEngineNotFound } from "./engine-errors.ts";
 import { containerName, FLEET_DIR, LABELS } from "./names.ts";
-import { liveNetworkField } from "./network-policy.ts";
+import { assertRulesHold, liveNetworkField } from "./network-policy.ts";
+import { isHeldError } from "./gate.ts";
 import { speaksChannel } from "./host-channel.ts";
 import { readTar } from "./tar.ts";
 import { DockerTransport, ProbeTransport } from "./transport.ts";
@@ -144,8 +145,14 @@ async function discoverContainer(
     (n) => n !== "none",
   );
   // The probe is the slow part: it starts first, the network is read meanwhile.
+  // A held host (started outside fleet, waiting for its rules) runs nothing: as stopped.
+  let held = false;
   const agents = running
-    ? probeAgents(client, hostName, name, labels, env.prefix)
+    ? probeAgents(client, hostName, name, labels, env.prefix, { env }).catch((error: unknown) => {
+        if (!isHeldError(error)) throw error;
+        held = true;
+        return stoppedAgents(client, hostName, name);
+      })
     : stoppedAgents(client, hostName, name);
   agents.catch(() => undefined);
   const network = await liveNetworkField(
@@ -167,7 +174,9 @@ async function discoverContainer(
     ...(spec === undefined ? {} : { spec }),
     state: running ? "running" : "stopped",
   };
-  return { host, agents: await agents };
+  const found = await agents;
+  if (held) host.state = "stopped";
+  return { host, agents: found };
 }
 
 /** The live agents of a running host container: one probe. */
@@ -177,10 +186,13 @@ export async function probeAgents(
   container: string,
   labels: Record<string, string>,
   prefix: string,
-  options: { forceCopy?: boolean } = {},
+  options: { forceCopy?: boolean; env: FleetEnv },
 ): Promise<LiveAgent[]> {
+  // No exec into a held host: its files would run before its rules.
+  const guard = async () =>
+    assertRulesHold(options.env, await client.inspectContainer(container), hostName);
   const transport = speaksChannel(labels)
-    ? new ProbeTransport(client, container, hostName)
+    ? new ProbeTransport(client, container, hostName, guard)
     : new DockerTransport(client, container, hostName);
   const result = await runScript(
     transport,

@@ -25,18 +25,30 @@ import type { ExecResult } from "../../src/core/contracts/transport.ts";
 import { createStreamDemuxer, type EngineClient } from "./engine-client.ts";
 
 /** Bumped when the protocol changes; containers carry it in their `dev.fleet.channel` label. */
-export const CHANNEL_VERSION = "2";
+export const CHANNEL_VERSION = "3";
+
+/** The answer of a keep-alive that cannot fork now (its pids limit is reached): use exec. */
+export const CANNOT_FORK_CODE = 75;
 
 /**
  * The keep-alive, in POSIX sh builtins only (dash, busybox ash). Signals a user may
  * send by accident are ignored; TERM (docker stop) ends it and the container.
+ *
+ * A shell dies when a fork fails (dash, bash and ash alike), and the container
+ * dies with its main process: a fork bomb that exhausts the pids limit would take
+ * the host down at the next probe. So the main process forks once, at start, the
+ * server that evaluates requests, and never forks again: should the server die,
+ * the main process answers every later request "cannot fork" (75, the caller uses
+ * exec) with builtins, and the host and its agents keep running. The server also
+ * refuses to fork while the container's pids cgroup is nearly full.
  */
 export const KEEP_ALIVE_SCRIPT = [
   "# fleet: keep-alive and probe channel (providers/docker/host-channel.ts)",
   "trap '' INT HUP QUIT PIPE",
-  "while :; do",
-  "  IFS= read -r fleet_req || exec sleep infinity",
-  '  case $fleet_req in "fleet-run "*) ;; *) continue ;; esac',
+  "fleet_pids=/sys/fs/cgroup/pids",
+  "[ -r $fleet_pids/pids.max ] || fleet_pids=/sys/fs/cgroup",
+  "fleet_request() {",
+  '  case $fleet_req in "fleet-run "*) ;; *) return 1 ;; esac',
   "  fleet_id=${fleet_req#fleet-run }",
   "  fleet_script=",
   "  while IFS= read -r fleet_line; do",
@@ -44,8 +56,37 @@ export const KEEP_ALIVE_SCRIPT = [
   '    fleet_script="$fleet_script$fleet_line',
   '"',
   "  done",
-  `  fleet_out=$(trap 'printf "\\n@@fleet-code %s" "$?"' EXIT; eval "$fleet_script" </dev/null 2>/dev/null)`,
+  "}",
+  "fleet_answer() {",
   `  printf '@@fleet-done %s %s\\n%s\\n' "$fleet_id" "\${#fleet_out}" "$fleet_out"`,
+  "}",
+  "fleet_cannot_fork() {",
+  '  fleet_out="',
+  `@@fleet-code ${CANNOT_FORK_CODE}"`,
+  "  fleet_answer",
+  "}",
+  "fleet_room() {",
+  "  { IFS= read -r fleet_max < $fleet_pids/pids.max && IFS= read -r fleet_now < $fleet_pids/pids.current; } 2>/dev/null || return 0",
+  '  case $fleet_max in *[!0-9]*|"") return 0 ;; esac',
+  '  case $fleet_now in *[!0-9]*|"") return 0 ;; esac',
+  "  [ $((fleet_max - fleet_now)) -gt 8 ]",
+  "}",
+  "fleet_serve() {",
+  "  while IFS= read -r fleet_req; do",
+  "    fleet_request || continue",
+  "    if ! fleet_room; then fleet_cannot_fork; continue; fi",
+  `    fleet_out=$(trap 'printf "\\n@@fleet-code %s" "$?"' EXIT; eval "$fleet_script" </dev/null 2>/dev/null)`,
+  "    fleet_answer",
+  "  done",
+  "  exit 0",
+  "}",
+  // An asynchronous command's stdin is /dev/null unless redirected: hand it the real one.
+  "exec 3<&0",
+  "fleet_serve <&3 3<&- &",
+  "exec 3<&-",
+  "wait",
+  "while IFS= read -r fleet_req || exec sleep infinity; do",
+  "  fleet_request && fleet_cannot_fork",
   "done",
 ].join("\n");
 

@@ -92,7 +92,11 @@ async function cachedCheck(
   return result;
 }
 
-/** Runs `command -v` for each tool in a throwaway container (no network), then removes it. */
+/**
+ * Runs `command -v` for each tool in a throwaway container, then removes it. The
+ * image may come from a tampered host (a snapshot): the check runs its files, so
+ * it gets no network, no capability and few pids, like a host.
+ */
 async function runCheck(client: EngineClient, id: string): Promise<{ missing: string[] }> {
   const name = `fleet-image-check-${randomBytes(6).toString("hex")}`;
   const containerId = await client.createContainer(name, {
@@ -100,7 +104,15 @@ async function runCheck(client: EngineClient, id: string): Promise<{ missing: st
     Entrypoint: ["/bin/sh", "-c", "sleep 120"],
     Cmd: [],
     Labels: { [LABELS.imageCheck]: "1" },
-    HostConfig: { NetworkMode: "none", Init: true, LogConfig: { Type: "none" } },
+    Healthcheck: { Test: ["NONE"] },
+    HostConfig: {
+      NetworkMode: "none",
+      Init: true,
+      LogConfig: { Type: "none" },
+      CapDrop: ["ALL"],
+      SecurityOpt: ["no-new-privileges:true"],
+      PidsLimit: 64,
+    },
   });
   try {
     try {

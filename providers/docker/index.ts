@@ -17,8 +17,11 @@ import type { EngineClient } from "./engine-client.ts";
 import { validateDockerHost } from "./host-config.ts";
 import type { HostOps } from "./lifecycle.ts";
 import { lockDockerHost } from "./lock.ts";
+import { HELD_CODE, heldError } from "./gate.ts";
 import { runOnChannel, speaksChannel } from "./host-channel.ts";
 import { containerName } from "./names.ts";
+import { assertRulesHold } from "./network-policy.ts";
+import { isEngineNotFound } from "./engine-errors.ts";
 import { DockerTransport } from "./transport.ts";
 
 export interface DockerProviderOptions {
@@ -33,6 +36,17 @@ export function createDockerProvider(options: DockerProviderOptions = {}): Provi
   const lifecycle = () => import("./lifecycle.ts");
   const transportFor = (host: HostSpec, ctx: ProviderContext): DockerTransport =>
     new DockerTransport(client(), containerName(ctx.env.prefix, host.name), host.name);
+  /** The transport, once it is sure nothing will run before the host's network rules. */
+  const guardedTransport = async (host: HostSpec, ctx: ProviderContext) => {
+    const transport = transportFor(host, ctx);
+    try {
+      assertRulesHold(ctx.env, await client().inspectContainer(transport.container), host.name);
+    } catch (error) {
+      // A missing container is reported by the command that needs it.
+      if (!isEngineNotFound(error)) throw error;
+    }
+    return transport;
+  };
 
   const provider: Provider = {
     contractVersion: PROVIDER_CONTRACT_VERSION,
@@ -55,9 +69,7 @@ export function createDockerProvider(options: DockerProviderOptions = {}): Provi
       }
     },
 
-    transport(host, ctx) {
-      return Promise.resolve(transportFor(host, ctx));
-    },
+    transport: guardedTransport,
 
     lock: lockDockerHost,
 
@@ -72,9 +84,10 @@ export function createDockerProvider(options: DockerProviderOptions = {}): Provi
           ? await runOnChannel(client(), name, `umask 077; mkdir -p ${shellQuote(work)}`)
           : undefined;
         if (made?.code === 0) return work;
+        if (made?.code === HELD_CODE) throw heldError(host.name, name);
       }
       const { prepareRemoteWorkdir } = await import("../../src/core/host/remote-workdir.ts");
-      return prepareRemoteWorkdir(transportFor(host, ctx), spec, agentDir, ctx.env);
+      return prepareRemoteWorkdir(await guardedTransport(host, ctx), spec, agentDir, ctx.env);
     },
 
     createHost: async (host, ctx) => (await lifecycle()).createHost(ops(ctx), host),

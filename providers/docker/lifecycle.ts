@@ -11,13 +11,13 @@ import type { Provider } from "../../src/core/contracts/provider.ts";
 import type { HostSpec, LiveAgent } from "../../src/core/model.ts";
 import { resolveSecrets } from "../../src/core/secrets.ts";
 import { specHash } from "../../src/core/spec-hash.ts";
-import { containerBody } from "./container-spec.ts";
+import { containerBody, needsGate } from "./container-spec.ts";
 import type { ContainerInspect, EngineClient } from "./engine-client.ts";
 import { EngineErrorCode, isEngineNotFound } from "./engine-errors.ts";
 import { prepareImage } from "./image.ts";
 import { ownerOf, probeAgents } from "./discover.ts";
 import { containerName, LABELS, owningFleet, snapshotReference } from "./names.ts";
-import { applyPolicy, forgetPolicy } from "./network-policy.ts";
+import { applyPolicy, forgetPolicy, isGated, readRemembered } from "./network-policy.ts";
 
 export interface HostOps {
   client: EngineClient;
@@ -109,13 +109,18 @@ async function reuseExisting(ops: HostOps, host: HostSpec, fleet: string | null)
 export async function startHost(ops: HostOps, host: HostSpec): Promise<LiveAgent[]> {
   const { client, ctx } = ops;
   const info = await requireContainer(ops, host);
+  // Started without the gate, its own files would run before the rules: made again instead.
+  if (!info.State.Running && needsGate(host) && !isGated(info)) {
+    await recreate(ops, host, info);
+    return resumeAgents(ops, host);
+  }
   if (!info.State.Running) await client.startContainer(info.Id);
   const started = await client.inspectContainer(info.Id);
   // Just started: a new network namespace, with no rules to undo.
   const outcome = await applyPolicy(client, ctx.env, started, host.network, {
     fresh: !info.State.Running,
   });
-  if (outcome === "needs-network") await recreate(ops, host, started);
+  if (outcome !== "applied") await recreate(ops, host, started);
   return resumeAgents(ops, host);
 }
 
@@ -123,7 +128,9 @@ async function resumeAgents(ops: HostOps, host: HostSpec): Promise<LiveAgent[]> 
   const { client, ctx } = ops;
   const name = nameOf(ops, host);
   const labels = (await client.inspectContainer(name)).Config.Labels ?? {};
-  const agents = await probeAgents(client, host.name, name, labels, ctx.env.prefix);
+  const agents = await probeAgents(client, host.name, name, labels, ctx.env.prefix, {
+    env: ctx.env,
+  });
   const resumed: LiveAgent[] = [];
   for (const agent of agents.filter((a) => a.state === "MISSING")) {
     try {
@@ -153,7 +160,13 @@ export async function stopHost(ops: HostOps, host: HostSpec): Promise<void> {
   const info = await requireContainer(ops, host);
   if (!info.State.Running) return;
   const labels = info.Config.Labels ?? {};
-  await probeAgents(client, host.name, info.Id, labels, ctx.env.prefix, { forceCopy: true });
+  // A held host runs nothing to probe: its records copy is as its last probe left it.
+  if (!heldNow(ops, info)) {
+    await probeAgents(client, host.name, info.Id, labels, ctx.env.prefix, {
+      forceCopy: true,
+      env: ctx.env,
+    });
+  }
   await client.stopContainer(info.Id);
   await forgetPolicy(ctx.env, info.Id);
 }
@@ -168,6 +181,11 @@ export async function destroyHost(ops: HostOps, host: HostSpec): Promise<SavedWo
   const info = await inspect(ops, host);
   if (info === undefined) return [];
   if (!info.State.Running) await client.startContainer(info.Id);
+  const running = await client.inspectContainer(info.Id);
+  // Saving the work needs no network: a held host is cut off, then let start.
+  if (heldNow(ops, running)) {
+    await applyPolicy(client, ctx.env, running, { egress: "offline" });
+  }
   const saved = await saveAgents(ops, host);
   await client.removeContainer(info.Id, { force: true });
   await forgetPolicy(ctx.env, info.Id);
@@ -180,12 +198,20 @@ export async function destroyHost(ops: HostOps, host: HostSpec): Promise<SavedWo
   return saved;
 }
 
+/** A gated container running without rules this machine installed since it started. */
+const heldNow = (ops: HostOps, info: ContainerInspect): boolean =>
+  isGated(info) &&
+  info.State.Running &&
+  readRemembered(ops.ctx.env, info.Id)?.startedAt !== info.State.StartedAt;
+
 /** destroyAgent for each agent on the host; reports what was saved through ctx.io. */
 export async function saveAgents(ops: HostOps, host: HostSpec): Promise<SavedWork[]> {
   const { client, ctx } = ops;
   const name = nameOf(ops, host);
   const labels = (await client.inspectContainer(name)).Config.Labels ?? {};
-  const agents = await probeAgents(client, host.name, name, labels, ctx.env.prefix);
+  const agents = await probeAgents(client, host.name, name, labels, ctx.env.prefix, {
+    env: ctx.env,
+  });
   const saved: SavedWork[] = [];
   for (const agent of agents) {
     const result = await destroyAgent({ provider: ops.provider, host, ctx }, agent.name);
@@ -231,7 +257,7 @@ export async function snapshotHost(ops: HostOps, host: HostSpec): Promise<string
 export async function updateNetwork(ops: HostOps, host: HostSpec): Promise<void> {
   const info = await requireContainer(ops, host);
   const outcome = await applyPolicy(ops.client, ops.ctx.env, info, host.network);
-  if (outcome === "needs-network") {
+  if (outcome !== "applied") {
     await recreate(ops, host, info);
     if (info.State.Running) await resumeAgents(ops, host);
   }
@@ -249,7 +275,7 @@ async function recreate(ops: HostOps, host: HostSpec, info: ContainerInspect): P
   ctx.io.notify({
     level: "info",
     code: "host.recreate",
-    message: `host ${host.name} was made offline: re-creating its container (files kept) to give it a network`,
+    message: `host ${host.name}: re-creating its container (files kept) ${isGated(info) || !needsGate(host) ? "to give it a network" : "to start it behind the network gate"}`,
     data: { host: host.name },
   });
   const { repo, tag } = snapshotReference(host.name, new Date());

@@ -17,6 +17,8 @@ export const LABELS = {
   spec: "dev.fleet.spec",
   /** The container runs fleet's keep-alive, which also answers probes (host-channel.ts). */
   channel: "dev.fleet.channel",
+  /** "1" on containers whose first program is the network gate (gate.ts). */
+  gate: "dev.fleet.gate",
   /** On snapshot images: the host they were committed from. */
   snapshotOf: "dev.fleet.snapshot-of",
   /** On images committed only to re-create a host's container (removed with it). */

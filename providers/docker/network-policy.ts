@@ -1,19 +1,21 @@
 /**
- * Egress policies, enforced from outside the container so nothing inside (root
- * included: it has no capabilities) can undo them:
+ * Egress and ingress policies, enforced from outside the container so nothing
+ * inside (root included: it has no capabilities) can undo them:
  *
  * - `offline`: no network at all. Made with NetworkMode none; a running host that
  *   turns offline is disconnected from every network. Only loopback remains.
- * - `allowlist`: iptables rules in the container's network namespace, installed
- *   by this machine's iptables through `nsenter -t <pid> -n` (root needed): OUTPUT
- *   policy DROP, and a FLEET-EGRESS chain accepting loopback, established
- *   connections and the listed CIDRs, rejecting the rest at once. IPv4 and IPv6.
+ * - `allowlist`: a firewall in the container's network namespace (network-rules.ts),
+ *   installed by this machine's iptables through `nsenter -t <pid> -n` (root
+ *   needed). The container starts behind the gate (gate.ts): none of its files
+ *   runs until the rules are in place and fleet releases it.
  * - `open`: no rules (a host disconnected by `offline` is connected to bridge).
  *
  * A network namespace lives as long as the container runs, so the rules are
- * installed again at every start. What was applied is remembered on this machine
- * (FLEET_HOME/docker/network/<container id>.json, with the container's start time),
- * because labels cannot change: discovery reports a policy only while it holds.
+ * installed again at every start, before the release. What was applied is
+ * remembered on this machine (FLEET_HOME/docker/network/<container id>.json, with
+ * the container's start time), because labels cannot change: discovery reports a
+ * policy only while it holds, and nothing is run in a gated container whose rules
+ * this machine did not install since it last started (assertRulesHold).
  */
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -23,10 +25,14 @@ import type { FleetEnv } from "../../src/core/env.ts";
 import { FleetError } from "../../src/core/errors.ts";
 import type { NetworkPolicy } from "../../src/core/model.ts";
 import type { ContainerInspect, EngineClient } from "./engine-client.ts";
+import { HELD_CODE, heldError, heldNonce, RELEASE_SCRIPT } from "./gate.ts";
+import { runOnChannel } from "./host-channel.ts";
+import { LABELS } from "./names.ts";
+import { rulesScript } from "./network-rules.ts";
 import { findOnPath } from "./transport.ts";
 import { mkdirPrivate, writePrivateFile } from "../../src/core/private-files.ts";
 
-export const EGRESS_CHAIN = "FLEET-EGRESS";
+export { EGRESS_CHAIN, INGRESS_CHAIN, rulesScript } from "./network-rules.ts";
 const OPEN: NetworkPolicy = { egress: "open" };
 
 export interface AppliedPolicy {
@@ -37,13 +43,20 @@ export interface AppliedPolicy {
   field: NetworkPolicy | null;
 }
 
-/** The result: done, or the container was made without a network and must be re-created. */
-export type PolicyOutcome = "applied" | "needs-network";
+/**
+ * The result: done; or the container must be re-created: it was made without a
+ * network ("needs-network"), or without the gate an allowlist needs ("needs-gate":
+ * its next start would run its own files before the rules).
+ */
+export type PolicyOutcome = "applied" | "needs-network" | "needs-gate";
+
+export const isGated = (info: ContainerInspect): boolean =>
+  (info.Config.Labels ?? {})[LABELS.gate] === "1";
 
 /**
- * Makes a container's network match the policy. A stopped container is left for
- * its next start. A container made with NetworkMode none cannot join a network in
- * place: "needs-network" tells the caller to re-create it.
+ * Makes a container's network match the policy, then releases its gate. A
+ * stopped container is left for its next start. Rules always go in before a
+ * network is connected and before the release.
  */
 export async function applyPolicy(
   client: EngineClient,
@@ -55,18 +68,56 @@ export async function applyPolicy(
   const policy = field ?? OPEN;
   const networks = Object.keys(info.NetworkSettings.Networks ?? {}).filter((n) => n !== "none");
   const noneMode = info.HostConfig.NetworkMode === "none";
+  if (policy.egress === "allowlist" && !isGated(info)) return "needs-gate";
   if (policy.egress === "offline") {
     for (const network of networks) await client.disconnectNetwork(network, info.Id, true);
   } else {
     if (noneMode) return "needs-network";
-    if (networks.length === 0) await client.connectNetwork("bridge", info.Id);
     // A new container has no rules to undo.
     const skip = policy.egress === "open" && options.fresh === true;
     if (info.State.Running && !skip) await installRules(info.State.Pid, policy, info.Name.slice(1));
+    if (networks.length === 0) await client.connectNetwork("bridge", info.Id);
   }
-  if (info.State.Running) await rememberPolicy(env, info, field ?? null);
-  else await forgetPolicy(env, info.Id);
+  if (!info.State.Running) {
+    await forgetPolicy(env, info.Id);
+    return "applied";
+  }
+  await rememberPolicy(env, info, field ?? null);
+  if (isGated(info)) await release(client, info);
   return "applied";
+}
+
+/**
+ * Lets a gated container run its keep-alive. Idempotent: the requests are no-op
+ * scripts, which a running keep-alive just runs; a gate answers the first with
+ * its nonce, and takes the second, which carries it, as the release.
+ */
+async function release(client: EngineClient, info: ContainerInspect): Promise<void> {
+  let answer = await runOnChannel(client, info.Id, RELEASE_SCRIPT, 10_000);
+  const nonce = answer?.code === HELD_CODE ? heldNonce(answer.stdout) : undefined;
+  if (nonce !== undefined) {
+    answer = await runOnChannel(client, info.Id, `${RELEASE_SCRIPT} ${nonce}`, 10_000);
+  }
+  if (answer !== undefined && answer.code !== HELD_CODE) return;
+  throw new FleetError(
+    "NETWORK_POLICY_FAILED",
+    `container ${info.Name.slice(1)}: its rules are in place but its gate did not let it start`,
+    {
+      fault: "system",
+      hint: "`fleet start` tries again; `docker logs` shows nothing (no log driver), `docker top` shows whether the gate still waits",
+    },
+  );
+}
+
+/**
+ * Refuses to run anything in a gated container whose rules this machine has not
+ * installed since the container last started: it was started by someone else
+ * (`docker start`, the engine), and its files must not run before its rules.
+ */
+export function assertRulesHold(env: FleetEnv, info: ContainerInspect, host: string): void {
+  if (!isGated(info) || !info.State.Running) return;
+  if (readRemembered(env, info.Id)?.startedAt === info.State.StartedAt) return;
+  throw heldError(host, info.Name.slice(1));
 }
 
 /**
@@ -135,52 +186,6 @@ async function rememberPolicy(
 
 const policyFile = (env: FleetEnv, containerId: string): string =>
   join(env.home, "docker", "network", `${containerId}.json`);
-
-/** The shell script run in the container's network namespace (by this machine's sh). */
-export function rulesScript(policy: NetworkPolicy): string {
-  const lines: string[] = [];
-  for (const [tool, family] of [
-    ["iptables", 4],
-    ["ip6tables", 6],
-  ] as const) {
-    const t = `${tool} -w`;
-    // Undo what was there: fleet's chain and the DROP policy.
-    const reset = [
-      `${t} -P OUTPUT ACCEPT`,
-      `while ${t} -D OUTPUT -j ${EGRESS_CHAIN} 2>/dev/null; do :; done`,
-      `${t} -F ${EGRESS_CHAIN} 2>/dev/null || :`,
-      `${t} -X ${EGRESS_CHAIN} 2>/dev/null || :`,
-    ];
-    if (policy.egress !== "allowlist") {
-      // ip6tables may be unusable where IPv6 is off: then there is nothing to undo.
-      lines.push(family === 4 ? reset.join("\n") : `{ ${reset.join("; ")}; } 2>/dev/null || :`);
-      continue;
-    }
-    const cidrs = policy.cidrs.filter((cidr) => (cidr.includes(":") ? 6 : 4) === family);
-    const install = [
-      ...reset,
-      `${t} -N ${EGRESS_CHAIN}`,
-      `${t} -A ${EGRESS_CHAIN} -o lo -j ACCEPT`,
-      `${t} -A ${EGRESS_CHAIN} -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT`,
-      ...cidrs.map((cidr) => `${t} -A ${EGRESS_CHAIN} -d ${cidr} -j ACCEPT`),
-      // Refused at once rather than left to time out: agents learn fast that it is blocked.
-      `${t} -A ${EGRESS_CHAIN} -j REJECT`,
-      `${t} -I OUTPUT 1 -j ${EGRESS_CHAIN}`,
-      `${t} -P OUTPUT DROP`,
-    ].map((command) => `${command} || exit ${family === 4 ? 3 : 4}`);
-    lines.push(family === 4 ? install.join("\n") : fallbackIpv6(install));
-  }
-  return [...lines, "exit 0"].join("\n");
-}
-
-/** IPv6 rules when the namespace has IPv6; if it has none, nothing can leave over it anyway. */
-function fallbackIpv6(install: string[]): string {
-  return [
-    "if [ -e /proc/net/if_inet6 ] && ip6tables -w -L OUTPUT >/dev/null 2>&1; then",
-    ...install.map((line) => `  ${line}`),
-    "fi",
-  ].join("\n");
-}
 
 async function installRules(pid: number, policy: NetworkPolicy, container: string): Promise<void> {
   if (policy.egress === "open") {

@@ -14,7 +14,8 @@ import type {
 import { FleetError } from "../../src/core/errors.ts";
 import type { EngineClient } from "./engine-client.ts";
 import { EngineErrorCode } from "./engine-errors.ts";
-import { runOnChannel } from "./host-channel.ts";
+import { HELD_CODE, heldError } from "./gate.ts";
+import { CANNOT_FORK_CODE, runOnChannel } from "./host-channel.ts";
 import { FLEET_DIR } from "./names.ts";
 
 export class DockerTransport implements Transport {
@@ -27,6 +28,10 @@ export class DockerTransport implements Transport {
     this.client = client;
     this.container = container;
     this.host = host;
+  }
+
+  get hostName(): string {
+    return this.host;
   }
 
   async exec(argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
@@ -77,18 +82,50 @@ export class DockerTransport implements Transport {
  */
 export class ProbeTransport extends DockerTransport {
   private readonly engine: EngineClient;
+  private readonly beforeExec: () => Promise<void>;
 
-  constructor(client: EngineClient, container: string, host: string) {
+  /** `beforeExec` may refuse the fallback (a held host: see network-policy.ts). */
+  constructor(
+    client: EngineClient,
+    container: string,
+    host: string,
+    beforeExec: () => Promise<void> = () => Promise.resolve(),
+  ) {
     super(client, container, host);
     this.engine = client;
+    this.beforeExec = beforeExec;
   }
 
   override async script(script: string, options: ExecOptions = {}): Promise<ExecResult> {
     if (options.input === undefined && options.env === undefined && options.cwd === undefined) {
       const fast = await runOnChannel(this.engine, this.container, script);
       if (fast?.code === 0) return fast;
+      if (fast?.code === HELD_CODE) throw heldError(this.hostName, this.container);
+      if (fast?.code === CANNOT_FORK_CODE) return this.despiteNoPids(script, options);
     }
+    await this.beforeExec();
     return super.script(script, options);
+  }
+
+  /** The keep-alive could not fork: exec may still get a pid; if not, say why. */
+  private async despiteNoPids(script: string, options: ExecOptions): Promise<ExecResult> {
+    await this.beforeExec();
+    let result: ExecResult | undefined;
+    try {
+      result = await super.script(script, options);
+    } catch {
+      // Reported below: the engine could not start a process either.
+    }
+    if (result?.code === 0) return result;
+    throw new FleetError(
+      "HOST_PIDS_EXHAUSTED",
+      `host ${this.hostName} cannot start a process: its pids limit is reached (a fork bomb?); its agents could not be read (the container is still running)`,
+      {
+        fault: "user",
+        hint: `\`docker top ${this.container}\` shows what holds the pids; \`resources.pids\` sets the limit`,
+        details: { host: this.hostName, container: this.container },
+      },
+    );
   }
 }
 

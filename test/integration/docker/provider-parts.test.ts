@@ -10,6 +10,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { containerBody, hostnameOf } from "../../../providers/docker/container-spec.ts";
+import {
+  elfKind,
+  GATE_PATH,
+  GATE_SCRIPT,
+  heldNonce,
+  RELEASE_SCRIPT,
+} from "../../../providers/docker/gate.ts";
+import { waitFor } from "../../helpers/sandbox.ts";
 import { KEEP_ALIVE_SCRIPT } from "../../../providers/docker/host-channel.ts";
 import { validateDockerHost } from "../../../providers/docker/host-config.ts";
 import { imageNamePart, owningFleet, snapshotReference } from "../../../providers/docker/names.ts";
@@ -120,21 +128,99 @@ describe("the container fleet asks for", () => {
   });
 });
 
-describe("allowlist rules", () => {
-  test("drop by default, accept loopback, established and the CIDRs, per family", () => {
-    const script = rulesScript({ egress: "allowlist", cidrs: ["10.1.0.0/16", "fd00::/8"] });
-    assert.match(script, /iptables -w -A FLEET-EGRESS -o lo -j ACCEPT/);
-    assert.match(script, /iptables -w -A FLEET-EGRESS -m conntrack --ctstate ESTABLISHED,RELATED/);
-    assert.match(script, /iptables -w -A FLEET-EGRESS -d 10\.1\.0\.0\/16 -j ACCEPT/);
-    assert.match(script, /ip6tables -w -A FLEET-EGRESS -d fd00::\/8 -j ACCEPT/);
-    assert.doesNotMatch(script, /iptables -w -A FLEET-EGRESS -d fd00/);
-    assert.match(script, /iptables -w -P OUTPUT DROP/);
+describe("the network gate", () => {
+  const busybox = ["/bin/busybox", "/usr/bin/busybox"].find((p) => elfKind(p) === "static");
+  const noBusybox = busybox === undefined ? "no static busybox here (busybox-static)" : false;
+
+  test("an allowlist host starts with the gate, mounted read-only, and no healthcheck", () => {
+    const body = containerBody(host({ network: { egress: "allowlist", cidrs: ["10.9.0.0/16"] } }), {
+      image: "sha256:x",
+      fleet: null,
+    });
+    if (noBusybox !== false) {
+      console.log(`# gate body test: ${noBusybox}`);
+      return;
+    }
+    assert.equal(body.Entrypoint?.[0], GATE_PATH);
+    assert.deepEqual(body.HostConfig?.Binds, [`${busybox}:${GATE_PATH}:ro`]);
+    assert.equal(body.Labels?.["dev.fleet.gate"], "1");
+    assert.deepEqual(body.Healthcheck, { Test: ["NONE"] });
+    const open = containerBody(host(), { image: "sha256:x", fleet: null });
+    assert.equal(open.Entrypoint?.[0], "/bin/sh");
+    assert.equal(open.HostConfig?.Binds, undefined);
+    // Set even when off: a snapshot's image carries the labels of its container.
+    assert.equal(open.Labels?.["dev.fleet.gate"], "");
   });
 
-  test("open removes fleet's chain and restores ACCEPT, tolerating its absence", () => {
+  test("static and dynamic executables are told apart by their ELF header", () => {
+    assert.equal(elfKind(process.execPath), "dynamic");
+    assert.equal(elfKind("/etc/hostname"), undefined);
+    if (busybox !== undefined) assert.equal(elfKind(busybox), "static");
+  });
+
+  test(
+    "the gate answers held (76) with its nonce; only a release that carries it execs the keep-alive",
+    { skip: noBusybox },
+    async () => {
+      const child = spawn(
+        busybox ?? "busybox",
+        ["sh", "-c", GATE_SCRIPT, "fleet-gate", "echo released; exec cat"],
+        { stdio: ["pipe", "pipe", "ignore"] },
+      );
+      let text = "";
+      const next = (pattern: RegExp) =>
+        waitFor(() => Promise.resolve(pattern.exec(text) ?? undefined), 5000, 10);
+      child.stdout.on("data", (chunk: Buffer) => (text += chunk.toString()));
+      const closed = new Promise((resolve) => child.on("close", resolve));
+      // Left in the pipe by an agent before the stop: a release without the nonce.
+      child.stdin.write(
+        `fleet-run a\necho hostile\n@@fleet-end a\nfleet-run b\n${RELEASE_SCRIPT}\n@@fleet-end b\n`,
+      );
+      const held = await next(/@@fleet-done b \d+\n(.*)\n@@fleet-code 76\n/);
+      const nonce = heldNonce(held[1] ?? "");
+      assert.ok(nonce !== undefined, text);
+      assert.match(text, new RegExp(`^@@fleet-done a \\d+\\n${nonce}\\n@@fleet-code 76\\n`));
+      child.stdin.write(`fleet-run c\n${RELEASE_SCRIPT} ${nonce}\n@@fleet-end c\nafter\n`);
+      await next(/after\n$/);
+      child.stdin.end();
+      await closed;
+      assert.match(text, /@@fleet-done c 15\n\n@@fleet-code 0\nreleased\nafter\n$/);
+      assert.equal(text.split("released").length, 2);
+    },
+  );
+});
+
+describe("allowlist rules", () => {
+  test("drop by default both ways; accept loopback, replies in, and the CIDRs, per family", () => {
+    const script = rulesScript({ egress: "allowlist", cidrs: ["10.1.0.0/16", "fd00::/8"] });
+    const [v4, v6] = script.split("ip6tables-restore");
+    assert.ok(v4 !== undefined && v6 !== undefined);
+    for (const policy of [":INPUT DROP", ":OUTPUT DROP", ":FORWARD DROP"]) {
+      assert.ok(v4.includes(policy) && v6.includes(policy), policy);
+    }
+    assert.match(v4, /-A FLEET-EGRESS -o lo -j ACCEPT/);
+    assert.match(v4, /-A FLEET-EGRESS -d 10\.1\.0\.0\/16 -j ACCEPT/);
+    assert.match(v4, /-A FLEET-INGRESS -s 10\.1\.0\.0\/16 -j ACCEPT/);
+    assert.match(v4, /-A FLEET-INGRESS -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT/);
+    // No way around the list out for a connection opened before it narrowed.
+    assert.doesNotMatch(v4, /FLEET-EGRESS .*ESTABLISHED/);
+    assert.match(v6, /-A FLEET-EGRESS -d fd00::\/8 -j ACCEPT/);
+    assert.doesNotMatch(v4, /fd00/);
+    assert.doesNotMatch(script, /disable_ipv6/);
+  });
+
+  test("without an IPv6 CIDR, IPv6 is switched off and its tables drop everything", () => {
+    const script = rulesScript({ egress: "allowlist", cidrs: ["10.1.0.0/16"] });
+    assert.match(script, /echo 1 > "\$fleet_f"/);
+    const v6 = script.split("ip6tables-restore")[1] ?? "";
+    assert.match(v6, /:OUTPUT DROP/);
+    assert.doesNotMatch(v6, /-d \S+ -j ACCEPT/);
+  });
+
+  test("open restores ACCEPT and removes fleet's chains", () => {
     const script = rulesScript({ egress: "open" });
-    assert.match(script, /iptables -w -P OUTPUT ACCEPT/);
-    assert.doesNotMatch(script, /-P OUTPUT DROP/);
+    assert.match(script, /:OUTPUT ACCEPT/);
+    assert.doesNotMatch(script, /DROP|FLEET-EGRESS/);
     assert.match(script, /exit 0$/);
   });
 });
@@ -149,6 +235,8 @@ describe("the keep-alive's probe channel", () => {
       child.on("error", reject);
       child.stdin.write(input);
       setTimeout(() => {
+        // End of input ends the server; the main process then only sleeps.
+        child.stdin.end();
         child.kill("SIGTERM");
         resolve(out);
       }, 400);
