@@ -57,12 +57,14 @@ export function createLocalProvider(options: LocalProviderOptions = {}): Provide
         hosts.map(async (host) => {
           state.hosts.push({ name: host.name, provider: "local", fleet: null, state: "running" });
           try {
-            const agents = await discoverLocalAgents(transport.fleetDir, {
+            const found = await discoverLocalAgents(transport.fleetDir, {
               host: host.name,
               prefix: ctx.env.prefix,
               env: childEnv(options.env ?? process.env),
+              home: ctx.env.home,
             });
-            state.agents.push(...agents);
+            state.agents.push(...found.agents);
+            state.errors.push(...found.errors);
           } catch (error) {
             state.errors.push({
               host: host.name,

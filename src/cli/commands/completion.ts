@@ -10,6 +10,7 @@ const COMMANDS = [
   "plan",
   "apply",
   "destroy",
+  "adopt",
   "reconcile",
   "list",
   "ls",
@@ -36,6 +37,7 @@ const AGENT_COMMANDS = [
   "stop",
   "start",
   "destroy",
+  "adopt",
   "pull",
   "push",
   "snapshot",
@@ -44,6 +46,7 @@ const FLAGS: Record<string, string> = {
   plan: "-f --file -o --out --format --detailed-exitcode --json --debug --no-color",
   apply: "-f --file -y --yes --parallelism --engine --format --json --debug --no-color",
   destroy: "-f --file -y --yes --format --json --debug",
+  adopt: "-y --yes --format --json --debug",
   list: "--host --state --fleet --format --json --debug",
   ls: "--host --state --fleet --format --json --debug",
   create:

@@ -1,7 +1,7 @@
 import { destroyAgent, type SavedWork } from "../../core/host/index.ts";
 import { findFleetFile } from "../../core/config/load.ts";
 import { usageError } from "../../core/errors.ts";
-import { findAgents, withHostLock } from "../agent-target.ts";
+import { findAgentsOrProblems, withHostLock } from "../agent-target.ts";
 import { type CliContext, type CommonOptions, cliContext, printJson } from "../context.ts";
 import { loadDesired } from "../load-fleet.ts";
 import { type ApplyCommandOptions, applyDesired, finish } from "./apply.ts";
@@ -51,13 +51,17 @@ async function destroyAgents(
       return;
     }
   }
-  const targets = await findAgents(refs, context);
+  // Agents whose record is TAMPERED or UNREADABLE can be destroyed too: only
+  // their own dir is saved and removed, whatever their record says.
+  const targets = await findAgentsOrProblems(refs, context);
   const results: { agent: string; host: string; saved: SavedWork[] }[] = [];
-  for (const { agent, handle } of targets) {
-    const { saved } = await withHostLock(handle, () => destroyAgent(handle, agent.name));
-    results.push({ agent: agent.name, host: agent.host, saved });
+  for (const { name, host, handle } of targets) {
+    const { saved } = await withHostLock(handle, () => destroyAgent(handle, name));
+    results.push({ agent: name, host, saved });
   }
-  const fileOwned = targets.filter((t) => t.agent.fleet !== null).map((t) => t.agent.name);
+  const fileOwned = targets
+    .filter((t) => t.agent !== undefined && t.agent.fleet !== null)
+    .map((t) => t.name);
   if (fileOwned.length > 0 && hasFleetFile(options.file)) {
     context.io.notify({
       level: "warn",

@@ -1,6 +1,6 @@
 import { usageError } from "../../core/errors.ts";
 import { byText } from "../../core/sort.ts";
-import type { LiveAgent } from "../../core/model.ts";
+import type { HostError, LiveAgent } from "../../core/model.ts";
 import { readLive } from "../agent-target.ts";
 import { type CommonOptions, cliContext, printJson } from "../context.ts";
 import { agentJson, idleSeconds } from "../render/agent-json.ts";
@@ -29,17 +29,31 @@ export async function run(options: ListOptions): Promise<void> {
   const errors = live.errors.filter((e) => options.host === undefined || e.host === options.host);
   const now = Date.now();
 
+  // Agents whose record is TAMPERED or UNREADABLE: a row of their own, next to the others.
+  const untrusted = errors.filter((e) => e.agent !== undefined);
   if (context.format === "json") {
-    printJson({ format_version: "1.0", agents: agents.map((a) => agentJson(a, now)), errors });
+    printJson({
+      format_version: "1.0",
+      agents: agents.map((a) => agentJson(a, now)),
+      errors: errors.map((e) => (e.agent === undefined ? e : { ...e, state: untrustedState(e) })),
+    });
   } else if (context.format === "jsonl") {
     process.stdout.write(agents.map((a) => JSON.stringify(agentJson(a, now)) + "\n").join(""));
   } else if (agents.length === 0 && errors.length === 0) {
     process.stdout.write("No agents. Start one with `fleet create NAME` or `fleet apply`.\n");
-  } else if (agents.length > 0) {
+  } else if (agents.length > 0 || untrusted.length > 0) {
+    const rows = [
+      ...agents.map((a) => ({ host: a.host, name: a.name, cells: row(a, now) })),
+      ...untrusted.map((e) => ({
+        host: e.host,
+        name: e.agent ?? "",
+        cells: [e.agent ?? "", e.host, untrustedState(e), "-", "-", "-", "-"],
+      })),
+    ].sort((a, b) => byText(a.host, b.host) || byText(a.name, b.name));
     process.stdout.write(
       renderTable(
         ["NAME", "HOST", "STATE", "TYPE", "FLEET", "IDLE", "AGE"],
-        agents.map((a) => row(a, now)),
+        rows.map((r) => r.cells),
       ) + "\n",
     );
   }
@@ -47,8 +61,11 @@ export async function run(options: ListOptions): Promise<void> {
     for (const error of errors) {
       context.io.notify({
         level: "warn",
-        code: "list.host-error",
-        message: `host ${error.host} (${error.provider}) could not be read: ${error.error.message}`,
+        code: error.agent === undefined ? "list.host-error" : "list.agent-error",
+        message:
+          error.agent === undefined
+            ? `host ${error.host} (${error.provider}) could not be read: ${error.error.message}`
+            : `${error.error.message}${error.error.hint === undefined ? "" : ` (${error.error.hint})`}`,
       });
     }
   }
@@ -72,3 +89,6 @@ function row(agent: LiveAgent, now: number): string[] {
     Number.isNaN(age) ? "-" : shortDuration(age),
   ];
 }
+
+const untrustedState = (error: HostError): string =>
+  error.error.code === "RECORD_TAMPERED" ? "TAMPERED" : "UNREADABLE";

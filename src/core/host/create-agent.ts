@@ -14,7 +14,7 @@ import { agentPaths, assertAgentName, sessionName, type AgentRecord } from "./ag
 import { openHost, runScript, type HostHandle } from "./handle.ts";
 import { launchScript, type LaunchInput } from "./launch.ts";
 import { deliver, waitForReady } from "./message.ts";
-import { readAgent } from "./read-agent.ts";
+import { readAgent, recordProblem } from "./read-agent.ts";
 import { sections } from "./script-output.ts";
 
 export interface CreateAgentOptions {
@@ -55,6 +55,7 @@ export async function createAgent(
   const typedAtOnce = spec.message !== undefined && spec.message !== "" && !type.readiness.pattern;
   const launch: LaunchInput = {
     fleetDir: transport.fleetDir,
+    home: h.ctx.env.home,
     session,
     record,
     type,
@@ -67,6 +68,10 @@ export async function createAgent(
   let ports = await launchAgent(transport, launch, spec.name);
   if (ports === "exists") {
     const existing = await readAgent(h, spec.name);
+    // A record fleet cannot trust, or a session without any record: never replaced.
+    if (existing.problem) throw recordProblem(existing.problem);
+    if (!existing.record && existing.sessionExists)
+      throw sessionWithoutRecord(spec.name, h.host.name);
     const live = existing.live;
     if (existing.record && existing.record.fleet !== options.fleet) {
       throw ownedElsewhere(spec.name, h.host.name, existing.record.fleet);
@@ -166,4 +171,11 @@ const ownedElsewhere = (name: string, host: string, fleet: string | null): Fleet
     "AGENT_EXISTS",
     `an agent named ${name} already exists on host ${host}, owned by ${fleet === null ? "no fleet (made with `fleet create`)" : `fleet "${fleet}"`}`,
     { hint: "pick another name, or destroy the other agent first" },
+  );
+
+const sessionWithoutRecord = (name: string, host: string): FleetError =>
+  new FleetError(
+    "AGENT_EXISTS",
+    `host ${host} has a session for agent ${name} but no record of it: fleet leaves that session alone`,
+    { hint: "end that tmux session yourself if it is not needed, or pick another name" },
   );

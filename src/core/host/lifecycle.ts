@@ -35,6 +35,7 @@ export async function startAgent(
     transport,
     {
       fleetDir: transport.fleetDir,
+      home: h.ctx.env.home,
       session: agent.session,
       record,
       type,
@@ -77,7 +78,7 @@ export async function stopAgent(
     `stopping agent ${name}`,
     [
       `tmux kill-session -t ${q(sessionTarget(agent.session))} 2>/dev/null`,
-      ...writeRecordLines(paths, record),
+      ...writeRecordLines(paths, record, h.ctx.env.home),
       ...appendEventLines(paths, "stopped", {
         reason: options.reason,
         previousState: agent.live.state,
@@ -101,7 +102,7 @@ export async function updateAgent(h: HostHandle, spec: AgentSpec): Promise<LiveA
     agent.transport,
     `updating agent ${spec.name}`,
     [
-      ...writeRecordLines(paths, record),
+      ...writeRecordLines(paths, record, h.ctx.env.home),
       ...appendEventLines(paths, "updated", { fields: changed }),
     ].join("\n"),
   );

@@ -4,7 +4,7 @@
  */
 import { shellQuote as q } from "../contracts/transport.ts";
 import type { AgentState, LiveAgent } from "../model.ts";
-import { parseRecord, type AgentRecord } from "./agent-record.ts";
+import type { AgentRecord } from "./agent-record.ts";
 import { sections } from "./script-output.ts";
 
 export const AGENT_WINDOW = "agent";
@@ -31,10 +31,16 @@ export interface PaneInfo {
   pid?: number;
 }
 
+/** An agent record as the host printed it: its dir's name and its first line, unchecked. */
+export interface RecordText {
+  dir: string;
+  text: string;
+}
+
 export interface ProbeResult {
   tmuxMissing: boolean;
   panes: PaneInfo[];
-  records: AgentRecord[];
+  records: RecordText[];
   /** Newest activity marker per agent, epoch ms. */
   activity: Map<string, number>;
   /** Agents whose type marked them as waiting for the user. */
@@ -58,7 +64,9 @@ export function probeScript(fleetDir: string, session?: { name: string; session:
     "echo @@fleet:tmux",
     `if command -v tmux >/dev/null 2>&1; then ${panes} 2>/dev/null; else echo @@fleet:no-tmux; fi`,
     "echo @@fleet:records",
-    `set -- ${records}; [ ! -e "$1" ] || cat "$@" 2>/dev/null`,
+    // Each record's dir, a tab, its first line, with the shell's own `read`: no cat,
+    // and an unreadable or empty record still shows up (as an empty line) to be reported.
+    `set -- ${records}; [ ! -e "$1" ] || for fleet_f; do fleet_l=; IFS= read -r fleet_l < "$fleet_f"; printf '%s\t%s\n' "\${fleet_f%%/*}" "$fleet_l"; done 2>/dev/null`,
     "echo @@fleet:activity",
     `set -- ${markers}; [ ! -e "$1" ] || stat -c '%Y %n' "$@" 2>/dev/null`,
     "echo @@fleet:waiting",
@@ -69,11 +77,7 @@ export function probeScript(fleetDir: string, session?: { name: string; session:
 
 export function parseProbe(stdout: string): ProbeResult {
   const parts = sections(stdout);
-  const records: AgentRecord[] = [];
-  for (const line of parts.get("records") ?? []) {
-    const record = parseRecord(line);
-    if (record) records.push(record);
-  }
+  const records = (parts.get("records") ?? []).map(recordText);
   const activity = new Map<string, number>();
   for (const line of parts.get("activity") ?? []) {
     const match = /^(\d+) ([^/]+)\//.exec(line);
@@ -90,15 +94,33 @@ export function parseProbe(stdout: string): ProbeResult {
   };
 }
 
+/** `dir<TAB>line`; a line without a tab (an old records copy) has no dir to bind it to. */
+export function recordText(line: string): RecordText {
+  const tab = line.indexOf("\t");
+  return tab === -1
+    ? { dir: "", text: line }
+    : { dir: line.slice(0, tab), text: line.slice(tab + 1) };
+}
+
+/** A pane line; numbers the host reports are kept only when they are what they claim. */
 export function parsePane(line: string): PaneInfo | undefined {
   const [session, window, dead, deadStatus, activity, attached, pid] = line.split("\t");
   if (session === undefined || window === undefined) return undefined;
   const isDead = dead === "1";
   const info: PaneInfo = { session, window, dead: isDead, attached: Number(attached) > 0 };
-  if (isDead && deadStatus !== undefined && deadStatus !== "") info.exitCode = Number(deadStatus);
-  if (activity) info.activity = Number(activity) * 1000;
-  if (pid) info.pid = Number(pid);
+  const exitCode = intIn(deadStatus, 0, 255);
+  if (isDead && exitCode !== undefined) info.exitCode = exitCode;
+  const seconds = intIn(activity, 1, 2 ** 40);
+  if (seconds !== undefined) info.activity = seconds * 1000;
+  const processId = intIn(pid, 1, 2 ** 31);
+  if (processId !== undefined) info.pid = processId;
   return info;
+}
+
+function intIn(text: string | undefined, min: number, max: number): number | undefined {
+  if (text === undefined || !/^\d{1,15}$/.test(text)) return undefined;
+  const value = Number(text);
+  return value >= min && value <= max ? value : undefined;
 }
 
 /** The agent window's first pane of each session, by session name. */

@@ -115,6 +115,9 @@ function planDesiredAgent(ctx: PlanContext, spec: AgentSpec, changes: Change[]):
   }
   // Listed in the host's conflict already.
   if (ctx.blockedHosts.has(spec.host)) return;
+  // Its record cannot be trusted or read: fleet neither replaces nor deletes
+  // what runs there (compute.ts reports it as a conflict).
+  if (ctx.agentErrors.has(`${spec.host}\u0000${spec.name}`)) return;
 
   const sameName = ctx.liveAgentsByName.get(spec.name) ?? [];
   const squatter = sameName.find((live) => live.host === spec.host && live.fleet !== ctx.fleet);

@@ -1,5 +1,6 @@
 import { FleetError } from "../errors.ts";
-import type { HostSpec, LiveAgent, LiveState } from "../model.ts";
+import { recordProblem } from "../host/read-agent.ts";
+import type { HostError, HostSpec, LiveAgent, LiveState } from "../model.ts";
 import { suggest } from "../suggest.ts";
 
 export interface ResolvedAgent {
@@ -9,27 +10,52 @@ export interface ResolvedAgent {
 
 /**
  * Finds `NAME` or `NAME@HOST` among live agents. A name on several hosts must be
- * qualified; an unknown name gets a near-miss suggestion.
+ * qualified; an unknown name gets a near-miss suggestion. An agent whose record
+ * could not be read or trusted is an error here: nothing acts on it.
  */
 export function resolveAgent(
   ref: string,
   live: LiveState,
   hosts: readonly HostSpec[],
 ): ResolvedAgent {
+  const found = resolveAgentOrProblem(ref, live, hosts);
+  if (found.problem) throw recordProblem(found.problem.error);
+  if (!found.agent) throw new Error("unreachable: an agent or its problem is found");
+  return { agent: found.agent, host: found.host };
+}
+
+export interface AgentOrProblem {
+  name: string;
+  host: HostSpec;
+  /** The live agent, when its record verified. */
+  agent?: LiveAgent;
+  /** Why its record cannot be acted on (RECORD_TAMPERED, RECORD_UNREADABLE). */
+  problem?: HostError;
+}
+
+/** Like resolveAgent, but an untrusted agent is returned with its problem (destroy, adopt). */
+export function resolveAgentOrProblem(
+  ref: string,
+  live: LiveState,
+  hosts: readonly HostSpec[],
+): AgentOrProblem {
   const at = ref.lastIndexOf("@");
   const name = at > 0 ? ref.slice(0, at) : ref;
   const hostName = at > 0 ? ref.slice(at + 1) : undefined;
-  const matches = live.agents.filter(
-    (a) => a.name === name && (hostName === undefined || a.host === hostName),
-  );
-  if (matches.length > 1) {
+  const onHost = (host: string): boolean => hostName === undefined || host === hostName;
+  const matches = live.agents.filter((a) => a.name === name && onHost(a.host));
+  const problems = live.errors.filter((e) => e.agent === name && onHost(e.host));
+  const where = [...matches.map((a) => a.host), ...problems.map((e) => e.host)];
+  if (where.length > 1) {
     throw new FleetError("AGENT_AMBIGUOUS", `agent "${name}" exists on several hosts`, {
-      hint: `name one of: ${matches.map((a) => `${a.name}@${a.host}`).join(", ")}`,
+      hint: `name one of: ${where.map((host) => `${name}@${host}`).join(", ")}`,
     });
   }
   const agent = matches[0];
-  if (!agent) {
-    const unreadable = live.errors.map((e) => e.host);
+  const problem = problems[0];
+  const found = agent?.host ?? problem?.host;
+  if (found === undefined) {
+    const unreadable = live.errors.filter((e) => e.agent === undefined).map((e) => e.host);
     const near = suggest(name, new Set(live.agents.map((a) => a.name)));
     const hints = [
       near ? `did you mean "${near}"?` : "`fleet list` shows the agents there are",
@@ -37,15 +63,15 @@ export function resolveAgent(
     ].filter(Boolean);
     throw new FleetError("AGENT_NOT_FOUND", `no agent named "${ref}"`, { hint: hints.join("; ") });
   }
-  const host = hosts.find((h) => h.name === agent.host);
+  const host = hosts.find((h) => h.name === found);
   if (!host) {
     throw new FleetError(
       "HOST_NOT_FOUND",
-      `agent "${ref}" is on host "${agent.host}", which is not known`,
+      `agent "${ref}" is on host "${found}", which is not known`,
       {
         fault: "system",
       },
     );
   }
-  return { agent, host };
+  return { name, host, ...(agent ? { agent } : {}), ...(problem ? { problem } : {}) };
 }
