@@ -79,18 +79,21 @@ describe("createAgent", () => {
     assert.match(env, /^export WEB_UI_PORT=24999$/m);
   });
 
-  test("a session left behind without a record is replaced on create", async () => {
+  test("a session without a record is left running: create fails and names it", async () => {
     await rt.tmux("new-session", "-d", "-s", `${rt.sb.prefix}orphan`, "sleep 600");
-    const live = await createAgent(rt.h, rt.spec("orphan"), { fleet: null, secrets: {} });
-    assert.equal(live.state, "RUNNING");
+    await assert.rejects(
+      createAgent(rt.h, rt.spec("orphan"), { fleet: null, secrets: {} }),
+      (error: Error) => /session for agent orphan but no record/.test(error.message),
+    );
     const windows = await rt.tmux(
       "list-windows",
       "-t",
       `=${rt.sb.prefix}orphan:`,
       "-F",
-      "#{window_name}",
+      "#{window_name} #{pane_current_command}",
     );
-    assert.equal(windows.stdout.trim(), "agent");
+    assert.equal(windows.code, 0);
+    assert.doesNotMatch(windows.stdout, /^agent /m);
   });
 
   test("discoverAgents reports a created agent RUNNING with its spec and owner", async () => {
