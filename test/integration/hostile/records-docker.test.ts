@@ -165,12 +165,15 @@ agents:
       `printf '%s\\n' '#!/bin/sh' 'case "$1" in rev-parse) echo "--output=${target}"; exit 0;; esac' 'exec /usr/bin/git "$@"' > /usr/local/bin/git && chmod 755 /usr/local/bin/git`,
     );
     try {
+      // A branch here to push from, so push gets as far as asking the host.
+      await git("branch", "-f", "fleet/g", "main");
       const branches = await git("for-each-ref", "--format=%(refname) %(objectname)");
       const pulled = await run(["pull", "g", "--repo", repo]);
       assert.notEqual(pulled.code, 0);
       assert.match(pulled.stderr, /not a commit id/);
       const pushed = await run(["push", "g", "--repo", repo]);
       assert.notEqual(pushed.code, 0);
+      assert.match(pushed.stderr, /not a commit id/);
       assert.equal(existsSync(target), false);
       assert.equal(await git("for-each-ref", "--format=%(refname) %(objectname)"), branches);
     } finally {
