@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's first command ends here: make sure tmux is present, build, apply the
 # example fleet on this machine, and list what runs.
+#   --no-build   use dist/ as it is (the docs tests run this after the suite's own build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$PATH"
@@ -13,8 +14,10 @@ if ! command -v tmux >/dev/null 2>&1; then
     exit 1
   fi
 fi
-echo "demo: building"
-npm run --silent build
+if [ "${1:-}" != --no-build ]; then
+  echo "demo: building"
+  npm run --silent build
+fi
 echo "demo: applying stacks/local/fleet.yaml"
 node bin/fleet.js apply -f stacks/local/fleet.yaml -y
 node bin/fleet.js list
