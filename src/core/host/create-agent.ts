@@ -16,6 +16,7 @@ import { launchScript, type LaunchInput } from "./launch.ts";
 import { deliver, waitForReady } from "./message.ts";
 import { readAgent, recordProblem } from "./read-agent.ts";
 import { sections } from "./script-output.ts";
+import { beforeCreate, undoCreate } from "./undo-create.ts";
 
 export interface CreateAgentOptions {
   /** The owning fleet, or null for `fleet create`. */
@@ -36,7 +37,14 @@ export async function createAgent(
   const { transport, prefix } = await openHost(h);
   const session = sessionName(prefix, spec.name);
   const paths = agentPaths(transport.fleetDir, spec.name);
-  const workdir = await h.provider.prepareWorkdir(h.host, spec, paths.dir, h.ctx);
+  const start = await beforeCreate(spec, h.provider.name);
+  let workdir: string;
+  try {
+    workdir = await h.provider.prepareWorkdir(h.host, spec, paths.dir, h.ctx);
+  } catch (error) {
+    await undoCreate(transport, paths, session, start).catch(() => undefined);
+    throw error;
+  }
   const now = new Date().toISOString();
   const record: AgentRecord = {
     version: 1,
@@ -65,7 +73,14 @@ export async function createAgent(
     ...(typedAtOnce ? { message: spec.message } : {}),
   };
 
-  let ports = await launchAgent(transport, launch, spec.name);
+  let ports: Awaited<ReturnType<typeof launchAgent>>;
+  try {
+    ports = await launchAgent(transport, launch, spec.name);
+  } catch (error) {
+    // Undone only when no record and no session exist: what was there stays.
+    await undoCreate(transport, paths, session, start).catch(() => undefined);
+    throw error;
+  }
   if (ports === "exists") {
     const existing = await readAgent(h, spec.name);
     // A record fleet cannot trust, or a session without any record: never replaced.
