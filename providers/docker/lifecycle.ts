@@ -193,8 +193,9 @@ export async function saveAgents(ops: HostOps, host: HostSpec): Promise<SavedWor
     const agent = { name: agentName };
     const result = await destroyAgent({ provider: ops.provider, host, ctx }, agent.name);
     for (const work of result.saved) {
+      // Information, not a warning: nothing was lost, and this says where it went.
       ctx.io.notify({
-        level: "warn",
+        level: "info",
         code: "host.work.saved",
         message: `host ${host.name}: saved the work of agent ${agent.name} (${work.kind}) at ${work.location}: ${work.description}`,
         data: { host: host.name, agent: agent.name, ...work },

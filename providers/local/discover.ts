@@ -18,15 +18,20 @@ import {
 } from "../../src/core/host/probe.ts";
 import { FleetError } from "../../src/core/errors.ts";
 import { byText } from "../../src/core/sort.ts";
+import { recordedLocalHost } from "../../src/core/state/local-hosts.ts";
 
 export interface LocalDiscoverOptions {
-  host: string;
   prefix: string;
   env: Record<string, string>;
   /** FLEET_HOME: its key verifies the records. */
   home: string;
 }
 
+/**
+ * Every agent on this machine, each under the local host name its record gives
+ * (`laptop`, `local`...): all local host names are this one machine, so no
+ * agent is hidden because it was declared under another name.
+ */
 export async function discoverLocalAgents(
   fleetDir: string,
   options: LocalDiscoverOptions,
@@ -48,7 +53,9 @@ export async function discoverLocalAgents(
   const panes = await panesPromise;
   const { trusted, errors } = checkRecords(
     entries.map((entry) => ({ dir: entry.dir, text: entry.text })),
-    { host: options.host, provider: "local", home: options.home },
+    // Every local host name is this machine: a record sealed for any of them is
+    // this machine's; one that cannot be trusted is reported on `local`.
+    { host: "local", provider: "local", home: options.home, anyHost: true },
   );
   const files = new Map(entries.map((entry) => [entry.dir, entry]));
   const bySession = agentPanes(panes.filter((pane) => pane.session.startsWith(options.prefix)));
@@ -58,7 +65,7 @@ export async function discoverLocalAgents(
         record,
         bySession.get(sessionName(options.prefix, record.name)),
         files.get(record.name)?.activity,
-        { host: options.host, provider: "local" },
+        { host: recordedLocalHost(record.host), provider: "local" },
         files.get(record.name)?.waiting ?? false,
       ),
     )

@@ -1,7 +1,8 @@
 /**
  * The local provider: this machine, agents in tmux sessions on the user's tmux
  * server, fleet dir = FLEET_HOME. The host always exists and is never managed:
- * it cannot be created, stopped, destroyed or snapshotted.
+ * it cannot be created, stopped, destroyed or snapshotted. Any number of host
+ * names may be local: they are all this machine (src/core/state/local-hosts.ts).
  */
 import {
   PROVIDER_CONTRACT_VERSION,
@@ -51,29 +52,30 @@ export function createLocalProvider(options: LocalProviderOptions = {}): Provide
     },
 
     async discover(hosts, ctx): Promise<LiveState> {
-      const state: LiveState = { hosts: [], agents: [], errors: [] };
-      const transport = transportFor(ctx);
-      await Promise.all(
-        hosts.map(async (host) => {
-          state.hosts.push({ name: host.name, provider: "local", fleet: null, state: "running" });
-          try {
-            const found = await discoverLocalAgents(transport.fleetDir, {
-              host: host.name,
-              prefix: ctx.env.prefix,
-              env: childEnv(options.env ?? process.env),
-              home: ctx.env.home,
-            });
-            state.agents.push(...found.agents);
-            state.errors.push(...found.errors);
-          } catch (error) {
-            state.errors.push({
-              host: host.name,
-              provider: "local",
-              error: toFleetError(error).toJSON(),
-            });
-          }
-        }),
-      );
+      // Every local host is this machine: read it once, whatever names it goes by.
+      const state: LiveState = {
+        hosts: hosts.map((host) => ({
+          name: host.name,
+          provider: "local",
+          fleet: null,
+          state: "running",
+        })),
+        agents: [],
+        errors: [],
+      };
+      if (hosts.length === 0) return state;
+      try {
+        const found = await discoverLocalAgents(transportFor(ctx).fleetDir, {
+          prefix: ctx.env.prefix,
+          env: childEnv(options.env ?? process.env),
+          home: ctx.env.home,
+        });
+        state.agents = found.agents;
+        state.errors = found.errors;
+      } catch (error) {
+        const json = toFleetError(error).toJSON();
+        state.errors = hosts.map((host) => ({ host: host.name, provider: "local", error: json }));
+      }
       return state;
     },
 

@@ -27,13 +27,22 @@ export async function findAgents(
   refs: readonly string[],
   context: CliContext,
 ): Promise<AgentTarget[]> {
+  return (await findAgentsAndLive(refs, context)).targets;
+}
+
+/** findAgents, with the live state they were found in. */
+export async function findAgentsAndLive(
+  refs: readonly string[],
+  context: CliContext,
+): Promise<{ targets: AgentTarget[]; live: LiveState }> {
   const { live, hosts } = await readLive(context);
-  return Promise.all(
+  const targets = await Promise.all(
     refs.map(async (ref) => {
       const { agent, host } = resolveAgent(ref, live, hosts);
       return { agent, handle: { provider: await getProvider(host.provider), host, ctx: context } };
     }),
   );
+  return { targets, live };
 }
 
 export async function findAgent(ref: string, context: CliContext): Promise<AgentTarget> {
@@ -69,9 +78,9 @@ export interface UntrustedTarget {
 export async function findAgentsOrProblems(
   refs: readonly string[],
   context: CliContext,
-): Promise<UntrustedTarget[]> {
+): Promise<{ targets: UntrustedTarget[]; live: LiveState }> {
   const { live, hosts } = await readLive(context);
-  return Promise.all(
+  const targets = await Promise.all(
     refs.map(async (ref) => {
       const found = resolveAgentOrProblem(ref, live, hosts);
       const handle = {
@@ -79,7 +88,8 @@ export async function findAgentsOrProblems(
         host: found.host,
         ctx: context,
       };
-      return { ...found, host: found.host.name, handle };
+      return { ...found, host: found.agent?.host ?? found.host.name, handle };
     }),
   );
+  return { targets, live };
 }

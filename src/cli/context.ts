@@ -2,6 +2,7 @@
 import type { ProviderContext } from "../core/contracts/provider.ts";
 import { fleetEnv } from "../core/env.ts";
 import { usageError } from "../core/errors.ts";
+import { safeJson, safeLines } from "../core/text/safe-text.ts";
 import { CliIoHost } from "./io.ts";
 
 export interface CommonOptions {
@@ -39,7 +40,17 @@ export function cliContext(
   };
 }
 
-/** Writes a result to stdout: JSON documents end with a newline. */
+/** Writes a result to stdout: JSON documents end with a newline (escaped: see safeJson). */
 export function printJson(value: unknown): void {
-  process.stdout.write(JSON.stringify(value, null, 2) + "\n");
+  process.stdout.write(safeJson(value) + "\n");
+}
+
+export const jsonText = safeJson;
+
+/**
+ * Writes text for people: everything in it that a terminal could act on is
+ * shown escaped (names, errors and notices carry text from hosts and files).
+ */
+export function printText(text: string, stream: "stdout" | "stderr" = "stdout"): void {
+  process[stream].write(safeLines(text.endsWith("\n") ? text : text + "\n"));
 }

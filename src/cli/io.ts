@@ -4,6 +4,7 @@
  * status line, otherwise each finished change is one plain line.
  */
 import type { IoHost, IoMessage } from "../core/io.ts";
+import { safeLines } from "../core/text/safe-text.ts";
 import { paint } from "./render/color.ts";
 
 export class CliIoHost implements IoHost {
@@ -23,7 +24,7 @@ export class CliIoHost implements IoHost {
     if (message.level === "progress") {
       if (!this.tty) return;
       this.clearStatus();
-      process.stderr.write(paint(this.color, "dim", message.message));
+      process.stderr.write(paint(this.color, "dim", safeLines(message.message)));
       this.statusShown = true;
       return;
     }
@@ -34,7 +35,7 @@ export class CliIoHost implements IoHost {
         : message.level === "warn"
           ? paint(this.color, "yellow", "warning: ")
           : "";
-    process.stderr.write(`${prefix}${message.message}\n`);
+    process.stderr.write(`${prefix}${safeLines(message.message)}\n`);
   }
 
   async confirm(question: string, defaultAnswer: boolean): Promise<boolean> {

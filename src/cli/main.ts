@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError, Option } from "commander";
 import { FleetError, toFleetError } from "../core/errors.ts";
+import { safeJson, safeLines } from "../core/text/safe-text.ts";
 
 const program = new Command("fleet")
   .description(
@@ -190,9 +191,10 @@ withCommon(program.command("message"), ["text", "json"], "text")
   .argument("<agent>", "NAME or NAME@HOST")
   .argument("[text...]", "the message")
   .option("--file <file>", "read the message from a file")
+  .option("--keys <keys...>", "press named tmux keys instead (C-c, Enter, Escape, Up, F1, ...)")
   .addHelpText(
     "after",
-    '\nExamples:\n  fleet message docs "update the changelog"\n  git diff | fleet message reviewer',
+    '\nA message is text: one with control characters (ESC, Ctrl-C, ...) is refused, nothing typed.\n\nExamples:\n  fleet message docs "update the changelog"\n  git diff | fleet message reviewer\n  fleet message docs --keys C-c Enter',
   )
   .action(lazy(() => import("./commands/message.ts")));
 
@@ -200,6 +202,7 @@ withCommon(program.command("transcript"), ["text", "json"], "text")
   .description("show what an agent said and did")
   .argument("<agent>", "NAME or NAME@HOST")
   .option("--tail <n>", "only the last N lines")
+  .option("--raw", "print control characters as they are (default: shown as escapes like \\x1b)")
   .action(lazy(() => import("./commands/transcript.ts")));
 
 withCommon(program.command("logs"), ["text", "json", "jsonl"], "text")
@@ -241,7 +244,19 @@ withCommon(program.command("push"), ["text", "json"], "text")
 
 const hostCommand = program
   .command("host")
-  .description("set up SSH hosts: pin their keys, install a login key");
+  .description("the hosts fleet knows (ls, rm); set up SSH hosts (trust, keygen)");
+
+withCommon(hostCommand.command("ls").alias("list"), ["table", "json"], "table")
+  .description("list the hosts fleet knows: this machine and those fleet files or create used")
+  .addHelpText("after", "\nExamples:\n  fleet host ls\n  fleet host ls --format json")
+  .action(lazy(async () => ({ run: (await import("./commands/host.ts")).runList })));
+
+withCommon(hostCommand.command("rm"), ["text", "json"], "text")
+  .description("forget a remembered host (nothing on it changes)")
+  .argument("<host>", "a host from `fleet host ls`")
+  .option("--force", "forget it even though agents are still on it")
+  .addHelpText("after", "\nExamples:\n  fleet host rm old-box")
+  .action(lazy(async () => ({ run: (await import("./commands/host.ts")).runRemove })));
 
 withCommon(hostCommand.command("trust"), ["text", "json"], "text")
   .description("pin an SSH host's key after showing its fingerprint")
@@ -290,10 +305,12 @@ function report(error: unknown): number {
   }
   const fleetError: FleetError = toFleetError(error);
   if (jsonRequested) {
-    process.stdout.write(JSON.stringify({ error: fleetError.toJSON() }, null, 2) + "\n");
+    const json = safeJson({ error: fleetError.toJSON() });
+    process.stdout.write(json + "\n");
   } else {
-    process.stderr.write(`error: ${fleetError.message}\n`);
-    if (fleetError.hint) process.stderr.write(`hint: ${fleetError.hint}\n`);
+    // Error text carries names, paths and host output: never raw to the terminal.
+    process.stderr.write(`error: ${safeLines(fleetError.message)}\n`);
+    if (fleetError.hint) process.stderr.write(`hint: ${safeLines(fleetError.hint)}\n`);
     if (fleetError.fault === "system" && !debugRequested && fleetError.code === "INTERNAL") {
       process.stderr.write("(run again with --debug for details)\n");
     }

@@ -27,7 +27,7 @@ export interface Sandbox {
   /** Runs the built `fleet` CLI in this sandbox. */
   fleet(
     args: string[],
-    options?: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv },
+    options?: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
   ): Promise<RunResult>;
   /** Runs tmux against this sandbox's server. */
   tmux(args: string[]): Promise<RunResult>;
@@ -61,7 +61,7 @@ export async function makeSandbox(label: string): Promise<Sandbox> {
   const run = (
     command: string,
     args: string[],
-    options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {},
+    options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
   ) =>
     new Promise<RunResult>((resolvePromise, reject) => {
       const child = spawn(command, args, {
@@ -76,7 +76,18 @@ export async function makeSandbox(label: string): Promise<Sandbox> {
       child.on("error", reject);
       // A child may exit before reading its stdin (tmux kill-server): that is not a failure.
       child.stdin.on("error", () => undefined);
-      child.on("close", (code) => resolvePromise({ code: code ?? 1, stdout, stderr }));
+      // A command that hangs (a lock waited on forever) fails its test instead of hanging it.
+      const timer =
+        options.timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              stderr += `\n[test] killed: still running after ${options.timeoutMs} ms\n`;
+              child.kill("SIGKILL");
+            }, options.timeoutMs);
+      child.on("close", (code) => {
+        clearTimeout(timer);
+        resolvePromise({ code: code ?? 124, stdout, stderr });
+      });
       child.stdin.end(options.input ?? "");
     });
 

@@ -11,7 +11,7 @@ interface AdoptOptions extends CommonOptions {
 
 export async function run(ref: string, options: AdoptOptions): Promise<void> {
   const context = cliContext(options, ["text", "json"], "text");
-  const [target] = await findAgentsOrProblems([ref], context);
+  const [target] = (await findAgentsOrProblems([ref], context)).targets;
   if (!target) throw new Error("unreachable: findAgentsOrProblems returned nothing");
   const where = `${target.name}@${target.host}`;
   const record = await adoptionOf(target.handle, target.name);

@@ -4,10 +4,16 @@ import type { DesiredState } from "../../core/model.ts";
 import { readPlanFile } from "../../core/plan/plan-file.ts";
 import type { Plan } from "../../core/plan/types.ts";
 import { nativeEngine } from "../../engines/native/index.ts";
-import { type CliContext, type CommonOptions, cliContext, printJson } from "../context.ts";
+import {
+  type CliContext,
+  type CommonOptions,
+  cliContext,
+  printJson,
+  printText,
+} from "../context.ts";
 import { gracefulInterrupt } from "../interrupt.ts";
 import { loadDesired } from "../load-fleet.ts";
-import { renderApplySummary } from "../render/apply-summary.ts";
+import { renderApplySummary, type SummaryVerb } from "../render/apply-summary.ts";
 import { renderPlanText } from "../render/plan-text.ts";
 
 export interface ApplyCommandOptions extends CommonOptions {
@@ -34,14 +40,17 @@ export async function run(
   finish(applied, context);
 }
 
-/** Shared by apply and destroy: confirmation rules, Ctrl-C, engine choice. */
+/**
+ * Shared by apply and destroy: confirmation rules, Ctrl-C, engine choice.
+ * `destroy` carries the fleet file's hosts, whose leftovers go too.
+ */
 export async function applyDesired(
   desired: DesiredState,
   context: CliContext,
   options: ApplyCommandOptions,
   savedPlan?: Plan,
   question = "Apply these changes?",
-  extraHosts: DesiredState["hosts"] = [],
+  destroy?: { fileHosts: DesiredState["hosts"] },
 ): Promise<AppliedFleet> {
   const parallelism = Number(options.parallelism ?? "8");
   if (!Number.isInteger(parallelism) || parallelism < 1) {
@@ -73,7 +82,8 @@ export async function applyDesired(
       ctx: context,
       engine: nativeEngine,
       parallelism,
-      extraHosts,
+      extraHosts: destroy?.fileHosts ?? [],
+      destroying: destroy !== undefined,
       signal: interrupt.signal,
       ...(savedPlan ? { savedPlan } : {}),
       confirm: async ({ plan }) => {
@@ -87,7 +97,11 @@ export async function applyDesired(
   }
 }
 
-export function finish(applied: AppliedFleet, context: CliContext): void {
+export function finish(
+  applied: AppliedFleet,
+  context: CliContext,
+  verb: SummaryVerb = "Apply",
+): void {
   // A host that could not be read was not planned for: say so, whatever else was done.
   for (const { host, provider, error } of applied.plan.hostErrors) {
     context.io.notify({
@@ -107,7 +121,7 @@ export function finish(applied: AppliedFleet, context: CliContext): void {
       hostErrors: applied.plan.hostErrors,
     });
   } else {
-    process.stdout.write(renderApplySummary(applied) + "\n");
+    printText(renderApplySummary(applied, verb));
   }
   if (applied.result && !applied.result.ok) process.exitCode = 1;
   if (applied.plan.hostErrors.length > 0) process.exitCode = 1;

@@ -10,7 +10,13 @@ import { knownHosts, rememberHosts } from "../../core/state/known-hosts.ts";
 import { rememberLocation } from "../../core/state/location-cache.ts";
 import { suggest } from "../../core/suggest.ts";
 import { withHostLock } from "../agent-target.ts";
-import { type CliContext, type CommonOptions, cliContext, printJson } from "../context.ts";
+import {
+  type CliContext,
+  type CommonOptions,
+  cliContext,
+  printJson,
+  printText,
+} from "../context.ts";
 import { spawnInteractive } from "../spawn-interactive.ts";
 import { attachCommand, type HostHandle } from "../../core/host/index.ts";
 
@@ -81,6 +87,8 @@ export async function run(name: string, args: string[], options: CreateOptions):
     return createAgent(handle, spec, { fleet: null, secrets });
   });
   rememberLocation(context.env, agent.name, agent.host);
+  // A host found in the fleet file here is then known from anywhere (`fleet host ls`).
+  if (!options.snapshot) await rememberHosts(context.env, [host]).catch(() => undefined);
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   if (context.format === "json") {
     printJson({
@@ -94,11 +102,11 @@ export async function run(name: string, args: string[], options: CreateOptions):
     });
     return;
   }
-  process.stderr.write(`Created agent ${name} on ${host.name} in ${seconds}s.\n`);
+  printText(`Created agent ${name} on ${host.name} in ${seconds}s.`, "stderr");
   if (options.connect && process.stdin.isTTY && process.stdout.isTTY) {
     process.exitCode = await spawnInteractive(await attachCommand(handle, name));
   } else {
-    process.stderr.write(`Connect with: fleet connect ${name}\n`);
+    printText(`Connect with: fleet connect ${name}`, "stderr");
   }
 }
 

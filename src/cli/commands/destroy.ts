@@ -1,9 +1,16 @@
-import { destroyAgent, type SavedWork } from "../../core/host/index.ts";
+import { destroyAgents as destroyNamedAgents } from "../../core/apply/destroy-agents.ts";
 import { findFleetFile } from "../../core/config/load.ts";
 import { usageError } from "../../core/errors.ts";
-import { findAgentsOrProblems, withHostLock } from "../agent-target.ts";
-import { type CliContext, type CommonOptions, cliContext, printJson } from "../context.ts";
+import { findAgentsOrProblems } from "../agent-target.ts";
+import {
+  type CliContext,
+  type CommonOptions,
+  cliContext,
+  printJson,
+  printText,
+} from "../context.ts";
 import { loadDesired } from "../load-fleet.ts";
+import { savedWorkLines } from "../render/apply-summary.ts";
 import { type ApplyCommandOptions, applyDesired, finish } from "./apply.ts";
 
 export async function run(
@@ -23,9 +30,9 @@ export async function run(
     options,
     undefined,
     `Destroy everything fleet "${desired.fleet}" owns?`,
-    desired.hosts,
+    { fileHosts: desired.hosts },
   );
-  finish(applied, context);
+  finish(applied, context, "Destroy");
 }
 
 async function destroyAgents(
@@ -53,12 +60,8 @@ async function destroyAgents(
   }
   // Agents whose record is TAMPERED or UNREADABLE can be destroyed too: only
   // their own dir is saved and removed, whatever their record says.
-  const targets = await findAgentsOrProblems(refs, context);
-  const results: { agent: string; host: string; saved: SavedWork[] }[] = [];
-  for (const { name, host, handle } of targets) {
-    const { saved } = await withHostLock(handle, () => destroyAgent(handle, name));
-    results.push({ agent: name, host, saved });
-  }
+  const { targets, live } = await findAgentsOrProblems(refs, context);
+  const { destroyed, removedHosts } = await destroyNamedAgents(targets, live, context);
   const fileOwned = targets
     .filter((t) => t.agent !== undefined && t.agent.fleet !== null)
     .map((t) => t.name);
@@ -70,17 +73,21 @@ async function destroyAgents(
     });
   }
   if (context.format === "json") {
-    printJson({ destroyed: results });
+    printJson({ destroyed, removedHosts });
     return;
   }
-  for (const result of results) {
-    process.stdout.write(`Destroyed ${result.agent}@${result.host}.\n`);
-    for (const work of result.saved) {
-      process.stdout.write(
-        `  saved work (${work.kind}): ${work.location}\n    ${work.description}\n`,
-      );
-    }
+  const lines: string[] = [];
+  for (const result of destroyed) {
+    lines.push(`Destroyed ${result.agent}@${result.host}.`);
+    lines.push(...savedWorkLines(`${result.agent}@${result.host}`, result.saved));
   }
+  for (const host of removedHosts) {
+    const image = host.snapshot === undefined ? "" : ` (the image ${host.snapshot} is kept)`;
+    lines.push(
+      `Removed host ${host.host}: \`fleet create --snapshot\` made it, and its last agent is gone${image}.`,
+    );
+  }
+  printText(lines.join("\n"));
 }
 
 function hasFleetFile(file: string | undefined): boolean {

@@ -1,14 +1,75 @@
-/** `fleet host trust NAME` and `fleet host keygen NAME`: setting up SSH hosts. */
+/**
+ * `fleet host ls` / `fleet host rm NAME`: the hosts this controller remembers;
+ * `fleet host trust NAME` and `fleet host keygen NAME`: setting up SSH hosts.
+ */
 import { findFleetFile } from "../../core/config/load.ts";
 import { FleetError } from "../../core/errors.ts";
 import type { HostSpec } from "../../core/model.ts";
+import { listHosts, removeHost } from "../../core/state/host-inventory.ts";
 import { knownHosts } from "../../core/state/known-hosts.ts";
 import { suggest } from "../../core/suggest.ts";
-import { type CliContext, type CommonOptions, cliContext, printJson } from "../context.ts";
+import {
+  type CliContext,
+  type CommonOptions,
+  cliContext,
+  printJson,
+  printText,
+} from "../context.ts";
 import { loadDesired } from "../load-fleet.ts";
+import { renderTable } from "../render/table.ts";
 
 interface HostCommandOptions extends CommonOptions {
   file?: string;
+}
+
+export async function runList(options: HostCommandOptions): Promise<void> {
+  const context = cliContext(options, ["table", "json"], "table");
+  const hosts = await listHosts(context);
+  if (context.format === "json") {
+    printJson({ format_version: "1.0", hosts });
+  } else {
+    process.stdout.write(
+      renderTable(
+        ["NAME", "PROVIDER", "TARGET", "STATE", "AGENTS"],
+        hosts.map((h) => [
+          h.name,
+          h.provider,
+          h.target ?? "-",
+          h.state ?? "unreadable",
+          String(h.agents),
+        ]),
+      ) + "\n",
+    );
+    for (const host of hosts) {
+      if (host.error) {
+        context.io.notify({
+          level: "warn",
+          code: "host.unreadable",
+          message: `host ${host.name} (${host.provider}) could not be read: ${host.error.message}`,
+        });
+      }
+    }
+  }
+  if (hosts.some((h) => h.error)) process.exitCode = 1;
+}
+
+export async function runRemove(
+  name: string,
+  options: HostCommandOptions & { force?: boolean },
+): Promise<void> {
+  const context = cliContext(options, ["text", "json"], "text");
+  const removed = await removeHost(context, name, { force: options.force === true });
+  if (context.format === "json") {
+    printJson({ forgotten: removed });
+    return;
+  }
+  const hidden =
+    removed.agents > 0 && removed.provider !== "local"
+      ? ` Its ${removed.agents} agent${removed.agents === 1 ? " is" : "s are"} no longer listed.`
+      : "";
+  process.stdout.write(
+    `Forgot host ${removed.host}; nothing on it was changed.${hidden} A fleet file that declares it brings it back.\n`,
+  );
 }
 
 export async function runTrust(
@@ -43,7 +104,7 @@ export async function runTrust(
       `Pinned in ${result.file}: fleet connects to ${result.host} only while it presents one of these keys.`,
     );
   }
-  process.stdout.write(lines.join("\n") + "\n");
+  printText(lines.join("\n"));
 }
 
 export async function runKeygen(name: string, options: HostCommandOptions): Promise<void> {
@@ -67,7 +128,7 @@ export async function runKeygen(name: string, options: HostCommandOptions): Prom
       ? `fleet logs in to ${result.host} with this key from now on.`
       : `The fleet file's identityFile (${result.shadowedBy}) still comes first; remove it to use this key.`,
   ];
-  process.stdout.write(lines.join("\n") + "\n");
+  printText(lines.join("\n"));
 }
 
 /**

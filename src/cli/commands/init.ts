@@ -3,7 +3,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fleetNameFor, starterFleetFile } from "../../core/config/starter.ts";
 import { FleetError } from "../../core/errors.ts";
-import { type CommonOptions, cliContext, printJson } from "../context.ts";
+import { type CommonOptions, cliContext, printJson, printText } from "../context.ts";
 
 export async function run(
   options: CommonOptions & { name?: string; force?: boolean },
@@ -18,5 +18,5 @@ export async function run(
   const name = options.name ?? fleetNameFor(process.cwd());
   await writeFile(path, starterFleetFile(name));
   if (context.format === "json") printJson({ created: path, fleet: name });
-  else process.stdout.write(`Wrote ${path}. Next: fleet plan, then fleet apply.\n`);
+  else printText(`Wrote ${path}. Next: fleet plan, then fleet apply.`);
 }

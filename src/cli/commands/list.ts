@@ -1,8 +1,9 @@
 import { usageError } from "../../core/errors.ts";
 import { byText } from "../../core/sort.ts";
 import type { HostError, LiveAgent } from "../../core/model.ts";
+import { answersToHost } from "../../core/state/local-hosts.ts";
 import { readLive } from "../agent-target.ts";
-import { type CommonOptions, cliContext, printJson } from "../context.ts";
+import { type CommonOptions, cliContext, printJson, jsonText } from "../context.ts";
 import { agentJson, idleSeconds } from "../render/agent-json.ts";
 import { renderTable, shortDuration } from "../render/table.ts";
 
@@ -22,7 +23,7 @@ export async function run(options: ListOptions): Promise<void> {
   }
   const { live } = await readLive(context);
   const agents = live.agents
-    .filter((a) => options.host === undefined || a.host === options.host)
+    .filter((a) => options.host === undefined || answersToHost(a, options.host))
     .filter((a) => wantedState === undefined || a.state.toLowerCase() === wantedState)
     .filter((a) => options.fleet === undefined || (a.fleet ?? "-") === options.fleet)
     .sort((a, b) => byText(a.host, b.host) || byText(a.name, b.name));
@@ -38,7 +39,7 @@ export async function run(options: ListOptions): Promise<void> {
       errors: errors.map((e) => (e.agent === undefined ? e : { ...e, state: untrustedState(e) })),
     });
   } else if (context.format === "jsonl") {
-    process.stdout.write(agents.map((a) => JSON.stringify(agentJson(a, now)) + "\n").join(""));
+    process.stdout.write(agents.map((a) => jsonText(agentJson(a, now), 0) + "\n").join(""));
   } else if (agents.length === 0 && errors.length === 0) {
     process.stdout.write("No agents. Start one with `fleet create NAME` or `fleet apply`.\n");
   } else if (agents.length > 0 || untrusted.length > 0) {

@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { readEvents, type AgentEvent } from "../../core/host/index.ts";
 import { findAgent } from "../agent-target.ts";
-import { type CommonOptions, cliContext, printJson } from "../context.ts";
+import { type CommonOptions, cliContext, printJson, jsonText } from "../context.ts";
 import { parseCount } from "../parse-count.ts";
+import { safeText } from "../../core/text/safe-text.ts";
 
 export async function run(
   ref: string,
@@ -18,7 +19,7 @@ export async function run(
   }
   const print = (event: AgentEvent): void => {
     process.stdout.write(
-      context.format === "text" ? formatEvent(event) + "\n" : JSON.stringify(event) + "\n",
+      context.format === "text" ? safeText(formatEvent(event)) + "\n" : jsonText(event, 0) + "\n",
     );
   };
   events.forEach(print);

@@ -1,7 +1,7 @@
 /** `fleet pull NAME` and `fleet push NAME`: an agent's branch between its host and a repo here. */
 import { pullAgentWork, pushAgentWork, type SyncResult } from "../../core/host/git-sync.ts";
 import { findAgent, withHostLock } from "../agent-target.ts";
-import { type CommonOptions, cliContext, printJson } from "../context.ts";
+import { type CommonOptions, cliContext, printJson, printText } from "../context.ts";
 
 interface SyncOptions extends CommonOptions {
   repo?: string;
@@ -55,5 +55,5 @@ function report(direction: "pull" | "push", result: SyncResult, format: string):
       `Note: the agent has ${result.uncommitted} file${result.uncommitted === 1 ? "" : "s"} with uncommitted changes; only commits move.`,
     );
   }
-  process.stdout.write(lines.join("\n") + "\n");
+  printText(lines.join("\n"));
 }

@@ -13,7 +13,13 @@ import { tryReconcileLock, type ReconcileLockHolder } from "../../core/idle/reco
 import type { DesiredState } from "../../core/model.ts";
 import { hasChanges } from "../../core/plan/summary.ts";
 import { nativeEngine } from "../../engines/native/index.ts";
-import { type CliContext, type CommonOptions, cliContext, printJson } from "../context.ts";
+import {
+  type CliContext,
+  type CommonOptions,
+  cliContext,
+  printJson,
+  jsonText,
+} from "../context.ts";
 import { loadDesired } from "../load-fleet.ts";
 import { reconcileJson, renderReconcileText } from "../render/reconcile-report.ts";
 
@@ -226,9 +232,7 @@ function report(
     const document = reconcileJson(reconciled, dryRun);
     // A scheduler prints one document a line (JSONL); a single pass pretty-prints it.
     process.stdout.write(
-      options.quietWhenIdle
-        ? JSON.stringify(document) + "\n"
-        : JSON.stringify(document, null, 2) + "\n",
+      options.quietWhenIdle ? jsonText(document, 0) + "\n" : jsonText(document) + "\n",
     );
     return;
   }

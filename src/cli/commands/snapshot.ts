@@ -6,7 +6,7 @@
 import { FleetError } from "../../core/errors.ts";
 import type { IoHost, IoMessage } from "../../core/io.ts";
 import { findAgent, withHostLock } from "../agent-target.ts";
-import { type CommonOptions, cliContext, printJson } from "../context.ts";
+import { type CommonOptions, cliContext, printJson, printText } from "../context.ts";
 
 export async function run(ref: string, options: CommonOptions): Promise<void> {
   const context = cliContext(options, ["text", "json"], "text");
@@ -40,9 +40,10 @@ export async function run(ref: string, options: CommonOptions): Promise<void> {
     });
     return;
   }
-  process.stdout.write(`${reference}\n`);
-  process.stderr.write(
+  printText(reference);
+  printText(
     `Committed host ${host.name} (agent ${agent.name}) to ${reference}${id === undefined ? "" : ` (${id})`}.\n` +
-      `Start a host from it with \`snapshot: ${reference}\` in the fleet file.\n`,
+      `Start a host from it with \`snapshot: ${reference}\` in the fleet file.`,
+    "stderr",
   );
 }

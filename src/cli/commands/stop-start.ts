@@ -1,7 +1,7 @@
 import { stopAgent } from "../../core/host/index.ts";
 import { wakeAgent } from "../../core/idle/wake-host.ts";
 import { findAgents, withHostLock } from "../agent-target.ts";
-import { type CommonOptions, cliContext, printJson } from "../context.ts";
+import { type CommonOptions, cliContext, printJson, printText } from "../context.ts";
 
 export async function runStop(refs: string[], options: CommonOptions): Promise<void> {
   const context = cliContext(options, ["text", "json"], "text");
@@ -46,5 +46,5 @@ export async function runStart(refs: string[], options: CommonOptions): Promise<
 
 function report(names: string[], verb: string, format: string): void {
   if (format === "json") printJson({ [verb.toLowerCase()]: names });
-  else if (names.length > 0) process.stderr.write(`${verb} ${names.join(", ")}.\n`);
+  else if (names.length > 0) printText(`${verb} ${names.join(", ")}.`, "stderr");
 }

@@ -1,4 +1,4 @@
-import { type CommonOptions, cliContext, printJson } from "../context.ts";
+import { type CommonOptions, cliContext, printJson, printText } from "../context.ts";
 import { loadDesired } from "../load-fleet.ts";
 
 export async function run(options: CommonOptions & { file?: string }): Promise<void> {
@@ -14,7 +14,7 @@ export async function run(options: CommonOptions & { file?: string }): Promise<v
     });
     return;
   }
-  process.stdout.write(
-    `${desired.source}: valid fleet "${desired.fleet}" (${desired.agents.length} agents, ${desired.hosts.length} hosts)\n`,
+  printText(
+    `${desired.source}: valid fleet "${desired.fleet}" (${desired.agents.length} agents, ${desired.hosts.length} hosts)`,
   );
 }

@@ -1,11 +1,17 @@
 import type { AppliedFleet } from "../../core/apply/apply-fleet.ts";
+import type { SavedWork } from "../../core/host/saved-work.ts";
+import { safeText } from "../../core/text/safe-text.ts";
 
-/** The closing lines of an apply, in Terraform's words. */
-export function renderApplySummary(applied: AppliedFleet): string {
-  if (applied.declined) return "Apply cancelled; nothing was changed.";
+/** `apply` or `destroy`: the closing lines say which one ran. */
+export type SummaryVerb = "Apply" | "Destroy";
+
+/** The closing lines of an apply or a destroy, in Terraform's words. */
+export function renderApplySummary(applied: AppliedFleet, verb: SummaryVerb = "Apply"): string {
+  if (applied.declined) return `${verb} cancelled; nothing was changed.`;
   if (!applied.result) {
-    return applied.plan.hostErrors.length > 0
-      ? "No changes on the hosts that could be read."
+    if (applied.plan.hostErrors.length > 0) return "No changes on the hosts that could be read.";
+    return verb === "Destroy"
+      ? `Nothing to destroy: fleet "${applied.desired.fleet}" owns nothing that runs.`
       : "No changes. Your fleet matches the configuration.";
   }
   const count = (actions: string[]) =>
@@ -17,21 +23,26 @@ export function renderApplySummary(applied: AppliedFleet): string {
   const failed = applied.result.outcomes.filter((o) => o.status !== "done");
   const lines: string[] = [];
   for (const outcome of applied.result.outcomes) {
-    for (const work of outcome.saved) {
-      lines.push(`Saved work of ${outcome.address} (${work.kind}): ${work.location}`);
-      lines.push(`  ${work.description}`);
-    }
+    for (const line of savedWorkLines(outcome.address, outcome.saved)) lines.push(line);
   }
   const summary = `${added} added, ${changed} changed, ${destroyed} destroyed`;
   if (failed.length === 0) {
-    lines.push(`Apply complete! Resources: ${summary}.`);
+    lines.push(`${verb} complete! Resources: ${summary}.`);
   } else {
-    lines.push(`Apply finished with errors. Resources: ${summary}.`);
+    lines.push(`${verb} finished with errors. Resources: ${summary}.`);
     for (const outcome of failed) {
       const why = outcome.error?.message ?? outcome.skippedBecause ?? outcome.status;
-      lines.push(`  ${outcome.address}: ${outcome.status}: ${why}`);
+      lines.push(`  ${safeText(outcome.address)}: ${outcome.status}: ${safeText(why)}`);
     }
-    lines.push("Run `fleet apply` again to converge once the cause is fixed.");
+    lines.push(`Run \`fleet ${verb.toLowerCase()}\` again to converge once the cause is fixed.`);
   }
   return lines.join("\n");
+}
+
+/** One notice per piece of saved work: what it is, where it is, how to get it back. */
+export function savedWorkLines(what: string, saved: readonly SavedWork[]): string[] {
+  return saved.flatMap((work) => [
+    `Saved work of ${safeText(what)} (${work.kind}): ${safeText(work.location)}`,
+    `  ${safeText(work.description)}`,
+  ]);
 }

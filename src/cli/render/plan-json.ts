@@ -3,6 +3,7 @@
  * Keys are written in a fixed order so the output diffs cleanly between runs.
  */
 import type { Change, FieldChange, Plan } from "../../core/plan/types.ts";
+import { safeJson } from "../../core/text/safe-text.ts";
 
 /** `before`/`after` are left out (not null) when the field is not set: null is a value. */
 function fieldJson(field: FieldChange): Record<string, unknown> {
@@ -56,5 +57,5 @@ export function renderPlanJson(plan: Plan): string {
       unplanned: e.unplanned,
     })),
   };
-  return JSON.stringify(document, null, 2);
+  return safeJson(document);
 }

@@ -28,21 +28,32 @@ const DEFAULT_MAX_CHARS = 65000;
 /** Room kept for the notes that say what was left out. */
 const NOTES_RESERVE = 400;
 
-/** Text safe inside a table cell or HTML: no markup, no pipes, one line. */
-function escapeInline(text: string): string {
+/**
+ * Text safe inside a table cell, a list item or HTML: one line, no markup. HTML
+ * is entity-escaped (`<!--`, `<details>`, `<img>`), and every character
+ * Markdown could read as syntax (pipes, backticks, emphasis, links and images,
+ * a leading `#`, `-` or `>`) is backslash-escaped, so a name or a label cannot
+ * end the table or the comment or pass for fleet's own lines.
+ */
+export function escapeInline(text: string): string {
   return sanitize(text)
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
-    .replace(/\|/g, "\\|");
+    .replace(/[\\`*_[\]!|~]/g, (c) => `\\${c}`)
+    .replace(/^(\s*)([#+-])/, "$1\\$2");
 }
 
-/** A code span that holds `text` whatever backticks it contains. */
+/**
+ * A code span that holds `text` whatever backticks it contains. Pipes are
+ * escaped even there: GitHub splits table cells at a pipe inside a code span.
+ */
 function code(text: string): string {
-  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const safe = sanitize(text).replace(/\|/g, "\\|");
+  const longest = Math.max(0, ...(safe.match(/`+/g) ?? []).map((run) => run.length));
   const ticks = "`".repeat(longest + 1);
-  const pad = text.startsWith("`") || text.endsWith("`") ? " " : "";
-  return `${ticks}${pad}${text}${pad}${ticks}`;
+  const pad = safe.startsWith("`") || safe.endsWith("`") ? " " : "";
+  return `${ticks}${pad}${safe}${pad}${ticks}`;
 }
 
 function fence(body: string, info: string): string {
@@ -63,7 +74,7 @@ function problemLines(plan: Plan): string[] {
     const unplanned =
       error.unplanned.length > 0 ? ` Not planned: ${error.unplanned.map(code).join(", ")}.` : "";
     lines.push(
-      `- :warning: Could not read host ${code(error.host)} (${error.provider}): ` +
+      `- :warning: Could not read host ${code(error.host)} (${escapeInline(error.provider)}): ` +
         `${escapeInline(error.error.message.replace(/\.$/, ""))}.${unplanned}`,
     );
   }

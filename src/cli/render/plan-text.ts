@@ -20,6 +20,7 @@ import {
 import type { Change, Plan, PlanAction } from "../../core/plan/types.ts";
 import type { ColorStyle, Painter } from "./color.ts";
 import { painter } from "./color.ts";
+import { safeRendered, safeText } from "../../core/text/safe-text.ts";
 
 export interface PlanTextOptions {
   color: boolean;
@@ -58,7 +59,7 @@ function changeBlock(change: Change, paint: Painter): string[] {
 
   if (change.action === "create" && change.fields.length === 0 && change.after !== null) {
     for (const { field, value } of specFields(change.after)) {
-      lines.push(`      ${paint("green", "+")} ${field}: ${value}`);
+      lines.push(`      ${paint("green", "+")} ${safeText(field)}: ${value}`);
     }
   } else {
     for (const field of change.fields) {
@@ -74,10 +75,11 @@ function hostErrorLines(plan: Plan, paint: Painter): string[] {
   for (const error of plan.hostErrors) {
     const hint = error.error.hint === undefined ? "" : ` (${sanitize(error.error.hint)})`;
     lines.push(
-      `${paint("red", "Error:")} could not read host ${error.host} (${error.provider}): ` +
+      `${paint("red", "Error:")} could not read host ${safeText(error.host)} (${safeText(error.provider)}): ` +
         `${sanitize(error.error.message)}${hint}`,
     );
-    if (error.unplanned.length > 0) lines.push(`  not planned: ${error.unplanned.join(", ")}`);
+    if (error.unplanned.length > 0)
+      lines.push(`  not planned: ${error.unplanned.map(safeText).join(", ")}`);
   }
   return lines;
 }
@@ -86,7 +88,7 @@ function conflictLines(plan: Plan, paint: Painter): string[] {
   if (plan.conflicts.length === 0) return [];
   const lines = [`${paint("red", "Conflicts")} (these were not planned):`];
   for (const conflict of plan.conflicts) {
-    lines.push(`  ${conflict.address}: ${sanitize(conflict.message)}`);
+    lines.push(`  ${safeText(conflict.address)}: ${sanitize(conflict.message)}`);
   }
   return lines;
 }
@@ -96,7 +98,9 @@ function noteLines(changes: readonly Change[]): string[] {
   const noted = changes.filter((c) => c.action === "noop" && c.reasons.length > 0);
   if (noted.length === 0) return [];
   const lines = ["Left as they are:"];
-  for (const change of noted) lines.push(`  ${change.address}: ${change.reasons.join("; ")}`);
+  for (const change of noted) {
+    lines.push(`  ${safeText(change.address)}: ${safeText(change.reasons.join("; "))}`);
+  }
   return lines;
 }
 
@@ -105,7 +109,9 @@ export function renderPlanText(plan: Plan, options: PlanTextOptions): string {
   const actionable = plan.changes.filter((change) => change.action !== "noop");
   const sections: string[][] = [];
 
-  sections.push([`Fleet "${plan.fleet}" (${plan.source}) compared with what is running.`]);
+  sections.push([
+    `Fleet "${safeText(plan.fleet)}" (${safeText(plan.source)}) compared with what is running.`,
+  ]);
   const problems = [...hostErrorLines(plan, paint), ...conflictLines(plan, paint)];
   if (problems.length > 0) sections.push(problems);
 
@@ -121,5 +127,6 @@ export function renderPlanText(plan: Plan, options: PlanTextOptions): string {
     ? paint("green", NO_CHANGES)
     : `${paint("bold", "Plan:")} ${summaryCounts(plan)}`;
   sections.push([last]);
-  return sections.map((lines) => lines.join("\n")).join("\n\n");
+  // Every piece above is escaped where it is put in; this pass makes sure nothing slipped by.
+  return safeRendered(sections.map((lines) => lines.join("\n")).join("\n\n"));
 }

@@ -10,6 +10,7 @@ import type { Change, Plan } from "../../core/plan/types.ts";
 import type { ChangeOutcome } from "../../engines/engine.ts";
 import { renderPlanJson } from "./plan-json.ts";
 import { renderPlanText } from "./plan-text.ts";
+import { safeRendered, safeText } from "../../core/text/safe-text.ts";
 
 export function renderReconcileText(
   { plan, result }: Reconciled,
@@ -20,13 +21,13 @@ export function renderReconcileText(
   const lines = renderPlanText(stops, { color: options.color }).split("\n");
   // The plan renderer's first line names a fleet file and compares it with what runs.
   lines[0] = `Reconcile at ${plan.createdAt}: ${scopeWords(plan)}.`;
-  return [...lines, closingLine(options.dryRun, result?.outcomes)].join("\n");
+  return safeRendered([...lines, closingLine(options.dryRun, result?.outcomes)].join("\n"));
 }
 
 function scopeWords(plan: Plan): string {
   return plan.fleet === ALL_AGENTS
     ? "every agent on the hosts fleet knows"
-    : `fleet "${plan.fleet}" (${plan.source})`;
+    : `fleet "${safeText(plan.fleet)}" (${safeText(plan.source)})`;
 }
 
 /** Nothing to stop: say so, and how each running agent stands. */
@@ -34,7 +35,9 @@ function idleReport(plan: Plan): string {
   const checked = plan.changes.filter((c) => c.kind === "agent");
   const count = checked.length === 1 ? "1 running agent" : `${checked.length} running agents`;
   const lines = [`Nothing to stop (${scopeWords(plan)}): ${count}, none idle past its timeout.`];
-  for (const change of checked) lines.push(`  ${change.address}: ${change.reasons.join("; ")}`);
+  for (const change of checked) {
+    lines.push(`  ${safeText(change.address)}: ${safeText(change.reasons.join("; "))}`);
+  }
   return lines.join("\n");
 }
 
@@ -52,7 +55,8 @@ function closingLine(dryRun: boolean, outcomes: ChangeOutcome[] | undefined): st
   const failed = outcomes.filter((o) => o.status !== "done");
   if (failed.length === 0) return `Reconcile complete: stopped ${words}.`;
   const why = failed.map(
-    (o) => `  ${o.address}: ${o.status}: ${o.error?.message ?? o.skippedBecause ?? o.status}`,
+    (o) =>
+      `  ${safeText(o.address)}: ${o.status}: ${safeText(o.error?.message ?? o.skippedBecause ?? o.status)}`,
   );
   return [`Reconcile finished with errors: stopped ${words}.`, ...why].join("\n");
 }

@@ -1,8 +1,11 @@
-/** Aligned columns for humans; the last column is not padded. */
+import { safeText } from "../../core/text/safe-text.ts";
+
+/** Aligned columns for humans; the last column is not padded. Cells are shown escaped. */
 export function renderTable(
   headers: readonly string[],
-  rows: readonly (readonly string[])[],
+  unsafeRows: readonly (readonly string[])[],
 ): string {
+  const rows = unsafeRows.map((row) => row.map(safeText));
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (cells: readonly string[]) =>
     cells

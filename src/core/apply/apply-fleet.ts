@@ -18,7 +18,8 @@ import type { Plan } from "../plan/types.ts";
 import { getProvider } from "../registry.ts";
 import { resolveSecrets } from "../secrets.ts";
 import { discoverLive } from "../state/discover.ts";
-import { knownHosts, rememberHosts } from "../state/known-hosts.ts";
+import { forgetHost, knownHosts, rememberHosts } from "../state/known-hosts.ts";
+import { withLocalHostsOf } from "../state/local-hosts.ts";
 import type { ApplyResult, Engine } from "../../engines/engine.ts";
 import { lockHostsInOrder, providersFor } from "./host-locks.ts";
 
@@ -81,7 +82,7 @@ export async function planFleet(
   const providers = await providersFor(hosts.values());
   const live = await discoverLive([...hosts.values()], ctx);
   const plan = computePlan(desired, live, { capabilities: capabilitiesOf(providers) });
-  return { desired, live, plan, hosts };
+  return { desired, live, plan, hosts: withLocalHostsOf(hosts, live) };
 }
 
 function capabilitiesOf(providers: Map<string, Provider>): Record<string, ProviderCapabilities> {
@@ -101,6 +102,8 @@ export interface ApplyFleetOptions {
   env?: NodeJS.ProcessEnv;
   /** Hosts no longer desired whose leftovers apply may remove (destroy passes the file's hosts). */
   extraHosts?: readonly HostSpec[];
+  /** `fleet destroy`: the empty desired state means everything goes (the plan's reasons say so). */
+  destroying?: boolean;
 }
 
 export interface AppliedFleet extends PlannedFleet {
@@ -114,10 +117,10 @@ export async function applyFleet(
   options: ApplyFleetOptions,
 ): Promise<AppliedFleet> {
   const { ctx } = options;
-  const hosts = await involvedHosts(desired, ctx, options.extraHosts);
-  const providers = await providersFor(hosts.values());
+  const declared = await involvedHosts(desired, ctx, options.extraHosts);
+  const providers = await providersFor(declared.values());
   // Unreachable hosts are left to discovery, which reports them as that host's error.
-  const locks = await lockHostsInOrder(hosts.values(), providers, ctx, (host, error) => {
+  const locks = await lockHostsInOrder(declared.values(), providers, ctx, (host, error) => {
     if (error.fault === "user") throw error;
     ctx.io.notify({
       level: "warn",
@@ -126,8 +129,14 @@ export async function applyFleet(
     });
   });
   try {
-    const live = await discoverLive([...hosts.values()], ctx);
-    const plan = computePlan(desired, live, { capabilities: capabilitiesOf(providers) });
+    const live = await discoverLive([...declared.values()], ctx);
+    // Agents on local host names the file does not declare are on this machine,
+    // whose lock is held: apply can reach them (to delete what the fleet owns).
+    const hosts = withLocalHostsOf(declared, live);
+    const plan = computePlan(desired, live, {
+      capabilities: capabilitiesOf(providers),
+      destroying: options.destroying === true,
+    });
     const planned: PlannedFleet = { desired, live, plan, hosts };
     if (options.savedPlan && options.savedPlan.fingerprint !== plan.fingerprint) {
       throw new FleetError(
@@ -156,9 +165,24 @@ export async function applyFleet(
       ...(options.signal ? { signal: options.signal } : {}),
     });
     await rememberHosts(ctx.env, desired.hosts).catch(() => undefined);
+    await forgetDestroyedHosts(ctx, plan, result).catch(() => undefined);
     return { ...planned, result, declined: false };
   } finally {
     await locks.releaseAll();
+  }
+}
+
+/** A host apply destroyed is no longer one to look at: its remembered entry goes too. */
+async function forgetDestroyedHosts(
+  ctx: ProviderContext,
+  plan: Plan,
+  result: ApplyResult,
+): Promise<void> {
+  const done = new Set(result.outcomes.filter((o) => o.status === "done").map((o) => o.address));
+  for (const change of plan.changes) {
+    if (change.kind === "host" && change.action === "delete" && done.has(change.address)) {
+      await forgetHost(ctx.env, change.name);
+    }
   }
 }
 

@@ -1,12 +1,15 @@
 /**
  * Taking several hosts' locks, shared by apply and reconcile: always in host-name
- * order, so two fleet processes locking overlapping hosts cannot deadlock.
+ * order, so two fleet processes locking overlapping hosts cannot deadlock, and
+ * once per machine: host names that are one machine (every local host) share
+ * one lock file, which flock would otherwise wait on forever.
  */
 import type { Provider, ProviderContext, ReleaseLock } from "../contracts/provider.ts";
 import { FleetError, toFleetError } from "../errors.ts";
 import type { HostSpec } from "../model.ts";
 import { getProvider } from "../registry.ts";
 import { byText } from "../sort.ts";
+import { machineKey } from "../state/local-hosts.ts";
 
 /** The providers of these hosts. A provider that is not registered is left out: discovery reports its hosts. */
 export async function providersFor(hosts: Iterable<HostSpec>): Promise<Map<string, Provider>> {
@@ -24,7 +27,7 @@ export async function providersFor(hosts: Iterable<HostSpec>): Promise<Map<strin
 }
 
 export interface HeldLocks {
-  /** Names of the hosts locked. */
+  /** Names of the hosts locked (every name of a machine whose lock is held). */
   locked: Set<string>;
   releaseAll(): Promise<void>;
 }
@@ -45,12 +48,23 @@ export async function lockHostsInOrder(
   const releaseAll = async (): Promise<void> => {
     await Promise.all(releases.map((release) => release().catch(() => undefined)));
   };
+  const byMachine = new Map<string, HostSpec[]>();
   for (const host of [...hosts].sort((a, b) => byText(a.name, b.name))) {
-    const provider = providers.get(host.provider);
-    if (!provider) continue;
+    if (!providers.has(host.provider)) continue;
+    const key = machineKey(host);
+    byMachine.set(key, [...(byMachine.get(key) ?? []), host]);
+  }
+  // Each machine is locked through its first name: the same file, in a stable order.
+  const machines = [...byMachine.values()].sort((a, b) =>
+    byText(a[0]?.name ?? "", b[0]?.name ?? ""),
+  );
+  for (const names of machines) {
+    const [host] = names;
+    const provider = host && providers.get(host.provider);
+    if (!host || !provider) continue;
     try {
       releases.push(await provider.lock(host, ctx));
-      locked.add(host.name);
+      for (const name of names) locked.add(name.name);
     } catch (error) {
       try {
         unavailable(host, toFleetError(error));

@@ -4,10 +4,12 @@
  * sense, and clashes between agents. Pure apart from checking that work dir
  * sources exist. Providers' own checks are in provider-checks.ts.
  */
+import { findUnsafeCharacter } from "../text/message-check.ts";
 import { statSync } from "node:fs";
 import { agentTypeNames, providerNames } from "../registry.ts";
 import { suggest } from "../suggest.ts";
 import type { AgentSpec } from "../model.ts";
+import { machineKey } from "../state/local-hosts.ts";
 import type { ConfigPath, Finding } from "./problems.ts";
 import type { AgentOrigins, Resolution } from "./resolve.ts";
 import type { FleetConfig } from "./schema.ts";
@@ -106,9 +108,21 @@ function checkObjects(config: FleetConfig, findings: Finding[]): void {
       });
     }
     checkNetwork(object.network, [...path, "network"], findings);
+    if (object.message !== undefined) checkMessage(object.message, [...path, "message"], findings);
   }
   for (const [name, host] of Object.entries(config.hosts ?? {})) {
     checkNetwork(host.network, ["hosts", name, "network"], findings);
+  }
+}
+
+/** A first message is typed into a terminal: it may not hold characters that act as keys. */
+function checkMessage(message: string, path: ConfigPath, findings: Finding[]): void {
+  const found = findUnsafeCharacter(message);
+  if (found) {
+    findings.push({
+      path,
+      message: `message contains ${found.description} at line ${found.line}, column ${found.column} of the message: it would be typed as a key (a message is text; newlines and tabs are fine)`,
+    });
   }
 }
 
@@ -202,18 +216,26 @@ function isDirectory(path: string): boolean {
   }
 }
 
-/** Fixed service ports must differ between all agents of one host. */
+/**
+ * Fixed service ports must differ between all agents of one machine: every
+ * local host name is this machine, so `laptop` and `local` share its ports.
+ */
 function checkPorts(resolution: Resolution, findings: Finding[]): void {
-  const taken = new Map<string, { agent: string; service: string }>();
+  const taken = new Map<string, { agent: string; service: string; host: string }>();
+  const providers = new Map(resolution.desired.hosts.map((host) => [host.name, host.provider]));
+  const machine = (host: string): string =>
+    machineKey({ name: host, provider: providers.get(host) ?? "" });
   for (const spec of resolution.desired.agents) {
     const origins = resolution.origins.get(spec.name);
     const servicesPath = origins?.fields.services ?? origins?.self ?? ["agents", spec.name];
     spec.services.forEach((service, index) => {
       if (typeof service.port !== "number") return;
-      const key = `${spec.host}\u0000${service.port}`;
+      const key = `${machine(spec.host)}\u0000${service.port}`;
       const owner = taken.get(key);
       if (owner) {
-        const where = owner.agent === spec.name ? "" : `agent "${owner.agent}" `;
+        const where =
+          (owner.agent === spec.name ? "" : `agent "${owner.agent}" `) +
+          (owner.host === spec.host ? "" : `on host "${owner.host}" (the same machine) `);
         // A template's line is shared by its agents: say which agent clashes.
         const who = servicesPath[0] === "agents" ? "" : `agent "${spec.name}": `;
         findings.push({
@@ -221,7 +243,7 @@ function checkPorts(resolution: Resolution, findings: Finding[]): void {
           message: `${who}port ${service.port} on host "${spec.host}" is already used by ${where}service "${owner.service}"`,
         });
       } else {
-        taken.set(key, { agent: spec.name, service: service.name });
+        taken.set(key, { agent: spec.name, service: service.name, host: spec.host });
       }
     });
   }

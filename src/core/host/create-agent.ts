@@ -12,7 +12,10 @@ import { getAgentType } from "../registry.ts";
 import { specHash } from "../spec-hash.ts";
 import { agentPaths, assertAgentName, sessionName, type AgentRecord } from "./agent-record.ts";
 import { openHost, runScript, type HostHandle } from "./handle.ts";
+import { deliveryFailure } from "./delivery.ts";
 import { launchScript, type LaunchInput } from "./launch.ts";
+import { foreignSessionError } from "./own-session.ts";
+import { assertTypeable } from "../text/message-check.ts";
 import { deliver, waitForReady } from "./message.ts";
 import { readAgent, recordProblem } from "./read-agent.ts";
 import { sections } from "./script-output.ts";
@@ -83,10 +86,19 @@ export async function createAgent(
   }
   if (ports === "exists") {
     const existing = await readAgent(h, spec.name);
-    // A record fleet cannot trust, or a session without any record: never replaced.
+    // A record fleet cannot trust: never replaced.
     if (existing.problem) throw recordProblem(existing.problem);
-    if (!existing.record && existing.sessionExists)
-      throw sessionWithoutRecord(spec.name, h.host.name);
+    if (existing.foreignSession) throw foreignSessionError(session, spec.name, h.host.name);
+    if (!existing.record && existing.sessionExists) {
+      // fleet's session whose record is gone or unreadable: not replaced blind.
+      throw new FleetError(
+        "AGENT_RECORD_MISSING",
+        `agent ${spec.name} has a running session on host ${h.host.name} but no readable record; it was left running`,
+        {
+          hint: `look at it with \`fleet connect ${spec.name}\`, then \`fleet destroy ${spec.name}\` to start over`,
+        },
+      );
+    }
     const live = existing.live;
     if (existing.record && existing.record.fleet !== options.fleet) {
       throw ownedElsewhere(spec.name, h.host.name, existing.record.fleet);
@@ -105,6 +117,7 @@ export async function createAgent(
     ports = await launchAgent(transport, launch, spec.name);
     if (ports === "exists") throw new Error("unreachable: replace never reports exists");
   }
+  if (ports === "foreign") throw foreignSessionError(session, spec.name, h.host.name);
   record.ports = ports;
 
   if (spec.message !== undefined && spec.message !== "" && !typedAtOnce) {
@@ -129,16 +142,24 @@ export async function createAgent(
   };
 }
 
-/** Runs a launch script; the ports it allocated, or "exists" in fresh mode. */
+/**
+ * Runs a launch script; the ports it allocated, "exists" in fresh mode, or
+ * "foreign" when a session of the agent's name is not fleet's (nothing was done).
+ */
 export async function launchAgent(
   transport: Transport,
   input: LaunchInput,
   name: string,
-): Promise<Record<string, number> | "exists"> {
+): Promise<Record<string, number> | "exists" | "foreign"> {
   const { script, input: stdin } = launchScript(input);
   const result = await runScript(transport, `starting agent ${name}`, script, { input: stdin });
   const parts = sections(result.stdout);
   if (parts.has("exists")) return "exists";
+  if (parts.has("foreign")) return "foreign";
+  if (input.message !== undefined && input.message !== "") {
+    const failure = deliveryFailure(name, result.stdout, 0);
+    if (failure) throw failure;
+  }
   const ports: Record<string, number> = {};
   for (const line of parts.get("ports") ?? []) {
     const [service, port] = line.split(" ");
@@ -148,6 +169,7 @@ export async function launchAgent(
 }
 
 export function checkSpec(spec: AgentSpec, type: AgentType): void {
+  if (spec.message !== undefined) assertTypeable(spec.message, `agent ${spec.name}: message`);
   if (type.requiresCommand && (spec.command === undefined || spec.command.trim() === "")) {
     throw new FleetError(
       "COMMAND_REQUIRED",
@@ -186,11 +208,4 @@ const ownedElsewhere = (name: string, host: string, fleet: string | null): Fleet
     "AGENT_EXISTS",
     `an agent named ${name} already exists on host ${host}, owned by ${fleet === null ? "no fleet (made with `fleet create`)" : `fleet "${fleet}"`}`,
     { hint: "pick another name, or destroy the other agent first" },
-  );
-
-const sessionWithoutRecord = (name: string, host: string): FleetError =>
-  new FleetError(
-    "AGENT_EXISTS",
-    `host ${host} has a session for agent ${name} but no record of it: fleet leaves that session alone`,
-    { hint: "end that tmux session yourself if it is not needed, or pick another name" },
   );

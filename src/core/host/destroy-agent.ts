@@ -3,15 +3,18 @@
  * changes (untracked files too) are committed onto the agent's branch, which is
  * kept; if that branch holds commits no other branch or remote has, a bundle of
  * it is also written to the controller's saved dir. A plain work dir with
- * anything in it is archived there. Only once the saved bytes are on disk are the
- * session, the worktree and the agent dir removed.
+ * anything in it is archived there. Only places the user can fetch from are
+ * reported: the source repo's branch for a local agent, else the bundle (a
+ * remote host's cache repo is fleet's, and goes with the host). Only once the
+ * saved bytes are on disk are the session, the worktree and the agent dir removed.
  */
+import { killOwnSessionLine } from "./own-session.ts";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { shellQuote as q } from "../contracts/transport.ts";
 import { savedWorkDir } from "../env.ts";
 import { FleetError } from "../errors.ts";
-import { agentPaths, sessionTarget } from "./agent-record.ts";
+import { agentPaths } from "./agent-record.ts";
 import { runScript, type HostHandle } from "./handle.ts";
 import { agentNotFound, readAgent } from "./read-agent.ts";
 import type { SavedWork } from "./saved-work.ts";
@@ -21,6 +24,7 @@ const GIT_AS_FLEET = "git -c user.name=fleet -c user.email=fleet@localhost -c co
 
 export async function destroyAgent(h: HostHandle, name: string): Promise<{ saved: SavedWork[] }> {
   const agent = await readAgent(h, name);
+  // A session of that name fleet did not start is not an agent, and is left running.
   if (!agent.record && !agent.problem && !agent.sessionExists)
     throw agentNotFound(name, h.host.name);
   const { transport } = agent;
@@ -35,7 +39,7 @@ export async function destroyAgent(h: HostHandle, name: string): Promise<{ saved
     transport,
     `saving the work of agent ${name}`,
     [
-      `tmux kill-session -t ${q(sessionTarget(agent.session))} 2>/dev/null`,
+      killOwnSessionLine(agent.session, name),
       `w=${q(workdir)}`,
       'if [ ! -d "$w" ]; then echo @@fleet:none; exit 0; fi',
       'cd "$w" || exit 80',
@@ -85,11 +89,12 @@ export async function destroyAgent(h: HostHandle, name: string): Promise<{ saved
     // A worktree's branch lives in the source repo and survives; a clone's dies with the agent dir.
     const agentRoot = `${facts.get("agentdir") ?? paths.dir}/`;
     const branchSurvives = !(facts.get("commondir") ?? agentRoot).startsWith(agentRoot);
-    if (branchSurvives && branch !== "" && (unique > 0 || committed !== "")) {
+    const local = h.provider.name === "local";
+    if (local && branchSurvives && branch !== "" && (unique > 0 || committed !== "")) {
       saved.push({
         kind: "branch",
         location: branch,
-        description: `branch ${branch} in ${repo}${h.host.provider === "local" ? "" : ` on host ${h.host.name}`}, kept${committed}`,
+        description: `branch ${branch} in ${repo}, kept${committed}; see it with \`git -C ${q(repo)} log ${branch}\``,
       });
     }
     if (payload && payload.length > 0) {
@@ -98,7 +103,7 @@ export async function destroyAgent(h: HostHandle, name: string): Promise<{ saved
       saved.push({
         kind: "bundle",
         location: file,
-        description: `git bundle of ${branch || "the work"} (${unique} commit${unique === 1 ? "" : "s"} on no other branch); restore with \`git fetch ${file} ${branch || "HEAD"}\``,
+        description: `git bundle of ${branch || "the work"} (${unique} commit${unique === 1 ? "" : "s"} on no other branch${local ? "" : ` of host ${h.host.name}`}${!local && committed !== "" ? ", its uncommitted changes committed first" : ""}); fetch it into a repo with \`git fetch ${q(file)} ${branch || "HEAD"}\``,
       });
     }
   } else if (parts.has("archive") && payload) {

@@ -80,14 +80,19 @@ export function agentsOfProbe(
 /** Sorts records read from a host into trusted ones and per-agent errors. */
 export function checkRecords(
   texts: readonly RecordText[],
-  where: { host: string; provider: string; home: string },
+  where: { host: string; provider: string; home: string; anyHost?: boolean },
 ): { trusted: AgentRecord[]; errors: HostError[] } {
   const trusted: AgentRecord[] = [];
   const errors: HostError[] = [];
   for (const { dir, text } of texts) {
     // fleet never makes a dir by another name: there is no agent to name or act on.
     if (!isName(dir)) continue;
-    const check = checkRecord(text, { dir, host: where.host, home: where.home });
+    const check = checkRecord(text, {
+      dir,
+      host: where.host,
+      home: where.home,
+      ...(where.anyHost === true ? { anyHost: true } : {}),
+    });
     if (check.kind === "trusted") trusted.push(check.record);
     else if (check.kind !== "other-host") {
       errors.push({

@@ -24,3 +24,10 @@ export { type AgentEvent, type AgentEventType } from "./events.ts";
 export { attachCommand, execCommand, EXEC_AGENT_ABSENT } from "./interactive.ts";
 export { acquireHostLock } from "./lock.ts";
 export { readAgent, type AgentOnHost } from "./read-agent.ts";
+export type { DeliveryPayload } from "./delivery.ts";
+export {
+  assertKeyNames,
+  assertTypeable,
+  characterCount,
+  normalizeLineEnds,
+} from "../text/message-check.ts";

@@ -28,6 +28,7 @@ import { AGENT_WINDOW } from "./probe.ts";
 import { deliveryCommands } from "./delivery.ts";
 import { ENV_NAME_PATTERN } from "../names.ts";
 import { sealRecord } from "../trust/record-seal.ts";
+import { replaceOwnSessionLine } from "./own-session.ts";
 
 export const PANE_SIZE = { width: 200, height: 50 } as const;
 
@@ -43,8 +44,9 @@ export interface LaunchInput {
   event: { type: AgentEventType; details?: Record<string, unknown> };
   /**
    * `fresh`: do nothing and report `exists` when the session or a record is already
-   * there (create checks and acts in the same round trip). `replace`: end whatever
-   * session is there first.
+   * there (create checks and acts in the same round trip). `replace`: end fleet's
+   * session for the agent first; a session fleet did not start is reported as
+   * `foreign` and left alone.
    */
   mode: "fresh" | "replace";
   /** Typed in right after start (only for agent types ready at once). */
@@ -74,7 +76,7 @@ export function launchScript(input: LaunchInput): LaunchScript {
     // An existing session without a record is caught when new-session finds it.
     lines.push(`if [ -f ${q(paths.record)} ]; then echo @@fleet:exists; exit 0; fi`);
   } else {
-    lines.push(`tmux kill-session -t ${q(sessionTarget(session))} 2>/dev/null`);
+    lines.push(replaceOwnSessionLine(session, record.name));
   }
   if (ports.script !== "") lines.push(ports.script);
   if (secretsBytes > 0) {
@@ -133,14 +135,14 @@ export function launchScript(input: LaunchInput): LaunchScript {
   );
 
   if (input.message !== undefined && input.message !== "") {
-    lines.push(
-      ...deliveryCommands({
-        session,
-        paths,
-        delivery: input.type.delivery,
-        length: input.message.length,
-      }),
-    );
+    // A subshell: the agent is started and recorded whether or not its first message arrives.
+    const delivery = deliveryCommands({
+      session,
+      paths,
+      delivery: input.type.delivery,
+      payload: { kind: "text", text: input.message },
+    });
+    lines.push("(", ...delivery.map((line) => `  ${line}`), ")");
   }
   lines.push(
     `printf '%s\\n' @@fleet:ports${portEntries.map(([service, source]) => ` ${q(`${service} `)}${portWord(source)}`).join("")}`,

@@ -1,11 +1,11 @@
 /** Stopping, starting and updating an agent in place. Each keeps the work dir. */
-import { shellQuote as q } from "../contracts/transport.ts";
 import type { AgentSpec, LiveAgent } from "../model.ts";
 import { getAgentType } from "../registry.ts";
 import { canonicalJson, specHash } from "../spec-hash.ts";
-import { agentPaths, sessionTarget, type AgentRecord } from "./agent-record.ts";
+import { agentPaths, type AgentRecord } from "./agent-record.ts";
 import { checkSpec, launchAgent, pickSecrets } from "./create-agent.ts";
 import { runScript, type HostHandle } from "./handle.ts";
+import { foreignSessionError, killOwnSessionLine } from "./own-session.ts";
 import { requireAgent } from "./read-agent.ts";
 import { appendEventLines, writeRecordLines } from "./record-io.ts";
 
@@ -46,6 +46,7 @@ export async function startAgent(
     name,
   );
   if (ports === "exists") throw new Error("unreachable: replace never reports exists");
+  if (ports === "foreign") throw foreignSessionError(agent.session, name, h.host.name);
   return {
     ...agent.live,
     state: "RUNNING",
@@ -77,7 +78,7 @@ export async function stopAgent(
     agent.transport,
     `stopping agent ${name}`,
     [
-      `tmux kill-session -t ${q(sessionTarget(agent.session))} 2>/dev/null`,
+      killOwnSessionLine(agent.session, name),
       ...writeRecordLines(paths, record, h.ctx.env.home),
       ...appendEventLines(paths, "stopped", {
         reason: options.reason,
@@ -96,7 +97,13 @@ export async function stopAgent(
 export async function updateAgent(h: HostHandle, spec: AgentSpec): Promise<LiveAgent> {
   const agent = await requireAgent(h, spec.name);
   const paths = agentPaths(agent.transport.fleetDir, spec.name);
-  const record: AgentRecord = { ...agent.record, spec, specHash: specHash(spec) };
+  // The host name too: a local agent may be declared under another name of this machine.
+  const record: AgentRecord = {
+    ...agent.record,
+    host: h.host.name,
+    spec,
+    specHash: specHash(spec),
+  };
   const changed = changedFields(agent.record.spec, spec);
   await runScript(
     agent.transport,

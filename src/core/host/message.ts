@@ -4,16 +4,45 @@ import { shellQuote as q, type Transport } from "../contracts/transport.ts";
 import { FleetError } from "../errors.ts";
 import { getAgentType } from "../registry.ts";
 import { agentPaths, windowTarget } from "./agent-record.ts";
-import { deliveryCommands } from "./delivery.ts";
-import { runScript, type HostHandle } from "./handle.ts";
+import {
+  deliveryCommands,
+  deliveryFailure,
+  deliveryInput,
+  type DeliveryPayload,
+} from "./delivery.ts";
+import type { HostHandle } from "./handle.ts";
+import { assertKeyNames, assertTypeable } from "../text/message-check.ts";
 import { AGENT_WINDOW } from "./probe.ts";
 import { requireAgent } from "./read-agent.ts";
 import { sections } from "./script-output.ts";
 
 const READY_POLL_MS = 150;
 
-export async function sendMessage(h: HostHandle, name: string, text: string): Promise<void> {
+/**
+ * Types a message (or, on purpose, named keys) into a running agent. The text is
+ * checked before anything is typed (see message-check.ts), and the delivery
+ * reports whether it arrived (see delivery.ts).
+ */
+export async function sendMessage(
+  h: HostHandle,
+  name: string,
+  message: string | DeliveryPayload,
+): Promise<void> {
+  const payload: DeliveryPayload =
+    typeof message === "string" ? { kind: "text", text: message } : message;
+  if (payload.kind === "text") assertTypeable(payload.text, "the message");
+  else assertKeyNames(payload.keys);
   const agent = await requireAgent(h, name);
+  if (agent.live.state === "DONE") {
+    const code = agent.live.exitCode === undefined ? "" : ` with exit code ${agent.live.exitCode}`;
+    throw new FleetError(
+      "AGENT_EXITED",
+      `agent ${name} has exited${code}: a message needs a running agent, so nothing was sent`,
+      {
+        hint: `see its last output with \`fleet transcript ${name}\`; \`fleet start ${name}\` runs it again`,
+      },
+    );
+  }
   if (agent.live.state !== "RUNNING" && agent.live.state !== "WAITING") {
     throw new FleetError(
       "AGENT_NOT_RUNNING",
@@ -26,22 +55,32 @@ export async function sendMessage(h: HostHandle, name: string, text: string): Pr
   if (Date.now() - startedAt < type.readiness.timeoutMs) {
     await waitForReady(agent.transport, agent.session, type, name);
   }
-  await deliver(agent.transport, agent.session, name, type, text);
+  await deliver(agent.transport, agent.session, name, type, payload);
 }
 
-/** Pastes the text and submits it. One round trip. */
+/** Types the payload and submits it, or fails saying it was not delivered. One round trip. */
 export async function deliver(
   transport: Transport,
   session: string,
   name: string,
   type: AgentType,
-  text: string,
+  message: string | DeliveryPayload,
 ): Promise<void> {
+  const payload: DeliveryPayload =
+    typeof message === "string" ? { kind: "text", text: message } : message;
   const paths = agentPaths(transport.fleetDir, name);
-  const script = deliveryCommands({ session, paths, delivery: type.delivery, length: text.length });
-  await runScript(transport, `sending a message to agent ${name}`, script.join("\n"), {
-    input: text,
-  });
+  const script = deliveryCommands({ session, paths, delivery: type.delivery, payload });
+  const result = await transport.script(script.join("\n"), { input: deliveryInput(payload) });
+  const failure = deliveryFailure(name, result.stdout, result.code);
+  if (failure) throw failure;
+  if (result.code !== 0) {
+    const detail = result.stderr.trim() || `exit code ${result.code}`;
+    throw new FleetError(
+      "MESSAGE_NOT_DELIVERED",
+      `the message to agent ${name} was not delivered: ${detail}`,
+      { fault: "system", details: { exitCode: result.code } },
+    );
+  }
 }
 
 /**

@@ -17,6 +17,8 @@ const PANE_FIELDS = [
   "#{window_activity}",
   "#{session_attached}",
   "#{pane_pid}",
+  // Set by fleet when it starts the session: a session without it is not fleet's.
+  "#{@fleet_agent}",
 ] as const;
 export const PANE_FORMAT = PANE_FIELDS.join("\t");
 
@@ -29,6 +31,8 @@ export interface PaneInfo {
   activity?: number;
   attached: boolean;
   pid?: number;
+  /** The agent the session was started for (its `@fleet_agent`), "" when fleet did not start it. */
+  owner: string;
 }
 
 /** An agent record as the host printed it: its dir's name and its first line, unchecked. */
@@ -104,10 +108,16 @@ export function recordText(line: string): RecordText {
 
 /** A pane line; numbers the host reports are kept only when they are what they claim. */
 export function parsePane(line: string): PaneInfo | undefined {
-  const [session, window, dead, deadStatus, activity, attached, pid] = line.split("\t");
+  const [session, window, dead, deadStatus, activity, attached, pid, owner] = line.split("\t");
   if (session === undefined || window === undefined) return undefined;
   const isDead = dead === "1";
-  const info: PaneInfo = { session, window, dead: isDead, attached: Number(attached) > 0 };
+  const info: PaneInfo = {
+    session,
+    window,
+    dead: isDead,
+    attached: Number(attached) > 0,
+    owner: owner ?? "",
+  };
   const exitCode = intIn(deadStatus, 0, 255);
   if (isDead && exitCode !== undefined) info.exitCode = exitCode;
   const seconds = intIn(activity, 1, 2 ** 40);
@@ -123,10 +133,14 @@ function intIn(text: string | undefined, min: number, max: number): number | und
   return value >= min && value <= max ? value : undefined;
 }
 
-/** The agent window's first pane of each session, by session name. */
+/**
+ * The agent window's first pane of each session fleet started, by session name.
+ * A session of the user's that happens to carry an agent's name is not that agent.
+ */
 export function agentPanes(panes: PaneInfo[]): Map<string, PaneInfo> {
   const bySession = new Map<string, PaneInfo>();
   for (const pane of panes) {
+    if (pane.owner === "") continue;
     if (pane.window === AGENT_WINDOW && !bySession.has(pane.session))
       bySession.set(pane.session, pane);
   }
@@ -155,8 +169,10 @@ export function toLiveAgent(
   where: { host: string; provider: string },
   waiting = false,
 ): LiveAgent {
-  const { state, exitCode } = agentState(record, pane, waiting);
-  const signals = [pane?.activity, markerActivity, timeOf(record.startedAt)].filter(
+  // Only the session started for this agent is this agent's.
+  const own = pane?.owner === record.name ? pane : undefined;
+  const { state, exitCode } = agentState(record, own, waiting);
+  const signals = [own?.activity, markerActivity, timeOf(record.startedAt)].filter(
     (v): v is number => v !== undefined && Number.isFinite(v) && v > 0,
   );
   return {
@@ -172,7 +188,7 @@ export function toLiveAgent(
     ...(record.startedAt === undefined ? {} : { startedAt: record.startedAt }),
     ...(record.stoppedAt === undefined ? {} : { stoppedAt: record.stoppedAt }),
     ...(signals.length > 0 ? { lastActivity: Math.max(...signals) } : {}),
-    attached: pane?.attached ?? false,
+    attached: own?.attached ?? false,
     workdir: record.workdir,
     ports: record.ports,
   };

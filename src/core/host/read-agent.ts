@@ -19,8 +19,10 @@ export interface AgentOnHost {
   untrusted: AgentRecord | undefined;
   /** The agent window's pane, when its session exists. */
   pane: PaneInfo | undefined;
-  /** True when the session exists at all (even without an agent window). */
+  /** True when fleet's session for the agent exists (even without an agent window). */
   sessionExists: boolean;
+  /** True when a session of that name exists that fleet did not start: never touched. */
+  foreignSession: boolean;
   live: LiveAgent | undefined;
 }
 
@@ -38,7 +40,13 @@ export async function readAgent(h: HostHandle, name: string): Promise<AgentOnHos
   let problem: FleetErrorJson | undefined;
   let untrusted: AgentRecord | undefined;
   for (const text of probe.records.filter((r) => r.dir === name)) {
-    const check = checkRecord(text.text, { dir: name, host: h.host.name, home: h.ctx.env.home });
+    const check = checkRecord(text.text, {
+      dir: name,
+      host: h.host.name,
+      home: h.ctx.env.home,
+      // Every local host name is this one machine (src/core/state/local-hosts.ts).
+      anyHost: h.provider.name === "local",
+    });
     if (check.kind === "trusted") record = check.record;
     else if (check.kind !== "other-host") {
       problem = check.error;
@@ -46,7 +54,9 @@ export async function readAgent(h: HostHandle, name: string): Promise<AgentOnHos
     }
   }
   const pane = agentPanes(probe.panes).get(session);
-  const sessionExists = probe.panes.some((p) => p.session === session);
+  const named = probe.panes.filter((p) => p.session === session);
+  const sessionExists = named.some((p) => p.owner === name);
+  const foreignSession = named.length > 0 && !sessionExists;
   const live = record
     ? toLiveAgent(
         record,
@@ -56,7 +66,18 @@ export async function readAgent(h: HostHandle, name: string): Promise<AgentOnHos
         probe.waiting.has(name),
       )
     : undefined;
-  return { transport, prefix, session, record, problem, untrusted, pane, sessionExists, live };
+  return {
+    transport,
+    prefix,
+    session,
+    record,
+    problem,
+    untrusted,
+    pane,
+    sessionExists,
+    foreignSession,
+    live,
+  };
 }
 
 /**

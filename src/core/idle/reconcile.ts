@@ -17,6 +17,7 @@ import type { ApplyResult, Engine } from "../../engines/engine.ts";
 import { agentKey, ALL_AGENTS, planIdle } from "./plan-idle.ts";
 import { lockHostsInOrder, providersFor } from "../apply/host-locks.ts";
 import { byText } from "../sort.ts";
+import { withLocalHostsOf } from "../state/local-hosts.ts";
 
 export interface ReconcileOptions {
   ctx: ProviderContext;
@@ -43,7 +44,7 @@ export async function reconcileOnce(options: ReconcileOptions): Promise<Reconcil
   const { ctx, desired } = options;
   const now = options.now ?? Date.now;
   const hostList = desired ? [...fleetHosts(desired).values()] : await knownHosts(ctx.env);
-  const hosts = new Map(hostList.map((host) => [host.name, host]));
+  const declared = new Map(hostList.map((host) => [host.name, host]));
   const providers = await providersFor(hostList);
   const capabilities: Record<string, ProviderCapabilities> = Object.fromEntries(
     [...providers].map(([name, provider]) => [name, provider.capabilities]),
@@ -59,7 +60,10 @@ export async function reconcileOnce(options: ReconcileOptions): Promise<Reconcil
       ...(timeouts ? { timeouts } : {}),
     });
 
-  const first = plan(await discoverLive(hostList, ctx));
+  const firstLive = await discoverLive(hostList, ctx);
+  // Local agents declared under names not listed here are on this machine all the same.
+  const hosts = withLocalHostsOf(declared, firstLive);
+  const first = plan(firstLive);
   const involved = actingHosts(first);
   if (options.dryRun || involved.length === 0) return { plan: first };
 

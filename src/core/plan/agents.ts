@@ -6,7 +6,7 @@
  */
 import type { AgentSpec, LiveAgent } from "../model.ts";
 import type { PlanContext } from "./context.ts";
-import { hostSpecFor, markUnplanned, ownerWords } from "./context.ts";
+import { goneReason, hostSpecFor, markUnplanned, onMachineOf, ownerWords } from "./context.ts";
 import { describeField, diffAgentSpecs } from "./diff.ts";
 import type { Change, FieldChange, PlanAction } from "./types.ts";
 
@@ -78,14 +78,23 @@ function idleReason(live: LiveAgent): string[] {
 /** The change for a desired agent that has an owned live counterpart. */
 function planExisting(ctx: PlanContext, spec: AgentSpec, live: LiveAgent): Change {
   // liveSpec pins `host` to where the agent is, so a move shows as a `host` field change.
-  const fields = diffAgentSpecs(liveSpec(live), spec);
-  const reasons = fields.map(describeField);
+  // Another name for the same machine (local -> laptop) moves nothing: the record
+  // takes the new name in place.
+  const renamed = live.host !== spec.host && onMachineOf(ctx, live, spec.host);
+  const fields = diffAgentSpecs(liveSpec(live), spec).map((field) =>
+    renamed && field.field === "host" ? { ...field, forcesReplacement: false } : field,
+  );
+  const reasons = fields.map((field) =>
+    renamed && field.field === "host"
+      ? `host renamed from ${live.host} to ${spec.host}, the same machine (updated in place)`
+      : describeField(field),
+  );
   const stateNote =
     live.state === "STOPPED" || live.state === "DONE"
       ? [`it is ${live.state.toLowerCase()}; the replacement will run`]
       : [];
 
-  if (live.host !== spec.host) {
+  if (live.host !== spec.host && !renamed) {
     const moved = `moved from host ${live.host} to ${spec.host} (forces replacement)`;
     const rest = reasons.filter((reason) => !reason.startsWith("host changed"));
     return agentChange(ctx, spec, "replace", live, [moved, ...rest, ...stateNote], fields);
@@ -117,21 +126,29 @@ function planDesiredAgent(ctx: PlanContext, spec: AgentSpec, changes: Change[]):
   if (ctx.blockedHosts.has(spec.host)) return;
   // Its record cannot be trusted or read: fleet neither replaces nor deletes
   // what runs there (compute.ts reports it as a conflict).
+  const machine = hostSpecFor(ctx, spec.host)?.provider === "local" ? "local" : spec.host;
   if (ctx.agentErrors.has(`${spec.host}\u0000${spec.name}`)) return;
+  if (ctx.agentErrors.has(`${machine}\u0000${spec.name}`)) return;
 
   const sameName = ctx.liveAgentsByName.get(spec.name) ?? [];
-  const squatter = sameName.find((live) => live.host === spec.host && live.fleet !== ctx.fleet);
+  // One machine has one agent per name, whichever of its names it was declared on.
+  const squatter = sameName.find(
+    (live) => onMachineOf(ctx, live, spec.host) && live.fleet !== ctx.fleet,
+  );
   if (squatter !== undefined) {
     ctx.conflicts.push({
       address,
       message:
-        `host ${spec.host} already has an agent named "${spec.name}" that belongs to ` +
+        `host ${spec.host}${squatter.host === spec.host ? "" : ` (the same machine as ${squatter.host})`} already has an agent named "${spec.name}" that belongs to ` +
         `${ownerWords(squatter.fleet)}; rename one of them or delete it`,
     });
     return;
   }
   const owned = sameName.filter((live) => live.fleet === ctx.fleet);
-  const match = owned.find((live) => live.host === spec.host) ?? owned[0];
+  const match =
+    owned.find((live) => live.host === spec.host) ??
+    owned.find((live) => onMachineOf(ctx, live, spec.host)) ??
+    owned[0];
   if (match === undefined) {
     changes.push(agentChange(ctx, spec, "create", undefined, ["the agent does not exist yet"], []));
     return;
@@ -156,7 +173,7 @@ export function planAgents(ctx: PlanContext): Change[] {
     const owned = lives.filter((live) => live.fleet === ctx.fleet);
     for (const live of owned) {
       const address = owned.length === 1 ? `agents.${name}` : `agents.${name}@${live.host}`;
-      changes.push(deleteChange(ctx, live, address, "no longer in the fleet file"));
+      changes.push(deleteChange(ctx, live, address, goneReason(ctx)));
     }
   }
   return changes;

@@ -17,6 +17,11 @@ export { hasChanges } from "./summary.ts";
 export interface ComputePlanOptions {
   /** Capabilities by provider name; a provider not listed is treated as not managing hosts. */
   capabilities: Record<string, ProviderCapabilities>;
+  /**
+   * The plan is `fleet destroy`'s: the desired state is empty because everything
+   * goes, not because the file dropped it, and the reasons say so.
+   */
+  destroying?: boolean;
   /** Sets createdAt; defaults to the current time. */
   now?: Date;
 }
@@ -38,7 +43,7 @@ export function computePlan(
   live: LiveState,
   options: ComputePlanOptions,
 ): Plan {
-  const ctx = buildContext(desired, live, options.capabilities);
+  const ctx = buildContext(desired, live, options.capabilities, options.destroying === true);
   planDesiredHosts(ctx);
   const agentChanges = planAgents(ctx);
   linkHostReplaces(ctx, agentChanges);

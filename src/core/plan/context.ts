@@ -12,6 +12,7 @@ import type {
   LiveState,
 } from "../model.ts";
 import { DEFAULT_HOST } from "../model.ts";
+import { machineKey } from "../state/local-hosts.ts";
 import type { Change, PlanConflict } from "./types.ts";
 
 export interface PlanContext {
@@ -19,6 +20,8 @@ export interface PlanContext {
   desired: DesiredState;
   live: LiveState;
   capabilities: Record<string, ProviderCapabilities>;
+  /** `fleet destroy`: everything the fleet owns goes. */
+  destroying: boolean;
   desiredHosts: Map<string, HostSpec>;
   liveHosts: Map<string, LiveHost>;
   liveAgentsByName: Map<string, LiveAgent[]>;
@@ -50,6 +53,7 @@ export function buildContext(
   desired: DesiredState,
   live: LiveState,
   capabilities: Record<string, ProviderCapabilities>,
+  destroying = false,
 ): PlanContext {
   const liveHosts = new Map<string, LiveHost>();
   // Prefer the live host reported by the provider the fleet file names.
@@ -68,6 +72,7 @@ export function buildContext(
     desired,
     live,
     capabilities,
+    destroying,
     desiredHosts: new Map(desired.hosts.map((host) => [host.name, host])),
     liveHosts,
     liveAgentsByName: groupBy(agents, (agent) => agent.name),
@@ -102,6 +107,29 @@ export function markUnplanned(ctx: PlanContext, host: string, address: string): 
   const list = ctx.unplanned.get(host);
   if (list === undefined) ctx.unplanned.set(host, [address]);
   else list.push(address);
+}
+
+/** The machine a host name is (every local host name is this machine, `local`). */
+export function machineOf(ctx: PlanContext, hostName: string): string {
+  const provider =
+    hostSpecFor(ctx, hostName)?.provider ??
+    ctx.liveHosts.get(hostName)?.provider ??
+    ctx.liveAgentsByHost.get(hostName)?.[0]?.provider ??
+    "unknown";
+  return machineKey({ name: hostName, provider });
+}
+
+/** Whether a live agent sits on the machine a host name is: one agent per name there. */
+export function onMachineOf(ctx: PlanContext, live: LiveAgent, hostName: string): boolean {
+  const where = machineKey({ name: live.host, provider: live.provider });
+  return live.host === hostName || where === machineOf(ctx, hostName);
+}
+
+/** Why an owned object the desired state lacks is deleted. */
+export function goneReason(ctx: PlanContext): string {
+  return ctx.destroying
+    ? `fleet destroy: everything fleet "${ctx.fleet}" owns is destroyed`
+    : "no longer in the fleet file";
 }
 
 /** Who owns a live object, in words. */

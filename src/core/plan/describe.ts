@@ -7,6 +7,7 @@ import { describeField } from "./diff.ts";
 import { hasChanges } from "./summary.ts";
 import type { Change, FieldChange, Plan, PlanAction } from "./types.ts";
 import { formatDuration } from "../config/units.ts";
+import { safeText } from "../text/safe-text.ts";
 
 /** Terraform's symbols, plus `>` and `<` for start and stop. */
 export const ACTION_SYMBOLS: Record<PlanAction, string> = {
@@ -65,7 +66,7 @@ export const SENSITIVE = "(sensitive)";
 
 /** `agents.foo will be created` */
 export function changeHeadline(change: Change): string {
-  return `${change.address} ${HEADER_PHRASES[change.action]}`;
+  return `${safeText(change.address)} ${HEADER_PHRASES[change.action]}`;
 }
 
 /**
@@ -79,37 +80,34 @@ export function extraReasons(change: Change): string[] {
 
 /** `agent "foo" on laptop (claude)` / `host "sandbox" (docker)` */
 export function changeSubject(change: Change): string {
-  if (change.kind === "host") return `host "${change.name}" (${change.provider})`;
+  if (change.kind === "host") {
+    return `host "${safeText(change.name)}" (${safeText(change.provider)})`;
+  }
   const spec = (change.after ?? change.before) as AgentSpec | null;
-  const type = spec === null ? "" : ` (${spec.agent})`;
-  return `agent "${change.name}" on ${change.host}${type}`;
+  const type = spec === null ? "" : ` (${safeText(spec.agent)})`;
+  return `agent "${safeText(change.name)}" on ${safeText(change.host)}${type}`;
 }
 
 /**
- * Control characters (terminal escapes included) shown as `\uXXXX`, so text
- * that came from a fleet file or a remote host cannot drive the terminal.
+ * Text that came from a fleet file or a remote host, on one line, with every
+ * control and bidi character shown as a visible escape (see safe-text.ts).
  */
-export function sanitize(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => {
-    if (c === "\n") return " ";
-    return `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
-  });
-}
+export const sanitize = safeText;
 
 /** One value as the renderers show it: JSON (which escapes control characters). */
 export function formatValue(field: string, value: unknown, sensitive = false): string {
   if (sensitive) return SENSITIVE;
   if (value === undefined) return "(not set)";
   if (field === "idleTimeout" && typeof value === "number") return formatDuration(value);
-  return JSON.stringify(value);
+  // JSON escapes C0 controls but leaves C1 and bidi controls raw.
+  return safeText(JSON.stringify(value));
 }
 
 /** `args: ["a"] -> ["b"]` */
 export function formatFieldChange(change: FieldChange): string {
   const before = formatValue(change.field, change.before, change.sensitive);
   const after = formatValue(change.field, change.after, change.sensitive);
-  return `${change.field}: ${before} -> ${after}`;
+  return `${safeText(change.field)}: ${before} -> ${after}`;
 }
 
 const SENSITIVE_FIELDS: ReadonlySet<string> = new Set(["secrets"]);

@@ -6,7 +6,7 @@
 import type { HostSpec, LiveAgent, LiveHost } from "../model.ts";
 import { specHash } from "../spec-hash.ts";
 import type { PlanContext } from "./context.ts";
-import { managesHost, markUnplanned, ownerWords } from "./context.ts";
+import { goneReason, managesHost, markUnplanned, ownerWords } from "./context.ts";
 import { describeField, diffHostSpecs } from "./diff.ts";
 import type { Change, FieldChange, PlanAction } from "./types.ts";
 
@@ -141,7 +141,7 @@ export function planHostDeletes(ctx: PlanContext, agentChanges: readonly Change[
       ctx.conflicts.push({
         address,
         message:
-          `the host is no longer in the fleet file but runs agents this fleet does not own: ` +
+          `${ctx.destroying ? "the host is being destroyed" : "the host is no longer in the fleet file"} but runs agents this fleet does not own: ` +
           `${foreign.map((a) => a.name).join(", ")}; it is kept until they are gone`,
       });
       continue;
@@ -160,7 +160,7 @@ export function planHostDeletes(ctx: PlanContext, agentChanges: readonly Change[
       action: "delete",
       before: live.spec ?? null,
       after: null,
-      reasons: ["no longer in the fleet file"],
+      reasons: [goneReason(ctx)],
       fields: [],
       dependsOn,
     });

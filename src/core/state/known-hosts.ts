@@ -2,30 +2,43 @@
  * The hosts fleet looks at when no fleet file names them: this machine, plus
  * every host a fleet file or `fleet create` has used from this controller
  * (remembered under FLEET_HOME/hosts/, a cache that may be deleted at any time).
+ * Local hosts by other names (`laptop`) are remembered too, so `fleet create
+ * --host laptop` works away from the fleet file that declared it.
  */
-import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { FleetEnv } from "../env.ts";
 import { DEFAULT_HOST, type HostSpec } from "../model.ts";
+import { NAME_PATTERN } from "../names.ts";
 
 const hostsDir = (env: FleetEnv): string => join(env.home, "hosts");
 
 export async function rememberHosts(env: FleetEnv, hosts: readonly HostSpec[]): Promise<void> {
-  const remote = hosts.filter((h) => h.provider !== "local");
-  if (remote.length === 0) return;
+  const named = hosts.filter((h) => h.name !== DEFAULT_HOST.name && NAME_PATTERN.test(h.name));
+  if (named.length === 0) return;
   await mkdir(hostsDir(env), { recursive: true });
   await Promise.all(
-    remote.map((host) =>
+    named.map((host) =>
       writeFile(join(hostsDir(env), `${host.name}.json`), JSON.stringify(host) + "\n"),
     ),
   );
 }
 
-export async function knownHosts(
-  env: FleetEnv,
-  extra: readonly HostSpec[] = [],
-): Promise<HostSpec[]> {
-  const byName = new Map<string, HostSpec>([[DEFAULT_HOST.name, DEFAULT_HOST]]);
+/** Drops a remembered host; true when there was one. Nothing on the host changes. */
+export async function forgetHost(env: FleetEnv, name: string): Promise<boolean> {
+  if (!NAME_PATTERN.test(name)) return false;
+  const file = join(hostsDir(env), `${name}.json`);
+  try {
+    await readFile(file);
+  } catch {
+    return false;
+  }
+  await rm(file, { force: true });
+  return true;
+}
+
+/** The hosts remembered under FLEET_HOME/hosts/, by name; unreadable files are skipped. */
+export async function rememberedHosts(env: FleetEnv): Promise<HostSpec[]> {
   let files: string[] = [];
   try {
     files = await readdir(hostsDir(env));
@@ -37,13 +50,30 @@ export async function knownHosts(
       .filter((f) => f.endsWith(".json"))
       .map(async (f) => {
         try {
-          return JSON.parse(await readFile(join(hostsDir(env), f), "utf8")) as HostSpec;
+          return parseHost(await readFile(join(hostsDir(env), f), "utf8"), f.slice(0, -5));
         } catch {
           return undefined;
         }
       }),
   );
-  for (const host of remembered) if (host) byName.set(host.name, host);
+  return remembered.filter((host) => host !== undefined);
+}
+
+export async function knownHosts(
+  env: FleetEnv,
+  extra: readonly HostSpec[] = [],
+): Promise<HostSpec[]> {
+  const byName = new Map<string, HostSpec>([[DEFAULT_HOST.name, DEFAULT_HOST]]);
+  for (const host of await rememberedHosts(env)) byName.set(host.name, host);
   for (const host of extra) byName.set(host.name, host);
   return [...byName.values()];
+}
+
+/** A remembered host, only when it is the shape fleet wrote and named as its file. */
+function parseHost(text: string, fileName: string): HostSpec | undefined {
+  const value = JSON.parse(text) as Partial<HostSpec> | null;
+  if (typeof value !== "object" || value === null) return undefined;
+  if (value.name !== fileName || typeof value.provider !== "string") return undefined;
+  if (typeof value.config !== "object" || value.config === null) return undefined;
+  return value as HostSpec;
 }

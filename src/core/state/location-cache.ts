@@ -33,10 +33,18 @@ function write(env: FleetEnv, locations: Locations): void {
   }
 }
 
-/** The one host `NAME` (or `NAME@HOST`) was last seen on, if there was exactly one. */
+/**
+ * The one host `NAME` was last seen on, if there was exactly one; for
+ * `NAME@HOST`, that host if NAME was seen there. Several host names can be this
+ * machine, so an unseen `NAME@HOST` must go to the full look-up, which checks it.
+ */
 export function cachedHost(env: FleetEnv, ref: string): { name: string; host: string } | undefined {
   const at = ref.lastIndexOf("@");
-  if (at > 0) return { name: ref.slice(0, at), host: ref.slice(at + 1) };
+  if (at > 0) {
+    const name = ref.slice(0, at);
+    const host = ref.slice(at + 1);
+    return read(env)[name]?.includes(host) ? { name, host } : undefined;
+  }
   const hosts = read(env)[ref];
   return hosts?.length === 1 && hosts[0] !== undefined ? { name: ref, host: hosts[0] } : undefined;
 }

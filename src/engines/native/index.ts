@@ -92,9 +92,10 @@ function reportOutcome(outcome: ChangeOutcome, io: ApplyOptions["ctx"]["io"]): v
         message: `${outcome.address}: ${pastTense(outcome.action)} (${seconds}s)`,
         data,
       });
+      // The closing summary lists each save once; this is for library callers and --debug.
       for (const work of outcome.saved) {
         io.notify({
-          level: "warn",
+          level: "debug",
           code: "apply.work.saved",
           message: `${outcome.address}: saved work (${work.kind}) at ${work.location}: ${work.description}`,
           data: { address: outcome.address, ...work },

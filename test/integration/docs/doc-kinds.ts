@@ -17,6 +17,7 @@ export type BlockKind =
   | "npm-scripts" // `npm ...` lines: the scripts and files named exist (doc-commands)
   | "layout" // a tree of paths: each path exists (readme-flow, doc-commands)
   | "log-line" // `fleet logs` output: the same columns as a real line (readme-flow)
+  | "saved-work" // a saved-work notice: reproduced from a real destroy (cli/design-example)
   | "exempt";
 
 /** file -> first line -> why no check runs it. */
@@ -69,6 +70,7 @@ function contentKind(block: DocBlock): BlockKind | undefined {
   if (block.lang === "json" && /"format_version"/.test(body)) return "json-shape";
   if (block.lang === "text" && /"kind": "fleet-plan"/.test(body)) return "json-shape";
   if (/^\d{4}-\d\d-\d\dT[\d:.]+Z {2}\w+/.test(first)) return "log-line";
+  if (/^Saved work of \S+ \((bundle|branch|archive)\): /.test(first)) return "saved-work";
   const lines = body.split("\n").filter((line) => line.trim() !== "");
   if (lines.every((line) => /^(npm |node --test )/.test(line))) return "npm-scripts";
   if (/^(<fleetDir>\/agents\/|src\/cli\/ )/.test(first)) return "layout";

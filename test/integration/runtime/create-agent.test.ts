@@ -79,21 +79,27 @@ describe("createAgent", () => {
     assert.match(env, /^export WEB_UI_PORT=24999$/m);
   });
 
-  test("a session without a record is left running: create fails and names it", async () => {
-    await rt.tmux("new-session", "-d", "-s", `${rt.sb.prefix}orphan`, "sleep 600");
-    await assert.rejects(
-      createAgent(rt.h, rt.spec("orphan"), { fleet: null, secrets: {} }),
-      (error: Error) => /session for agent orphan but no record/.test(error.message),
-    );
-    const windows = await rt.tmux(
-      "list-windows",
-      "-t",
-      `=${rt.sb.prefix}orphan:`,
-      "-F",
-      "#{window_name} #{pane_current_command}",
-    );
+  test("a session fleet did not start is refused on create and left running", async () => {
+    const session = `${rt.sb.prefix}orphan`;
+    await rt.tmux("new-session", "-d", "-s", session, "sleep 600");
+    await assert.rejects(createAgent(rt.h, rt.spec("orphan"), { fleet: null, secrets: {} }), {
+      code: "SESSION_NOT_FLEETS",
+      message: new RegExp(`session named "${session}" already exists`),
+    });
+    const windows = await rt.tmux("list-windows", "-t", `=${session}:`, "-F", "#{window_name}");
+    assert.notEqual(windows.stdout.trim(), "agent");
     assert.equal(windows.code, 0);
-    assert.doesNotMatch(windows.stdout, /^agent /m);
+  });
+
+  test("fleet's own session left without a record is not replaced blind", async () => {
+    const session = `${rt.sb.prefix}norecord`;
+    await rt.tmux("new-session", "-d", "-s", session, "-n", "agent", "sleep 600");
+    await rt.tmux("set-option", "-t", `=${session}:`, "@fleet_agent", "norecord");
+    await assert.rejects(createAgent(rt.h, rt.spec("norecord"), { fleet: null, secrets: {} }), {
+      code: "AGENT_RECORD_MISSING",
+    });
+    const alive = await rt.tmux("has-session", "-t", `=${session}:`);
+    assert.equal(alive.code, 0);
   });
 
   test("discoverAgents reports a created agent RUNNING with its spec and owner", async () => {

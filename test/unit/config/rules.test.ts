@@ -108,9 +108,23 @@ agents:
     );
   });
 
-  test("fixed ports may repeat on different hosts", async () => {
+  test("fixed ports clash between two local host names: they are one machine", async () => {
+    assert.deepEqual(
+      await yamlProblems(`${head}hosts:
+  laptop: { provider: local }
+agents:
+  a: { command: x, services: [{ name: web, command: y, port: 8080 }] }
+  b: { command: x, host: laptop, services: [{ name: web, command: y, port: 8080 }] }
+`),
+      [
+        '7:76 agents.b.services[0].port: port 8080 on host "laptop" is already used by agent "a" on host "local" (the same machine) service "web"',
+      ],
+    );
+  });
+
+  test("fixed ports may repeat on different machines", async () => {
     const desired = await loadYaml(`${head}hosts:
-  other: { provider: local }
+  other: { provider: ssh, address: dev@build-1 }
 agents:
   a: { command: x, services: [{ name: web, command: y, port: 8080 }] }
   b: { command: x, host: other, services: [{ name: web, command: y, port: 8080 }] }

@@ -97,4 +97,19 @@ describe("renderPlanMarkdown", () => {
       /Could not read host `box` \(ssh\): bad &lt;img src=x&gt; \\\| reply\. Not planned: `agents\.a`\./,
     );
   });
+
+  test("a host error cannot fake fleet's lines, add images, comments or break the table", () => {
+    const d = desired([agent("a", { host: "box" })], [host("box", "ssh")]);
+    const hostile =
+      "x\n**Plan:** 0 to add <!-- ![i](http://127.0.0.1/p.png) [link](http://127.0.0.1) `tick` | cell \u001b[2J\u202e";
+    const md = renderPlanMarkdown(
+      plan(d, live([], [LOCAL_LIVE], [hostError("box", "ssh", hostile)])),
+    );
+    assert.equal(md.match(/\*\*Plan:\*\*/g)?.length, 1, md);
+    assert.doesNotMatch(md, /[^\\]\]\(http/);
+    for (const raw of ["<!--", "![", "\u001b", "\u202e", " | cell"]) {
+      assert.ok(!md.includes(raw), `${JSON.stringify(raw)} in ${md}`);
+    }
+    assert.ok(md.includes(String.raw`x\\n\*\*Plan:\*\* 0 to add &lt;\!-- \!\[i\]`), md);
+  });
 });
