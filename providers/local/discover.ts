@@ -12,6 +12,7 @@ import { checkRecords, type HostAgents } from "../../src/core/host/discover-agen
 import {
   agentPanes,
   PANE_FORMAT,
+  sessionWindows,
   parsePane,
   toLiveAgent,
   type PaneInfo,
@@ -58,7 +59,9 @@ export async function discoverLocalAgents(
     { host: "local", provider: "local", home: options.home, anyHost: true },
   );
   const files = new Map(entries.map((entry) => [entry.dir, entry]));
-  const bySession = agentPanes(panes.filter((pane) => pane.session.startsWith(options.prefix)));
+  const ours = panes.filter((pane) => pane.session.startsWith(options.prefix));
+  const bySession = agentPanes(ours);
+  const windows = sessionWindows(ours);
   const agents = trusted
     .map((record) =>
       toLiveAgent(
@@ -67,6 +70,7 @@ export async function discoverLocalAgents(
         files.get(record.name)?.activity,
         { host: recordedLocalHost(record.host), provider: "local" },
         files.get(record.name)?.waiting ?? false,
+        windows.get(sessionName(options.prefix, record.name)),
       ),
     )
     .sort((a, b) => byText(a.name, b.name));

@@ -26,7 +26,11 @@ export function cliAgentType(options: CliAgentOptions): AgentType {
     description: options.description,
     requiresCommand: false,
     launchCommand: (spec) => shellJoin([options.binary, ...spec.args]),
-    readiness: { pattern: options.readyPattern, timeoutMs: options.readyTimeoutMs ?? 30_000 },
+    readiness: {
+      pattern: options.readyPattern,
+      timeoutMs: options.readyTimeoutMs ?? 30_000,
+      exitWindowMs: 400,
+    },
     waitingPattern: options.waitingPattern,
     delivery: { kind: "paste", bracketed: true, submitKeys: ["Enter"] },
     transcript: { kind: "terminal" },

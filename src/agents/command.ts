@@ -25,7 +25,8 @@ const command: AgentType = {
     }
     return spec.args.length > 0 ? `${line} ${shellJoin(spec.args)}` : line;
   },
-  readiness: { timeoutMs: 0 },
+  // Short, because create waits for it (less once the program is seen running).
+  readiness: { timeoutMs: 0, exitWindowMs: 400 },
   delivery: { kind: "paste", bracketed: false, submitKeys: ["Enter"] },
   transcript: { kind: "terminal" },
 };

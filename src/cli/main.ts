@@ -203,13 +203,16 @@ withCommon(program.command("transcript"), ["text", "json"], "text")
   .argument("<agent>", "NAME or NAME@HOST")
   .option("--tail <n>", "only the last N lines")
   .option("--raw", "print control characters as they are (default: shown as escapes like \\x1b)")
+  .option("--service <name>", "a service's output instead of the agent's")
+  .option("-f, --follow", "keep printing new output until Ctrl-C or the agent is destroyed")
   .action(lazy(() => import("./commands/transcript.ts")));
 
 withCommon(program.command("logs"), ["text", "json", "jsonl"], "text")
   .description("show an agent's events (created, messages, stops with their reason)")
   .argument("<agent>", "NAME or NAME@HOST")
-  .option("--tail <n>", "only the last N events")
-  .option("--follow", "keep printing new events")
+  .option("--tail <n>", "only the last N events (lines with --service)")
+  .option("--service <name>", "a service's output instead of the agent's events")
+  .option("-f, --follow", "keep printing new events until Ctrl-C or the agent is destroyed")
   .action(lazy(() => import("./commands/logs.ts")));
 
 withCommon(program.command("stop"), ["text", "json"], "text")

@@ -104,6 +104,23 @@ export interface LiveAgent {
   workdir?: string;
   /** Ports allocated to services, by service name. */
   ports?: Record<string, number>;
+  /** The spec's services and how each is doing; absent when the provider cannot tell. */
+  services?: LiveService[];
+}
+
+/**
+ * running: its process is up. exited: its process ended (`exitCode` when tmux
+ * knows it). missing: its window is gone from the agent's session. stopped: the
+ * agent's session is not running, so neither is any service.
+ */
+export type ServiceState = "running" | "exited" | "missing" | "stopped";
+
+export interface LiveService {
+  name: string;
+  /** Its port: allocated (auto) or fixed; null when it has none. */
+  port: number | null;
+  state: ServiceState;
+  exitCode?: number;
 }
 
 export type HostState = "running" | "stopped" | "missing";

@@ -4,7 +4,7 @@ import type { HostError, LiveAgent } from "../../core/model.ts";
 import { answersToHost } from "../../core/state/local-hosts.ts";
 import { readLive } from "../agent-target.ts";
 import { type CommonOptions, cliContext, printJson, jsonText } from "../context.ts";
-import { agentJson, idleSeconds } from "../render/agent-json.ts";
+import { agentJson, idleSeconds, servicesCell } from "../render/agent-json.ts";
 import { renderTable, shortDuration } from "../render/table.ts";
 
 interface ListOptions extends CommonOptions {
@@ -48,12 +48,12 @@ export async function run(options: ListOptions): Promise<void> {
       ...untrusted.map((e) => ({
         host: e.host,
         name: e.agent ?? "",
-        cells: [e.agent ?? "", e.host, untrustedState(e), "-", "-", "-", "-"],
+        cells: [e.agent ?? "", e.host, untrustedState(e), "-", "-", "-", "-", "-"],
       })),
     ].sort((a, b) => byText(a.host, b.host) || byText(a.name, b.name));
     process.stdout.write(
       renderTable(
-        ["NAME", "HOST", "STATE", "TYPE", "FLEET", "IDLE", "AGE"],
+        ["NAME", "HOST", "STATE", "TYPE", "FLEET", "IDLE", "AGE", "SERVICES"],
         rows.map((r) => r.cells),
       ) + "\n",
     );
@@ -88,6 +88,7 @@ function row(agent: LiveAgent, now: number): string[] {
     agent.fleet ?? "-",
     idle === null ? "-" : shortDuration(idle),
     Number.isNaN(age) ? "-" : shortDuration(age),
+    servicesCell(agent),
   ];
 }
 

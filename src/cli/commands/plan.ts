@@ -32,7 +32,10 @@ export async function run(options: PlanOptions): Promise<void> {
         ? renderPlanMarkdown(plan)
         : renderPlanText(plan, { color: context.color });
   process.stdout.write(rendered.endsWith("\n") ? rendered : rendered + "\n");
-  const incomplete = plan.hostErrors.length > 0 || plan.conflicts.length > 0;
+  const incomplete =
+    plan.hostErrors.length > 0 ||
+    plan.conflicts.length > 0 ||
+    (plan.missingSecrets ?? []).length > 0;
   if (incomplete) process.exitCode = 1;
   else if (options.detailedExitcode && hasChanges(plan)) process.exitCode = 2;
 }

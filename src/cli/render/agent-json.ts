@@ -1,4 +1,4 @@
-import type { LiveAgent } from "../../core/model.ts";
+import type { LiveAgent, LiveService } from "../../core/model.ts";
 
 /**
  * The documented, stable shape of one agent in `fleet list --format json|jsonl`
@@ -21,7 +21,16 @@ export interface AgentJson {
   labels: Record<string, string>;
   workdir: string | null;
   ports: Record<string, number>;
+  services: ServiceJson[];
   secrets: string[];
+}
+
+/** `exitCode` only for an exited service whose code tmux reported. */
+export interface ServiceJson {
+  name: string;
+  port: number | null;
+  state: LiveService["state"];
+  exitCode?: number;
 }
 
 export function agentJson(agent: LiveAgent, now = Date.now()): AgentJson {
@@ -43,8 +52,28 @@ export function agentJson(agent: LiveAgent, now = Date.now()): AgentJson {
     labels: agent.spec.labels,
     workdir: agent.workdir ?? null,
     ports: agent.ports ?? {},
+    services: (agent.services ?? []).map(serviceJson),
     secrets: agent.spec.secrets,
   };
+}
+
+function serviceJson(service: LiveService): ServiceJson {
+  const { name, port, state, exitCode } = service;
+  return exitCode === undefined ? { name, port, state } : { name, port, state, exitCode };
+}
+
+/** A compact cell for tables: `db:5432 web:8080 exited(1)`; `-` when there are none. */
+export function servicesCell(agent: LiveAgent): string {
+  const services = agent.services ?? [];
+  if (services.length === 0) return "-";
+  return services
+    .map((service) => {
+      const where = service.port === null ? service.name : `${service.name}:${service.port}`;
+      if (service.state === "running" || service.state === "stopped") return where;
+      const code = service.exitCode === undefined ? "" : `(${service.exitCode})`;
+      return `${where} ${service.state}${code}`;
+    })
+    .join(", ");
 }
 
 export function idleSeconds(agent: LiveAgent, now = Date.now()): number | null {

@@ -27,6 +27,7 @@ function changeJson(change: Change): Record<string, unknown> {
     reasons: change.reasons,
     fields: change.fields.map(fieldJson),
     dependsOn: change.dependsOn,
+    restarts: change.restarts ?? [],
     before: change.before,
     after: change.after,
   };
@@ -50,6 +51,11 @@ export function renderPlanJson(plan: Plan): string {
     },
     changes: plan.changes.map(changeJson),
     conflicts: plan.conflicts.map((c) => ({ address: c.address, message: c.message })),
+    missingSecrets: (plan.missingSecrets ?? []).map((m) => ({
+      address: m.address,
+      agent: m.agent,
+      secrets: m.secrets,
+    })),
     hostErrors: plan.hostErrors.map((e) => ({
       host: e.host,
       provider: e.provider,

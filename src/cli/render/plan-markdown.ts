@@ -18,6 +18,7 @@ import {
   summaryCounts,
 } from "../../core/plan/describe.ts";
 import type { Change, Plan } from "../../core/plan/types.ts";
+import { restartWords } from "./service-words.ts";
 
 export interface PlanMarkdownOptions {
   /** Upper bound on the length of the result. Default 65000. */
@@ -78,6 +79,10 @@ function problemLines(plan: Plan): string[] {
         `${escapeInline(error.error.message.replace(/\.$/, ""))}.${unplanned}`,
     );
   }
+  for (const entry of plan.missingSecrets ?? []) {
+    const names = entry.secrets.map((name) => code(`$${name}`)).join(", ");
+    lines.push(`- :x: Secrets not set, apply will refuse: ${code(entry.address)} needs ${names}`);
+  }
   for (const conflict of plan.conflicts) {
     lines.push(
       `- :x: Conflict, not planned: ${code(conflict.address)}: ${escapeInline(conflict.message)}`,
@@ -110,6 +115,7 @@ function diffBody(change: Change): string {
       lines.push(`- ${field.field}: ${before}`, `+ ${field.field}: ${after}${forces}`);
     }
   }
+  for (const restart of change.restarts ?? []) lines.push(`+ ${restartWords(restart)}`);
   return lines.join("\n");
 }
 

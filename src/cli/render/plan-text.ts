@@ -12,6 +12,7 @@ import {
   extraReasons,
   formatFieldChange,
   isCleanNoop,
+  missingSecretWords,
   NO_CHANGES,
   sanitize,
   specFields,
@@ -19,6 +20,7 @@ import {
 } from "../../core/plan/describe.ts";
 import type { Change, Plan, PlanAction } from "../../core/plan/types.ts";
 import type { ColorStyle, Painter } from "./color.ts";
+import { restartWords } from "./service-words.ts";
 import { painter } from "./color.ts";
 import { safeRendered, safeText } from "../../core/text/safe-text.ts";
 
@@ -67,6 +69,9 @@ function changeBlock(change: Change, paint: Painter): string[] {
       lines.push(`      ${paint("yellow", "~")} ${formatFieldChange(field)}${forces}`);
     }
   }
+  for (const restart of change.restarts ?? []) {
+    lines.push(`      ${paint("yellow", "~")} ${restartWords(restart)}`);
+  }
   return lines;
 }
 
@@ -82,6 +87,15 @@ function hostErrorLines(plan: Plan, paint: Painter): string[] {
       lines.push(`  not planned: ${error.unplanned.map(safeText).join(", ")}`);
   }
   return lines;
+}
+
+function secretLines(plan: Plan, paint: Painter): string[] {
+  const missing = plan.missingSecrets ?? [];
+  if (missing.length === 0) return [];
+  return [
+    `${paint("red", "Error:")} secrets not set in the environment (apply will refuse to start):`,
+    ...missing.map((entry) => `  ${sanitize(missingSecretWords(entry))}`),
+  ];
 }
 
 function conflictLines(plan: Plan, paint: Painter): string[] {
@@ -112,7 +126,11 @@ export function renderPlanText(plan: Plan, options: PlanTextOptions): string {
   sections.push([
     `Fleet "${safeText(plan.fleet)}" (${safeText(plan.source)}) compared with what is running.`,
   ]);
-  const problems = [...hostErrorLines(plan, paint), ...conflictLines(plan, paint)];
+  const problems = [
+    ...hostErrorLines(plan, paint),
+    ...conflictLines(plan, paint),
+    ...secretLines(plan, paint),
+  ];
   if (problems.length > 0) sections.push(problems);
 
   if (actionable.length > 0) {

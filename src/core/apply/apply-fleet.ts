@@ -6,15 +6,11 @@
  */
 import type { Provider, ProviderCapabilities, ProviderContext } from "../contracts/provider.ts";
 import { FleetError } from "../errors.ts";
-import {
-  DEFAULT_HOST,
-  type AgentSpec,
-  type DesiredState,
-  type HostSpec,
-  type LiveState,
-} from "../model.ts";
+import { DEFAULT_HOST, type DesiredState, type HostSpec, type LiveState } from "../model.ts";
 import { computePlan } from "../plan/compute.ts";
-import type { Plan } from "../plan/types.ts";
+import { missingSecretWords } from "../plan/describe.ts";
+import { launchedSpec, missingNames, missingSecrets } from "../plan/secrets-check.ts";
+import type { MissingSecret, Plan } from "../plan/types.ts";
 import { getProvider } from "../registry.ts";
 import { resolveSecrets } from "../secrets.ts";
 import { discoverLive } from "../state/discover.ts";
@@ -74,14 +70,17 @@ async function involvedHosts(
   return hosts;
 }
 
+/** The plan, with the secrets it needs checked against `env` (default: this process's). */
 export async function planFleet(
   desired: DesiredState,
   ctx: ProviderContext,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<PlannedFleet> {
   const hosts = await involvedHosts(desired, ctx);
   const providers = await providersFor(hosts.values());
   const live = await discoverLive([...hosts.values()], ctx);
-  const plan = computePlan(desired, live, { capabilities: capabilitiesOf(providers) });
+  const computed = computePlan(desired, live, { capabilities: capabilitiesOf(providers) });
+  const plan = { ...computed, missingSecrets: missingSecrets(computed, env) };
   return { desired, live, plan, hosts: withLocalHostsOf(hosts, live) };
 }
 
@@ -133,10 +132,12 @@ export async function applyFleet(
     // Agents on local host names the file does not declare are on this machine,
     // whose lock is held: apply can reach them (to delete what the fleet owns).
     const hosts = withLocalHostsOf(declared, live);
-    const plan = computePlan(desired, live, {
+    const env = options.env ?? process.env;
+    const computed = computePlan(desired, live, {
       capabilities: capabilitiesOf(providers),
       destroying: options.destroying === true,
     });
+    const plan = { ...computed, missingSecrets: missingSecrets(computed, env) };
     const planned: PlannedFleet = { desired, live, plan, hosts };
     if (options.savedPlan && options.savedPlan.fingerprint !== plan.fingerprint) {
       throw new FleetError(
@@ -155,7 +156,8 @@ export async function applyFleet(
       );
     }
     if (!plan.changes.some((c) => c.action !== "noop")) return { ...planned, declined: false };
-    const secrets = secretsForPlan(plan, options.env ?? process.env);
+    refuseMissingSecrets(plan.missingSecrets);
+    const secrets = secretsForPlan(plan, env);
     if (!(await options.confirm(planned))) return { ...planned, declined: true };
     const result = await options.engine.apply(plan, desired, {
       ctx,
@@ -170,6 +172,20 @@ export async function applyFleet(
   } finally {
     await locks.releaseAll();
   }
+}
+
+/** Apply touches nothing while a secret the plan needs is unset. */
+function refuseMissingSecrets(missing: readonly MissingSecret[]): void {
+  if (missing.length === 0) return;
+  const names = missingNames(missing);
+  throw new FleetError(
+    "SECRET_MISSING",
+    `missing secrets, nothing was changed:\n${missing.map((m) => `  ${missingSecretWords(m)}`).join("\n")}`,
+    {
+      hint: `export ${names.join(", ")} before running fleet (secrets are read from the caller's environment and never stored)`,
+      details: { missing: names, agents: missing },
+    },
+  );
 }
 
 /** A host apply destroyed is no longer one to look at: its remembered entry goes too. */
@@ -190,9 +206,7 @@ async function forgetDestroyedHosts(
 function secretsForPlan(plan: Plan, env: NodeJS.ProcessEnv): Map<string, Record<string, string>> {
   const secrets = new Map<string, Record<string, string>>();
   for (const change of plan.changes) {
-    if (change.kind !== "agent" || !["create", "replace", "start"].includes(change.action))
-      continue;
-    const spec = (change.after ?? change.before) as AgentSpec | null;
+    const spec = launchedSpec(change);
     if (spec) secrets.set(spec.name, resolveSecrets(spec.secrets, env));
   }
   return secrets;

@@ -22,7 +22,15 @@ export interface AgentType {
    * When the agent can take input. `pattern` is matched against the visible
    * pane text; without one the agent is ready as soon as its process runs.
    */
-  readonly readiness: { pattern?: RegExp; timeoutMs: number };
+  readonly readiness: {
+    pattern?: RegExp;
+    timeoutMs: number;
+    /**
+     * An exit within this many ms of launch fails the launch (create, start,
+     * apply) with the agent's last output. Unset or 0: not checked.
+     */
+    exitWindowMs?: number;
+  };
 
   /** Pane text that means "waiting for the user", where the agent shows one. */
   readonly waitingPattern?: RegExp;

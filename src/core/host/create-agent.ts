@@ -13,8 +13,10 @@ import { specHash } from "../spec-hash.ts";
 import { agentPaths, assertAgentName, sessionName, type AgentRecord } from "./agent-record.ts";
 import { openHost, runScript, type HostHandle } from "./handle.ts";
 import { deliveryFailure } from "./delivery.ts";
-import { launchScript, type LaunchInput } from "./launch.ts";
+import { earlyExitError } from "./early-exit.ts";
+import { exitWindowMs, launchScript, type LaunchInput } from "./launch.ts";
 import { foreignSessionError } from "./own-session.ts";
+import { launchedServices } from "./services.ts";
 import { assertTypeable } from "../text/message-check.ts";
 import { deliver, waitForReady } from "./message.ts";
 import { readAgent, recordProblem } from "./read-agent.ts";
@@ -139,6 +141,7 @@ export async function createAgent(
     attached: false,
     workdir,
     ports,
+    services: launchedServices(spec.services, ports),
   };
 }
 
@@ -156,6 +159,12 @@ export async function launchAgent(
   const parts = sections(result.stdout);
   if (parts.has("exists")) return "exists";
   if (parts.has("foreign")) return "foreign";
+  const exited = earlyExitError(parts, {
+    name,
+    host: input.record.host,
+    windowMs: exitWindowMs(input.type),
+  });
+  if (exited) throw exited;
   if (input.message !== undefined && input.message !== "") {
     const failure = deliveryFailure(name, result.stdout, 0);
     if (failure) throw failure;

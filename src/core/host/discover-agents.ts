@@ -11,6 +11,7 @@ import { isName } from "../trust/host-values.ts";
 import { sessionName, type AgentRecord } from "./agent-record.ts";
 import {
   agentPanes,
+  sessionWindows,
   parseProbe,
   probeScript,
   toLiveAgent,
@@ -62,7 +63,9 @@ export function agentsOfProbe(
       hint: "install tmux there (e.g. apt-get install tmux): fleet runs every agent in tmux",
     });
   }
-  const panes = agentPanes(probe.panes.filter((pane) => pane.session.startsWith(options.prefix)));
+  const ours = probe.panes.filter((pane) => pane.session.startsWith(options.prefix));
+  const panes = agentPanes(ours);
+  const windows = sessionWindows(ours);
   const agents = trusted
     .map((record) =>
       toLiveAgent(
@@ -71,6 +74,7 @@ export function agentsOfProbe(
         probe.activity.get(record.name),
         options,
         probe.waiting.has(record.name),
+        windows.get(sessionName(options.prefix, record.name)),
       ),
     )
     .sort((a, b) => byText(a.name, b.name));

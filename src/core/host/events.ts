@@ -3,7 +3,7 @@
  * (`{"ts":..., "type":..., ...facts}`), appended by the runtime. Events carry facts
  * (sizes, reasons, hashes), never secret values or message text.
  */
-export type AgentEventType = "created" | "started" | "stopped" | "updated" | "message";
+export type AgentEventType = "created" | "started" | "stopped" | "updated" | "message" | "service";
 
 export interface AgentEvent {
   /** ISO time. */

@@ -26,9 +26,14 @@ import { eventLine, type AgentEventType } from "./events.ts";
 import { planPorts, portVariable, type PortSource } from "./ports.ts";
 import { AGENT_WINDOW } from "./probe.ts";
 import { deliveryCommands } from "./delivery.ts";
+import { pipeToLog, serviceLogPath, serviceScriptPath, tmuxFormatEscape } from "./services.ts";
 import { ENV_NAME_PATTERN } from "../names.ts";
 import { sealRecord } from "../trust/record-seal.ts";
 import { replaceOwnSessionLine } from "./own-session.ts";
+import { earlyExitCheck } from "./early-exit.ts";
+
+/** The agent type's exit window, ms (0: not checked). */
+export const exitWindowMs = (type: AgentType): number => type.readiness.exitWindowMs ?? 0;
 
 export const PANE_SIZE = { width: 200, height: 50 } as const;
 
@@ -104,7 +109,7 @@ export function launchScript(input: LaunchInput): LaunchScript {
   for (const service of spec.services) {
     const port = ports.sources.get(service.name) ? portVariable(service.name) : undefined;
     const text = serviceLauncher(paths, record.workdir, service.command, port);
-    lines.push(`printf '%s' ${q(text)} > ${q(serviceScript(paths, service.name))} || exit 71`);
+    lines.push(`printf '%s' ${q(text)} > ${q(serviceScriptPath(paths, service.name))} || exit 71`);
   }
   lines.push(
     `{ :${portEntries.map(([service, source]) => `; printf '%s\\n' ${q(`${service} `)}${portWord(source)}`).join("")}; } > ${q(paths.portsFile)}`,
@@ -132,6 +137,7 @@ export function launchScript(input: LaunchInput): LaunchScript {
   lines.push(
     `printf '%s\\n' ${recordWord} > ${q(recordTmp)} && mv -f ${q(recordTmp)} ${q(paths.record)} || exit 75`,
     `printf '%s\\n' ${q(eventLine(input.event.type, input.event.details))} >> ${q(paths.events)}`,
+    ...earlyExitCheck(windowTarget(session, AGENT_WINDOW), exitWindowMs(input.type), "fleet_err"),
   );
 
   if (input.message !== undefined && input.message !== "") {
@@ -163,6 +169,10 @@ function tmuxStart(input: LaunchInput, paths: AgentPaths): string {
     [
       "new-session",
       "-d",
+      // Its pane's pid, for the early-exit check.
+      "-P",
+      "-F",
+      "#{pane_pid}",
       "-s",
       session,
       "-n",
@@ -176,7 +186,7 @@ function tmuxStart(input: LaunchInput, paths: AgentPaths): string {
       `sh ${q(paths.launcher)}`,
     ],
     ["set-option", "-w", "-t", agentWindow, "remain-on-exit", "on"],
-    ["pipe-pane", "-o", "-t", agentWindow, tmuxFormatEscape(`cat >> ${q(paths.terminalLog)}`)],
+    ["pipe-pane", "-o", "-t", agentWindow, pipeToLog(paths.terminalLog)],
     ["set-option", "-t", sessionTarget(session), "@fleet_agent", record.name],
     ["set-option", "-t", sessionTarget(session), "@fleet_fleet", record.fleet ?? ""],
   ];
@@ -191,19 +201,20 @@ function tmuxStart(input: LaunchInput, paths: AgentPaths): string {
         service.name,
         "-c",
         workdir,
-        `sh ${q(serviceScript(paths, service.name))}`,
+        `sh ${q(serviceScriptPath(paths, service.name))}`,
       ],
       ["set-option", "-w", "-t", windowTarget(session, service.name), "remain-on-exit", "on"],
+      [
+        "pipe-pane",
+        "-o",
+        "-t",
+        windowTarget(session, service.name),
+        pipeToLog(serviceLogPath(paths, service.name)),
+      ],
     );
   }
   return words.map((command) => command.map(q).join(" ")).join(" ';' ");
 }
-
-const serviceScript = (paths: AgentPaths, service: string): string =>
-  `${paths.dir}/service-${service}.sh`;
-
-/** tmux expands `#{...}` formats in start directories and pipe commands. */
-const tmuxFormatEscape = (text: string): string => text.replaceAll("#", "##");
 
 function envFile(spec: AgentSpec, paths: AgentPaths, workdir: string): string {
   return exportLines(

@@ -7,6 +7,7 @@ import { checkSpec, launchAgent, pickSecrets } from "./create-agent.ts";
 import { runScript, type HostHandle } from "./handle.ts";
 import { foreignSessionError, killOwnSessionLine } from "./own-session.ts";
 import { requireAgent } from "./read-agent.ts";
+import { launchedServices } from "./services.ts";
 import { appendEventLines, writeRecordLines } from "./record-io.ts";
 
 const isUp = (agent: LiveAgent): boolean => agent.state === "RUNNING" || agent.state === "WAITING";
@@ -54,6 +55,7 @@ export async function startAgent(
     lastActivity: Date.parse(now),
     workdir,
     ports,
+    services: launchedServices(old.spec.services, ports),
     attached: false,
   };
 }
@@ -86,8 +88,14 @@ export async function stopAgent(
       }),
     ].join("\n"),
   );
-  const { exitCode: _exitCode, ...rest } = agent.live;
-  return { ...rest, state: "STOPPED", stoppedAt: now, attached: false };
+  const { exitCode: _exitCode, services, ...rest } = agent.live;
+  return {
+    ...rest,
+    state: "STOPPED",
+    stoppedAt: now,
+    attached: false,
+    services: (services ?? []).map(({ name, port }) => ({ name, port, state: "stopped" })),
+  };
 }
 
 /**

@@ -3,7 +3,7 @@
  * all in one script (one round trip per host), parsed into LiveAgents.
  */
 import { shellQuote as q } from "../contracts/transport.ts";
-import type { AgentState, LiveAgent } from "../model.ts";
+import type { AgentState, LiveAgent, LiveService, ServiceSpec } from "../model.ts";
 import type { AgentRecord } from "./agent-record.ts";
 import { sections } from "./script-output.ts";
 
@@ -17,6 +17,7 @@ const PANE_FIELDS = [
   "#{window_activity}",
   "#{session_attached}",
   "#{pane_pid}",
+  "#{pane_dead_signal}",
   // Set by fleet when it starts the session: a session without it is not fleet's.
   "#{@fleet_agent}",
 ] as const;
@@ -33,6 +34,8 @@ export interface PaneInfo {
   pid?: number;
   /** The agent the session was started for (its `@fleet_agent`), "" when fleet did not start it. */
   owner: string;
+  /** The signal that killed the pane's process, when one did. */
+  signal?: number;
 }
 
 /** An agent record as the host printed it: its dir's name and its first line, unchecked. */
@@ -108,7 +111,8 @@ export function recordText(line: string): RecordText {
 
 /** A pane line; numbers the host reports are kept only when they are what they claim. */
 export function parsePane(line: string): PaneInfo | undefined {
-  const [session, window, dead, deadStatus, activity, attached, pid, owner] = line.split("\t");
+  const [session, window, dead, deadStatus, activity, attached, pid, signal, owner] =
+    line.split("\t");
   if (session === undefined || window === undefined) return undefined;
   const isDead = dead === "1";
   const info: PaneInfo = {
@@ -124,6 +128,7 @@ export function parsePane(line: string): PaneInfo | undefined {
   if (seconds !== undefined) info.activity = seconds * 1000;
   const processId = intIn(pid, 1, 2 ** 31);
   if (processId !== undefined) info.pid = processId;
+  if (isDead && signal && /^\d{1,3}$/.test(signal)) info.signal = Number(signal);
   return info;
 }
 
@@ -147,6 +152,55 @@ export function agentPanes(panes: PaneInfo[]): Map<string, PaneInfo> {
   return bySession;
 }
 
+/** Every pane of each session, by session name and then window name. */
+export function sessionWindows(panes: PaneInfo[]): Map<string, Map<string, PaneInfo>> {
+  const bySession = new Map<string, Map<string, PaneInfo>>();
+  for (const pane of panes) {
+    let windows = bySession.get(pane.session);
+    if (windows === undefined) {
+      windows = new Map<string, PaneInfo>();
+      bySession.set(pane.session, windows);
+    }
+    if (!windows.has(pane.window)) windows.set(pane.window, pane);
+  }
+  return bySession;
+}
+
+/**
+ * Each service's state from its window: running, exited (the pane is kept dead
+ * with its exit code), missing (its window is gone from a live session), or
+ * stopped (the agent's session is not there at all).
+ */
+export function serviceStates(
+  services: readonly ServiceSpec[],
+  ports: Record<string, number>,
+  windows: ReadonlyMap<string, PaneInfo> | undefined,
+): LiveService[] {
+  // The record comes from the host: take only well-formed entries.
+  const named = services.filter(
+    (service): service is ServiceSpec =>
+      typeof service === "object" && service !== null && typeof service.name === "string",
+  );
+  return named.map((service) => {
+    const allocated = ports[service.name];
+    const port = Number.isInteger(allocated)
+      ? (allocated as number)
+      : Number.isInteger(service.port)
+        ? (service.port as number)
+        : null;
+    const base = { name: service.name, port };
+    if (windows === undefined) return { ...base, state: "stopped" };
+    const pane = windows.get(service.name);
+    if (pane === undefined) return { ...base, state: "missing" };
+    if (!pane.dead) return { ...base, state: "running" };
+    // A process killed by a signal has no exit status: report it as a shell would, 128 + N.
+    const exitCode = pane.exitCode ?? (pane.signal === undefined ? undefined : 128 + pane.signal);
+    return exitCode === undefined
+      ? { ...base, state: "exited" }
+      : { ...base, state: "exited", exitCode };
+  });
+}
+
 /** What state an agent is in, from its record and its agent pane (if its session exists). */
 export function agentState(
   record: AgentRecord,
@@ -168,10 +222,14 @@ export function toLiveAgent(
   markerActivity: number | undefined,
   where: { host: string; provider: string },
   waiting = false,
+  /** The panes of the agent's session by window (undefined: no session), for its services. */
+  windows?: ReadonlyMap<string, PaneInfo>,
 ): LiveAgent {
-  // Only the session started for this agent is this agent's.
+  // Only the session started for this agent is this agent's, and so are its windows.
   const own = pane?.owner === record.name ? pane : undefined;
   const { state, exitCode } = agentState(record, own, waiting);
+  const services = Array.isArray(record.spec.services) ? record.spec.services : [];
+  const ports = typeof record.ports === "object" && record.ports !== null ? record.ports : {};
   const signals = [own?.activity, markerActivity, timeOf(record.startedAt)].filter(
     (v): v is number => v !== undefined && Number.isFinite(v) && v > 0,
   );
@@ -191,6 +249,7 @@ export function toLiveAgent(
     attached: own?.attached ?? false,
     workdir: record.workdir,
     ports: record.ports,
+    services: serviceStates(services, ports, own ? windows : undefined),
   };
 }
 

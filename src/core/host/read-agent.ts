@@ -5,7 +5,14 @@ import type { LiveAgent } from "../model.ts";
 import { checkRecord } from "../trust/record-seal.ts";
 import { assertAgentName, parseRecord, sessionName, type AgentRecord } from "./agent-record.ts";
 import { openHost, runScript, type HostHandle } from "./handle.ts";
-import { agentPanes, parseProbe, probeScript, toLiveAgent, type PaneInfo } from "./probe.ts";
+import {
+  agentPanes,
+  parseProbe,
+  probeScript,
+  sessionWindows,
+  toLiveAgent,
+  type PaneInfo,
+} from "./probe.ts";
 
 export interface AgentOnHost {
   transport: Transport;
@@ -64,6 +71,7 @@ export async function readAgent(h: HostHandle, name: string): Promise<AgentOnHos
         probe.activity.get(name),
         { host: h.host.name, provider: h.provider.name },
         probe.waiting.has(name),
+        sessionWindows(probe.panes).get(session),
       )
     : undefined;
   return {

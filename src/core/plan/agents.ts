@@ -8,7 +8,7 @@ import type { AgentSpec, LiveAgent } from "../model.ts";
 import type { PlanContext } from "./context.ts";
 import { goneReason, hostSpecFor, markUnplanned, onMachineOf, ownerWords } from "./context.ts";
 import { describeField, diffAgentSpecs } from "./diff.ts";
-import type { Change, FieldChange, PlanAction } from "./types.ts";
+import type { Change, FieldChange, PlanAction, ServiceRestart } from "./types.ts";
 
 /** The live spec, pinned to where the agent really is (apply destroys it there). */
 function liveSpec(live: LiveAgent): AgentSpec {
@@ -67,6 +67,29 @@ function deleteChange(ctx: PlanContext, live: LiveAgent, address: string, reason
   };
 }
 
+/** The running agent's dead services, each to restart on its port. */
+function deadServices(live: LiveAgent): ServiceRestart[] {
+  if (live.state !== "RUNNING" && live.state !== "WAITING") return [];
+  const restarts: ServiceRestart[] = [];
+  for (const service of live.services ?? []) {
+    if (service.state !== "exited" && service.state !== "missing") continue;
+    restarts.push({
+      service: service.name,
+      state: service.state,
+      ...(service.exitCode === undefined ? {} : { exitCode: service.exitCode }),
+      port: service.port,
+    });
+  }
+  return restarts;
+}
+
+/** "service db exited (code 1)", "service web's window is gone". */
+export function restartReason(restart: ServiceRestart): string {
+  if (restart.state === "missing") return `service ${restart.service}'s window is gone`;
+  const code = restart.exitCode === undefined ? "" : ` (code ${restart.exitCode})`;
+  return `service ${restart.service} exited${code}`;
+}
+
 function idleReason(live: LiveAgent): string[] {
   if (live.state === "STOPPED") {
     return [`stopped; \`fleet start ${live.name}\` resumes it (apply leaves it stopped)`];
@@ -110,8 +133,11 @@ function planExisting(ctx: PlanContext, spec: AgentSpec, live: LiveAgent): Chang
     const why = hostReplaced ? [...reasons, `its host ${spec.host} is replaced`] : reasons;
     return agentChange(ctx, spec, "replace", live, [...why, ...stateNote], fields);
   }
-  if (fields.length > 0) {
-    return agentChange(ctx, spec, "update", live, [...reasons, ...idleReason(live)], fields);
+  const restarts = deadServices(live);
+  if (fields.length > 0 || restarts.length > 0) {
+    const why = [...reasons, ...restarts.map(restartReason), ...idleReason(live)];
+    const change = agentChange(ctx, spec, "update", live, why, fields);
+    return restarts.length > 0 ? { ...change, restarts } : change;
   }
   return agentChange(ctx, spec, "noop", live, idleReason(live), []);
 }

@@ -151,7 +151,17 @@ export function summaryCounts(plan: Plan): string {
 
 /** True when the plan has nothing to do and nothing got in the way of planning. */
 export function isCleanNoop(plan: Plan): boolean {
-  return !hasChanges(plan) && plan.hostErrors.length === 0 && plan.conflicts.length === 0;
+  return (
+    !hasChanges(plan) &&
+    plan.hostErrors.length === 0 &&
+    plan.conflicts.length === 0 &&
+    (plan.missingSecrets ?? []).length === 0
+  );
+}
+
+/** `agents.api needs $API_KEY, $DB_URL` (names only). */
+export function missingSecretWords(entry: { address: string; secrets: string[] }): string {
+  return `${entry.address} needs ${entry.secrets.map((name) => `$${name}`).join(", ")}`;
 }
 
 export const NO_CHANGES = "No changes. Your fleet matches the configuration.";

@@ -89,6 +89,16 @@ const changeSchema = z.object({
   reasons: z.array(z.string()),
   fields: z.array(fieldChangeSchema),
   dependsOn: z.array(z.string()),
+  restarts: z
+    .array(
+      z.object({
+        service: z.string(),
+        state: z.enum(["exited", "missing"]),
+        exitCode: z.number().int().optional(),
+        port: z.number().int().nullable(),
+      }),
+    )
+    .optional(),
 });
 
 const count = z.number().int().nonnegative();

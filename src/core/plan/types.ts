@@ -39,6 +39,18 @@ export interface FieldChange {
 
 export type ChangeKind = "host" | "agent";
 
+/**
+ * A service of a running agent that is dead and that an `update` brings back
+ * on its port: `exited` (its process ended; `exitCode` when known) or
+ * `missing` (its window was closed).
+ */
+export interface ServiceRestart {
+  service: string;
+  state: "exited" | "missing";
+  exitCode?: number;
+  port: number | null;
+}
+
 export interface Change {
   /**
    * `hosts.NAME` or `agents.NAME`. An extra copy of an owned agent found on a
@@ -61,6 +73,8 @@ export interface Change {
   fields: FieldChange[];
   /** Addresses of changes that must be done first. */
   dependsOn: string[];
+  /** Dead services an agent `update` restarts; absent or empty when none. */
+  restarts?: ServiceRestart[];
 }
 
 export interface PlanConflict {
@@ -72,6 +86,13 @@ export interface PlanConflict {
 export interface PlanHostError extends HostError {
   /** Addresses of the desired objects on this host that were not planned. */
   unplanned: string[];
+}
+
+/** An agent the plan would launch without a secret it names: names only, never values. */
+export interface MissingSecret {
+  address: string;
+  agent: string;
+  secrets: string[];
 }
 
 export interface PlanSummary {
@@ -99,5 +120,11 @@ export interface Plan {
   /** Desired objects that cannot be planned because something not ours is in the way. */
   conflicts: PlanConflict[];
   hostErrors: PlanHostError[];
+  /**
+   * Secrets the plan needs (for creates, replaces and starts) that are not set
+   * in the environment it was made in. Not part of computePlan, which knows no
+   * environment: planFleet and applyFleet fill it; apply refuses while any is missing.
+   */
+  missingSecrets?: MissingSecret[];
   summary: PlanSummary;
 }

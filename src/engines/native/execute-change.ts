@@ -7,6 +7,7 @@ import type { ProviderContext } from "../../core/contracts/provider.ts";
 import {
   createAgent,
   destroyAgent,
+  restartServices,
   startAgent,
   stopAgent,
   updateAgent,
@@ -59,7 +60,9 @@ async function executeAgentChange(change: Change, context: ChangeContext): Promi
     case "update": {
       if (!after) break;
       const handle = await handleFor(after.host, context);
-      await onRunningHost(handle, () => updateAgent(handle, after));
+      if (change.fields.length > 0) await onRunningHost(handle, () => updateAgent(handle, after));
+      const restarts = (change.restarts ?? []).map((restart) => restart.service);
+      if (restarts.length > 0) await restartServices(handle, after.name, restarts);
       return [];
     }
     case "replace": {

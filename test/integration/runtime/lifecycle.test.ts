@@ -68,17 +68,22 @@ describe("agent lifecycle", () => {
     await rt.waitForState("killed", "RUNNING");
   });
 
-  test("a program that exits shows as DONE with its exit code and starts again", async () => {
+  test("a program that exits after its start shows as DONE with its exit code and starts again", async () => {
     const { starts } = counting("exits");
+    // It outlives the exit window: exiting within it would fail the create.
     await createAgent(
       rt.h,
-      rt.spec("exits", { command: `echo start >> ${starts}; echo bye; exit 3` }),
+      rt.spec("exits", { command: `echo start >> ${starts}; echo bye; sleep 2; exit 3` }),
       {
         fleet: null,
         secrets: {},
       },
     );
-    const done = await rt.waitForState("exits", "DONE");
+    // tmux can show the pane dead a moment before it has collected the exit status.
+    const done = await waitFor(async () => {
+      const agent = await rt.waitForState("exits", "DONE");
+      return agent.exitCode === undefined ? undefined : agent;
+    });
     assert.equal(done.exitCode, 3);
     await startAgent(rt.h, "exits", { secrets: {} });
     await waitFor(async () => (await startCount(starts)) === 2);

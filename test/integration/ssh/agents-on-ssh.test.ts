@@ -148,6 +148,25 @@ agents:
     assert.match(transcript, /heard: hello over ssh/);
   });
 
+  test("transcript --follow over ssh prints a line the agent says after it started", async () => {
+    const child = spawn(process.execPath, [fleetBin, "transcript", "echo", "--follow"], {
+      env: f.sb.env,
+      stdio: "pipe",
+    });
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    const closed = new Promise<void>((resolve) => child.on("close", () => resolve()));
+    try {
+      await waitFor(() => Promise.resolve(out.includes("heard: hello over ssh") || undefined));
+      const sent = await f.sb.fleet(["message", "echo", "said while followed"]);
+      assert.equal(sent.code, 0, output(sent));
+      await waitFor(() => Promise.resolve(out.includes("heard: said while followed") || undefined));
+    } finally {
+      child.kill("SIGINT");
+      await closed;
+    }
+  });
+
   test("connect attaches to the agent's terminal over ssh -t, and detaching ends it", async () => {
     // `script` gives fleet the terminal connect needs.
     const child = spawn(
@@ -294,6 +313,21 @@ agents:
     const agent = (await f.list()).agents.find((a) => a.name === "adhoc");
     assert.deepEqual([agent?.host, agent?.state, agent?.fleet], ["box", "RUNNING", null]);
     assert.ok((await f.remoteSessions()).includes(`${f.sb.prefix}adhoc`));
+  });
+
+  test("create on the ssh host fails for a command that is not there, with its output", async () => {
+    const created = await f.sb.fleet([
+      "create",
+      "typo",
+      "--host",
+      "box",
+      "--command",
+      "nosuchprogram",
+      "--no-connect",
+    ]);
+    assert.equal(created.code, 1, output(created));
+    assert.match(created.stderr, /agent typo on host box exited with code 127/);
+    assert.match(created.stderr, /nosuchprogram: not found/);
   });
 
   test("destroying an ssh agent saves its unpulled commits on this machine first", async () => {

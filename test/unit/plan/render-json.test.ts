@@ -21,6 +21,7 @@ describe("renderPlanJson", () => {
       "summary",
       "changes",
       "conflicts",
+      "missingSecrets",
       "hostErrors",
     ]);
     assert.equal(doc.fingerprint, p.fingerprint);
@@ -41,6 +42,7 @@ describe("renderPlanJson", () => {
       "reasons",
       "fields",
       "dependsOn",
+      "restarts",
       "before",
       "after",
     ]);
