@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$PATH"
 npm run --silent build
 names=("$@")
-[ ${#names[@]} -gt 0 ] || names=(list create plan ssh docker)
+[ ${#names[@]} -gt 0 ] || names=(list create plan completion ssh docker)
 mkdir -p bench/results
 out=bench/results/latest.jsonl
 : > "$out"

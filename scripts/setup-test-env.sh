@@ -44,6 +44,7 @@ required=(
   "debootstrap:debootstrap"
   "procps:pkill"
   "rsync:rsync"
+  "zsh:zsh"
   "ca-certificates:/etc/ssl/certs/ca-certificates.crt"
 )
 

@@ -3,6 +3,8 @@ import type { HostError, LiveAgent, LiveState } from "../core/model.ts";
 import { getProvider } from "../core/registry.ts";
 import { discoverLive } from "../core/state/discover.ts";
 import { knownHosts } from "../core/state/known-hosts.ts";
+import { usageError } from "../core/errors.ts";
+import { filterAgents, parseAgentFilter } from "../core/state/agent-filter.ts";
 import { rememberLocations } from "../core/state/location-cache.ts";
 import { resolveAgent, resolveAgentOrProblem } from "../core/state/resolve-agent.ts";
 import type { CliContext } from "./context.ts";
@@ -39,6 +41,34 @@ export async function findAgentsAndLive(
   const targets = await Promise.all(
     refs.map(async (ref) => {
       const { agent, host } = resolveAgent(ref, live, hosts);
+      return { agent, handle: { provider: await getProvider(host.provider), host, ctx: context } };
+    }),
+  );
+  return { targets, live };
+}
+
+/**
+ * The agents a command acts on, with the live state they were found in: the ones
+ * named, or those matching `-l` label selectors (not both, as kubectl). No names
+ * and no selector is a usage error.
+ */
+export async function findTargets(
+  refs: readonly string[],
+  selectors: readonly string[],
+  context: CliContext,
+): Promise<{ targets: AgentTarget[]; live: LiveState }> {
+  if (selectors.length === 0) {
+    if (refs.length === 0) throw usageError("name at least one agent, or select some with -l");
+    return findAgentsAndLive(refs, context);
+  }
+  if (refs.length > 0) {
+    throw usageError("give agent names or -l selectors, not both", "fleet stop -l role=review");
+  }
+  const filter = parseAgentFilter({ labels: selectors });
+  const { live, hosts } = await readLive(context);
+  const targets = await Promise.all(
+    filterAgents(live.agents, filter).map(async (selected) => {
+      const { agent, host } = resolveAgent(`${selected.name}@${selected.host}`, live, hosts);
       return { agent, handle: { provider: await getProvider(host.provider), host, ctx: context } };
     }),
   );

@@ -5,6 +5,9 @@
  */
 import { Command, CommanderError, Option } from "commander";
 import { FleetError, toFleetError } from "../core/errors.ts";
+import { AGENT_STATES } from "../core/state/agent-filter.ts";
+import { completes } from "./completion-values.ts";
+import { moveGlobalFlags } from "./global-flags.ts";
 import { safeJson, safeLines } from "../core/text/safe-text.ts";
 
 const program = new Command("fleet")
@@ -24,8 +27,10 @@ Examples:
   fleet ls                                     every agent on every known host
   fleet message scratch "run the tests"        type into an agent
   fleet reconcile --every 1m                   stop what has gone idle
+  fleet doctor                                 what this machine has, and what the fleet file needs
 
-Commands that print results take --json. Docs: docs/cli.md, docs/fleet-file.md.`,
+Commands that print results take --json. The global flags --json, --format, --no-color and
+--debug go before or after the command name. Docs: docs/cli.md, docs/fleet-file.md.`,
   );
 
 const debugRequested = process.argv.includes("--debug");
@@ -36,7 +41,10 @@ type Formats = readonly string[];
 function withCommon(command: Command, formats: Formats, fallback: string): Command {
   return command
     .addOption(
-      new Option("--format <format>", `output format: ${formats.join(", ")}`).default(fallback),
+      completes(
+        new Option("--format <format>", `output format: ${formats.join(", ")}`).default(fallback),
+        formats,
+      ),
     )
     .option("--json", "same as --format json")
     .option("--debug", "show stack traces and debug messages")
@@ -50,10 +58,21 @@ function lazy<A extends unknown[]>(load: () => Promise<{ run: (...args: A) => Pr
   };
 }
 
-const fileOption = new Option(
-  "-f, --file <file>",
-  "fleet file (default: fleet.yaml or fleet.ts here)",
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+const selectorOption = (): Option =>
+  new Option(
+    "-l, --selector <selector>",
+    "only agents whose labels match: key=value, key!=value, key (repeatable; all must match)",
+  )
+    .argParser(collect)
+    .default([]);
+
+const fileOption = completes(
+  new Option("-f, --file <file>", "fleet file (default: fleet.yaml or fleet.ts here)"),
+  "files",
 );
+const hostOption = (description: string): Option =>
+  completes(new Option("--host <host>", description), "hosts");
 
 withCommon(program.command("init"), ["text", "json"], "text")
   .description("write a starter fleet.yaml in the current directory")
@@ -73,7 +92,15 @@ withCommon(program.command("validate"), ["text", "json"], "text")
 withCommon(program.command("plan"), ["text", "json", "markdown"], "text")
   .description("show what apply would change, against what is really running")
   .addOption(fileOption)
-  .option("-o, --out <plan>", "save the plan, to apply exactly it later with `fleet apply PLAN`")
+  .addOption(
+    completes(
+      new Option(
+        "-o, --out <plan>",
+        "save the plan, to apply exactly it later with `fleet apply PLAN`",
+      ),
+      "files",
+    ),
+  )
   .option("--detailed-exitcode", "exit 0 with no changes, 1 on error, 2 when there are changes")
   .addHelpText(
     "after",
@@ -102,10 +129,11 @@ withCommon(program.command("destroy"), ["text", "json"], "text")
   )
   .argument("[agents...]", "agents to destroy (NAME or NAME@HOST)")
   .addOption(fileOption)
+  .addOption(selectorOption())
   .option("-y, --yes", "destroy without asking")
   .addHelpText(
     "after",
-    "\nExamples:\n  fleet destroy -y              # everything the fleet file owns\n  fleet destroy scratch -y      # one agent",
+    "\nExamples:\n  fleet destroy -y              # everything the fleet file owns\n  fleet destroy scratch -y      # one agent\n  fleet destroy -l role=scratch -y",
   )
   .action(lazy(() => import("./commands/destroy.ts")));
 
@@ -132,30 +160,64 @@ withCommon(program.command("reconcile"), ["text", "json"], "text")
 
 withCommon(program.command("list").alias("ls"), ["table", "json", "jsonl"], "table")
   .description("list agents on every known host")
-  .option("--host <host>", "only agents on this host")
-  .option("--state <state>", "only agents in this state (running, waiting, stopped, done, missing)")
+  .addOption(hostOption("only agents on this host"))
+  .addOption(
+    completes(
+      new Option(
+        "--state <state>",
+        "only agents in this state (running, waiting, stopped, done, missing)",
+      ),
+      AGENT_STATES,
+    ),
+  )
   .option(
     "--fleet <name>",
     "only agents owned by this fleet (`-` for agents made with `fleet create`)",
   )
-  .addHelpText("after", "\nExamples:\n  fleet ls\n  fleet list --state running --format json")
+  .addOption(selectorOption())
+  .option(
+    "-w, --watch",
+    "keep listing: redraw on a terminal, else print each change (Ctrl-C stops)",
+  )
+  .addHelpText(
+    "after",
+    "\nExamples:\n  fleet ls\n  fleet list --state running --format json\n  fleet ls -l role=review -l tier!=prod\n  fleet ls --watch",
+  )
   .action(lazy(() => import("./commands/list.ts")));
 
 withCommon(program.command("create"), ["text", "json"], "text")
   .description("start one agent, owned by no fleet file")
   .argument("<name>", "the agent's name")
   .argument("[args...]", "passed to the agent (after --)")
-  .option("--agent <type>", "agent type: command, claude, codex, opencode (default: command)")
-  .option("--host <host>", "host to run on (default: local)")
-  .option(
-    "--template <template>",
-    "a built-in template (claude, codex, opencode, shell) or one from the fleet file",
+  .addOption(
+    completes(
+      new Option(
+        "--agent <type>",
+        "agent type: command, claude, codex, opencode (default: command)",
+      ),
+      ["command", "claude", "codex", "opencode"],
+    ),
+  )
+  .addOption(hostOption("host to run on (default: local)"))
+  .addOption(
+    completes(
+      new Option(
+        "--template <template>",
+        "a built-in template (claude, codex, opencode, shell) or one from the fleet file",
+      ),
+      ["claude", "codex", "opencode", "shell"],
+    ),
   )
   .addOption(fileOption)
   .option("--command <command>", "command line, for agent type command")
-  .option(
-    "--workdir <path>",
-    "work dir source: a git repo (worktree on fleet/NAME) or a directory (copied)",
+  .addOption(
+    completes(
+      new Option(
+        "--workdir <path>",
+        "work dir source: a git repo (worktree on fleet/NAME) or a directory (copied)",
+      ),
+      "files",
+    ),
   )
   .option("-e, --env <KEY=VALUE...>", "environment variables")
   .option("--secret <NAME...>", "environment variables passed from yours, never shown")
@@ -190,7 +252,7 @@ withCommon(program.command("message"), ["text", "json"], "text")
   .description("send a message to an agent (TEXT, --file, or stdin)")
   .argument("<agent>", "NAME or NAME@HOST")
   .argument("[text...]", "the message")
-  .option("--file <file>", "read the message from a file")
+  .addOption(completes(new Option("--file <file>", "read the message from a file"), "files"))
   .option("--keys <keys...>", "press named tmux keys instead (C-c, Enter, Escape, Up, F1, ...)")
   .addHelpText(
     "after",
@@ -217,18 +279,30 @@ withCommon(program.command("logs"), ["text", "json", "jsonl"], "text")
 
 withCommon(program.command("stop"), ["text", "json"], "text")
   .description("stop agents; their work dirs are kept")
-  .argument("<agents...>", "NAME or NAME@HOST")
+  .argument("[agents...]", "NAME or NAME@HOST")
+  .addOption(selectorOption())
+  .addHelpText("after", "\nExamples:\n  fleet stop docs\n  fleet stop -l role=review")
   .action(lazy(async () => ({ run: (await import("./commands/stop-start.ts")).runStop })));
 
 withCommon(program.command("start"), ["text", "json"], "text")
   .description("start stopped agents again")
-  .argument("<agents...>", "NAME or NAME@HOST")
+  .argument("[agents...]", "NAME or NAME@HOST")
+  .addOption(selectorOption())
+  .addHelpText("after", "\nExamples:\n  fleet start docs\n  fleet start -l role=review")
   .action(lazy(async () => ({ run: (await import("./commands/stop-start.ts")).runStart })));
 
 withCommon(program.command("pull"), ["text", "json"], "text")
   .description("bring an agent's branch (fleet/NAME) from its host into a repo here")
   .argument("<agent>", "NAME or NAME@HOST")
-  .option("--repo <path>", "the repo to pull into (default: the agent's workdir source, else here)")
+  .addOption(
+    completes(
+      new Option(
+        "--repo <path>",
+        "the repo to pull into (default: the agent's workdir source, else here)",
+      ),
+      "files",
+    ),
+  )
   .option("--force", "replace your branch even when it has commits the agent's lacks")
   .addHelpText(
     "after",
@@ -241,7 +315,15 @@ withCommon(program.command("push"), ["text", "json"], "text")
     "bring your branch (fleet/NAME) to the agent's work dir on its host (fast-forward only)",
   )
   .argument("<agent>", "NAME or NAME@HOST")
-  .option("--repo <path>", "the repo to push from (default: the agent's workdir source, else here)")
+  .addOption(
+    completes(
+      new Option(
+        "--repo <path>",
+        "the repo to push from (default: the agent's workdir source, else here)",
+      ),
+      "files",
+    ),
+  )
   .addHelpText("after", "\nExamples:\n  fleet push fix-tests")
   .action(lazy(async () => ({ run: (await import("./commands/push-pull.ts")).runPush })));
 
@@ -280,8 +362,17 @@ withCommon(hostCommand.command("keygen"), ["text", "json"], "text")
   .addHelpText("after", "\nExamples:\n  fleet host keygen box")
   .action(lazy(async () => ({ run: (await import("./commands/host.ts")).runKeygen })));
 
-program
-  .command("completion")
+withCommon(program.command("doctor"), ["text", "json"], "text")
+  .description("check what fleet needs on this machine, and what your fleet file needs")
+  .addOption(fileOption)
+  .addHelpText(
+    "after",
+    "\nExits 1 when something the fleet file (-f, else ./fleet.yaml) needs is missing; without\none, only when tmux or git is.\n\nExamples:\n  fleet doctor\n  fleet doctor -f stacks/prod/fleet.yaml --format json",
+  )
+  .action(lazy(() => import("./commands/doctor.ts")));
+
+// Global flags are accepted (fleet --debug completion bash) though the script has one format.
+withCommon(program.command("completion"), ["text"], "text")
   .description("print a shell completion script")
   .argument("<shell>", "bash or zsh")
   .addHelpText(
@@ -330,7 +421,10 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
 });
 
 try {
-  await program.parseAsync(process.argv);
+  const groups = new Set(
+    program.commands.filter((c) => c.commands.length > 0).map((c) => c.name()),
+  );
+  await program.parseAsync(moveGlobalFlags(process.argv.slice(2), groups), { from: "user" });
 } catch (error) {
   process.exitCode = report(error);
 }

@@ -2,7 +2,7 @@ import { attachCommand } from "../../core/host/index.ts";
 import { usageError } from "../../core/errors.ts";
 import { wakeAgent } from "../../core/idle/wake-host.ts";
 import { findAgent, withHostLock } from "../agent-target.ts";
-import { type CommonOptions, cliContext } from "../context.ts";
+import { type CommonOptions, cliContext, printText } from "../context.ts";
 import { spawnInteractive } from "../spawn-interactive.ts";
 
 export async function run(ref: string, options: CommonOptions): Promise<void> {
@@ -22,5 +22,10 @@ export async function run(ref: string, options: CommonOptions): Promise<void> {
     });
     await withHostLock(handle, () => wakeAgent(handle, agent, process.env));
   }
+  // On the way in, while the user still reads this terminal: tmux takes it over next.
+  printText(
+    `Attaching to ${agent.name}@${agent.host}. Detach with Ctrl-b d (tmux's prefix, then d); the agent keeps running.`,
+    "stderr",
+  );
   process.exitCode = await spawnInteractive(await attachCommand(handle, agent.name));
 }

@@ -1,7 +1,7 @@
 import { destroyAgents as destroyNamedAgents } from "../../core/apply/destroy-agents.ts";
 import { findFleetFile } from "../../core/config/load.ts";
 import { usageError } from "../../core/errors.ts";
-import { findAgentsOrProblems } from "../agent-target.ts";
+import { findAgentsOrProblems, findTargets } from "../agent-target.ts";
 import {
   type CliContext,
   type CommonOptions,
@@ -15,10 +15,10 @@ import { type ApplyCommandOptions, applyDesired, finish } from "./apply.ts";
 
 export async function run(
   agents: string[],
-  options: ApplyCommandOptions & CommonOptions,
+  options: ApplyCommandOptions & CommonOptions & { selector?: string[] },
 ): Promise<void> {
   const context = cliContext(options, ["text", "json"], "text");
-  if (agents.length > 0) {
+  if (agents.length > 0 || (options.selector ?? []).length > 0) {
     await destroyAgents(agents, options, context);
     return;
   }
@@ -37,19 +37,33 @@ export async function run(
 
 async function destroyAgents(
   refs: string[],
-  options: ApplyCommandOptions,
+  options: ApplyCommandOptions & { selector?: string[] },
   context: CliContext,
 ): Promise<void> {
+  if (options.yes !== true && !process.stdin.isTTY) {
+    throw usageError(
+      "refusing to destroy without confirmation: stdin is not a terminal",
+      "pass -y (--yes) to destroy without asking",
+    );
+  }
+  // Agents whose record is TAMPERED or UNREADABLE can be destroyed by name too:
+  // only their own dir is saved and removed, whatever their record says.
+  const { targets, live } =
+    (options.selector ?? []).length === 0 && refs.length > 0
+      ? await findAgentsOrProblems(refs, context)
+      : await findTargets(refs, options.selector ?? [], context).then(({ targets, live }) => ({
+          live,
+          targets: targets.map((t) => ({ ...t, name: t.agent.name, host: t.agent.host })),
+        }));
+  if (targets.length === 0) {
+    if (context.format === "json") printJson({ destroyed: [], removedHosts: [] });
+    else process.stdout.write("No agents matched.\n");
+    return;
+  }
   if (options.yes !== true) {
-    if (!process.stdin.isTTY) {
-      throw usageError(
-        "refusing to destroy without confirmation: stdin is not a terminal",
-        "pass -y (--yes) to destroy without asking",
-      );
-    }
     if (
       !(await context.io.confirm(
-        `Destroy ${refs.join(", ")}? Unsaved work is kept in ~/.fleet/saved.`,
+        `Destroy ${targets.map((t) => `${t.name}@${t.host}`).join(", ")}? Unsaved work is kept in ~/.fleet/saved.`,
         false,
       ))
     ) {
@@ -58,9 +72,6 @@ async function destroyAgents(
       return;
     }
   }
-  // Agents whose record is TAMPERED or UNREADABLE can be destroyed too: only
-  // their own dir is saved and removed, whatever their record says.
-  const { targets, live } = await findAgentsOrProblems(refs, context);
   const { destroyed, removedHosts } = await destroyNamedAgents(targets, live, context);
   const fileOwned = targets
     .filter((t) => t.agent !== undefined && t.agent.fleet !== null)
@@ -69,7 +80,7 @@ async function destroyAgents(
     context.io.notify({
       level: "warn",
       code: "destroy.still-declared",
-      message: `${fileOwned.join(", ")} belong to a fleet file; the next \`fleet apply\` creates them again unless removed from it`,
+      message: `${fileOwned.join(", ")} ${fileOwned.length === 1 ? "belongs" : "belong"} to a fleet file; the next \`fleet apply\` creates ${fileOwned.length === 1 ? "it" : "them"} again unless removed from it`,
     });
   }
   if (context.format === "json") {

@@ -9,6 +9,7 @@ import {
   type DeliveryPayload,
 } from "../../core/host/index.ts";
 import { FleetError, usageError } from "../../core/errors.ts";
+import { plural } from "../render/plural.ts";
 import { wakeAgent } from "../../core/idle/wake-host.ts";
 import { findAgent, withHostLock } from "../agent-target.ts";
 import { type CommonOptions, cliContext, printJson, printText } from "../context.ts";
@@ -46,7 +47,7 @@ export async function run(
     });
   else if (payload.kind === "keys")
     printText(`Sent keys ${payload.keys.join(" ")} to ${agent.name}.`, "stderr");
-  else printText(`Sent ${chars} characters to ${agent.name}.`, "stderr");
+  else printText(`Sent ${plural(chars, "character")} to ${agent.name}.`, "stderr");
 }
 
 async function messagePayload(

@@ -2,6 +2,7 @@
 import { pullAgentWork, pushAgentWork, type SyncResult } from "../../core/host/git-sync.ts";
 import { findAgent, withHostLock } from "../agent-target.ts";
 import { type CommonOptions, cliContext, printJson, printText } from "../context.ts";
+import { plural } from "../render/plural.ts";
 
 interface SyncOptions extends CommonOptions {
   repo?: string;
@@ -35,7 +36,6 @@ function report(direction: "pull" | "push", result: SyncResult, format: string):
     return;
   }
   const where = `${result.agent}@${result.host}`;
-  const plural = (n: number): string => `${n} commit${n === 1 ? "" : "s"}`;
   const lines: string[] = [];
   if (result.shared) {
     lines.push(
@@ -45,14 +45,16 @@ function report(direction: "pull" | "push", result: SyncResult, format: string):
     lines.push(`Branch ${result.branch} is up to date (${where}, ${result.repo}).`);
   } else if (direction === "pull") {
     lines.push(
-      `Pulled ${plural(result.commits)} from ${where} into branch ${result.branch} of ${result.repo}${result.forced ? " (forced: your previous tip was replaced)" : ""}.`,
+      `Pulled ${plural(result.commits, "commit")} from ${where} into branch ${result.branch} of ${result.repo}${result.forced ? " (forced: your previous tip was replaced)" : ""}.`,
     );
   } else {
-    lines.push(`Pushed ${plural(result.commits)} of branch ${result.branch} to ${where}.`);
+    lines.push(
+      `Pushed ${plural(result.commits, "commit")} of branch ${result.branch} to ${where}.`,
+    );
   }
   if (result.uncommitted > 0) {
     lines.push(
-      `Note: the agent has ${result.uncommitted} file${result.uncommitted === 1 ? "" : "s"} with uncommitted changes; only commits move.`,
+      `Note: the agent has ${plural(result.uncommitted, "file")} with uncommitted changes; only commits move.`,
     );
   }
   printText(lines.join("\n"));

@@ -1,11 +1,21 @@
 import { stopAgent } from "../../core/host/index.ts";
 import { wakeAgent } from "../../core/idle/wake-host.ts";
-import { findAgents, withHostLock } from "../agent-target.ts";
-import { type CommonOptions, cliContext, printJson, printText } from "../context.ts";
+import { type AgentTarget, findTargets, withHostLock } from "../agent-target.ts";
+import {
+  type CliContext,
+  type CommonOptions,
+  cliContext,
+  printJson,
+  printText,
+} from "../context.ts";
 
-export async function runStop(refs: string[], options: CommonOptions): Promise<void> {
+interface TargetOptions extends CommonOptions {
+  selector?: string[];
+}
+
+export async function runStop(refs: string[], options: TargetOptions): Promise<void> {
   const context = cliContext(options, ["text", "json"], "text");
-  const targets = await findAgents(refs, context);
+  const { targets } = await findTargets(refs, options.selector ?? [], context);
   const done: string[] = [];
   for (const { agent, handle } of targets) {
     if (agent.state === "STOPPED") {
@@ -21,12 +31,12 @@ export async function runStop(refs: string[], options: CommonOptions): Promise<v
     );
     done.push(agent.name);
   }
-  report(done, "Stopped", context.format);
+  report(targets, done, "Stopped", context);
 }
 
-export async function runStart(refs: string[], options: CommonOptions): Promise<void> {
+export async function runStart(refs: string[], options: TargetOptions): Promise<void> {
   const context = cliContext(options, ["text", "json"], "text");
-  const targets = await findAgents(refs, context);
+  const { targets } = await findTargets(refs, options.selector ?? [], context);
   const done: string[] = [];
   for (const { agent, handle } of targets) {
     if (agent.state === "RUNNING" || agent.state === "WAITING") {
@@ -41,10 +51,11 @@ export async function runStart(refs: string[], options: CommonOptions): Promise<
     await withHostLock(handle, () => wakeAgent(handle, agent, process.env));
     done.push(agent.name);
   }
-  report(done, "Started", context.format);
+  report(targets, done, "Started", context);
 }
 
-function report(names: string[], verb: string, format: string): void {
-  if (format === "json") printJson({ [verb.toLowerCase()]: names });
+function report(targets: AgentTarget[], names: string[], verb: string, context: CliContext): void {
+  if (context.format === "json") printJson({ [verb.toLowerCase()]: names });
+  else if (targets.length === 0) printText("No agents matched.", "stderr");
   else if (names.length > 0) printText(`${verb} ${names.join(", ")}.`, "stderr");
 }

@@ -1,5 +1,6 @@
 import { type CommonOptions, cliContext, printJson, printText } from "../context.ts";
 import { loadDesired } from "../load-fleet.ts";
+import { plural } from "../render/plural.ts";
 
 export async function run(options: CommonOptions & { file?: string }): Promise<void> {
   const { format } = cliContext(options, ["text", "json"], "text");
@@ -15,6 +16,6 @@ export async function run(options: CommonOptions & { file?: string }): Promise<v
     return;
   }
   printText(
-    `${desired.source}: valid fleet "${desired.fleet}" (${desired.agents.length} agents, ${desired.hosts.length} hosts)`,
+    `${desired.source}: valid fleet "${desired.fleet}" (${plural(desired.agents.length, "agent")}, ${plural(desired.hosts.length, "host")})`,
   );
 }

@@ -19,6 +19,7 @@ import {
 } from "../../core/plan/describe.ts";
 import type { Change, Plan } from "../../core/plan/types.ts";
 import { restartWords } from "./service-words.ts";
+import { plural } from "./plural.ts";
 
 export interface PlanMarkdownOptions {
   /** Upper bound on the length of the result. Default 65000. */
@@ -165,11 +166,12 @@ export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions = {}
       sections.push(table);
       budget -= table.length + 2;
     }
-    if (rows.omitted > 0) notes.push(`${rows.omitted} more changes not listed.`);
+    if (rows.omitted > 0) notes.push(`${plural(rows.omitted, "more change")} not listed.`);
 
     const details = fit(actionable.map(detailsBlock), budget, 2);
     if (details.kept.length > 0) sections.push(details.kept.join("\n\n"));
-    if (details.omitted > 0) notes.push(`Details of ${details.omitted} changes left out.`);
+    if (details.omitted > 0)
+      notes.push(`Details of ${plural(details.omitted, "change")} left out.`);
   }
 
   const unchanged = plan.summary.noop;

@@ -10,6 +10,7 @@ import type { Change, Plan } from "../../core/plan/types.ts";
 import type { ChangeOutcome } from "../../engines/engine.ts";
 import { renderPlanJson } from "./plan-json.ts";
 import { renderPlanText } from "./plan-text.ts";
+import { plural } from "./plural.ts";
 import { safeRendered, safeText } from "../../core/text/safe-text.ts";
 
 export function renderReconcileText(
@@ -33,7 +34,7 @@ function scopeWords(plan: Plan): string {
 /** Nothing to stop: say so, and how each running agent stands. */
 function idleReport(plan: Plan): string {
   const checked = plan.changes.filter((c) => c.kind === "agent");
-  const count = checked.length === 1 ? "1 running agent" : `${checked.length} running agents`;
+  const count = plural(checked.length, "running agent");
   const lines = [`Nothing to stop (${scopeWords(plan)}): ${count}, none idle past its timeout.`];
   for (const change of checked) {
     lines.push(`  ${safeText(change.address)}: ${safeText(change.reasons.join("; "))}`);
@@ -60,8 +61,6 @@ function closingLine(dryRun: boolean, outcomes: ChangeOutcome[] | undefined): st
   );
   return [`Reconcile finished with errors: stopped ${words}.`, ...why].join("\n");
 }
-
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 interface StopJson {
   address: string;

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, extname, join, resolve } from "node:path";
-import { FleetError } from "../errors.ts";
+import { FleetError, isFleetError } from "../errors.ts";
 import type { DesiredState } from "../model.ts";
 import { configInvalid, toProblems } from "./problems.ts";
 import type { Finding, Locate } from "./problems.ts";
@@ -76,6 +76,7 @@ export async function readFleetSource(path: string): Promise<FleetSource> {
     try {
       return { file, data: await importFleetModule(file), locate: undefined };
     } catch (error) {
+      if (isFleetError(error) && error.fault === "system") throw error;
       throw configInvalid(
         toProblems([{ path: [], message: importFailure(error) }], file, undefined),
       );
@@ -88,10 +89,6 @@ export async function readFleetSource(path: string): Promise<FleetSource> {
 }
 
 function importFailure(error: unknown): string {
-  const code = (error as { code?: unknown }).code;
-  if (code === "ERR_UNKNOWN_FILE_EXTENSION") {
-    return `cannot load a TypeScript fleet file with Node ${process.version}: it needs Node >= 22.18`;
-  }
   const message = error instanceof Error ? error.message : String(error);
   return `cannot load: ${message}`;
 }

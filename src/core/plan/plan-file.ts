@@ -6,6 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
 import { FleetError } from "../errors.ts";
 import type { DesiredState } from "../model.ts";
 import { PLAN_FILE_KIND, planFileHeaderSchema, planFileSchema } from "./plan-schema.ts";
@@ -52,7 +53,16 @@ export async function writePlanFile(
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });
-    const reason = error instanceof Error ? error.message : String(error);
+    const code = (error as NodeJS.ErrnoException).code;
+    // The temp file's name in a raw ENOENT would only confuse: say what is wrong with the path.
+    const reason =
+      code === "ENOENT"
+        ? `directory ${dirname(path)} does not exist`
+        : code === "EACCES"
+          ? `permission denied`
+          : error instanceof Error
+            ? error.message
+            : String(error);
     throw new FleetError("PLAN_WRITE_FAILED", `could not save the plan to ${path}: ${reason}`, {
       hint: "check that the directory exists and is writable",
       cause: error,

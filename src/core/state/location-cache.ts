@@ -3,15 +3,22 @@
  * straight there instead of reading every host first. A cache under FLEET_HOME:
  * wrong or missing entries only cost the full look-up, never a wrong result.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { FleetEnv } from "../env.ts";
 import type { LiveState } from "../model.ts";
+import { NAME_PATTERN } from "../names.ts";
 import { canonicalJson } from "../spec-hash.ts";
 
 type Locations = Record<string, string[]>;
 
 const cacheFile = (env: FleetEnv): string => join(env.home, "cache", "agent-hosts.json");
+/**
+ * The same knowledge as plain lines for shell completion, which must not parse
+ * JSON: NAME for a name on one host, NAME@HOST for each host of a name on
+ * several. Only names of fleet's own shape are written.
+ */
+const namesFile = (env: FleetEnv): string => join(env.home, "cache", "agent-names");
 
 function read(env: FleetEnv): Locations {
   try {
@@ -28,9 +35,22 @@ function write(env: FleetEnv, locations: Locations): void {
     const temporary = `${cacheFile(env)}.${process.pid}`;
     writeFileSync(temporary, JSON.stringify(locations));
     renameSync(temporary, cacheFile(env));
+    writeFileSync(temporary, completionNames(locations));
+    renameSync(temporary, namesFile(env));
   } catch {
     // A cache that cannot be written is only a slower next look-up.
   }
+}
+
+function completionNames(locations: Locations): string {
+  const lines: string[] = [];
+  for (const [name, hosts] of Object.entries(locations)) {
+    if (!NAME_PATTERN.test(name)) continue;
+    const valid = hosts.filter((host) => NAME_PATTERN.test(host));
+    if (valid.length === 1) lines.push(name);
+    else for (const host of valid) lines.push(`${name}@${host}`);
+  }
+  return lines.sort().join("\n") + (lines.length > 0 ? "\n" : "");
 }
 
 /**
@@ -60,7 +80,10 @@ export function rememberLocations(env: FleetEnv, live: LiveState): void {
   }
   for (const agent of live.agents) (locations[agent.name] ??= []).push(agent.host);
   // Every `fleet list` comes here: most find nothing moved, and write nothing.
-  if (canonicalJson(locations) !== canonicalJson(before)) write(env, locations);
+  // (A names file missing beside an unchanged cache is written once: a stat, not a write.)
+  if (canonicalJson(locations) !== canonicalJson(before) || !existsSync(namesFile(env))) {
+    write(env, locations);
+  }
 }
 
 /** Adds one agent just made, keeping what else is known. */

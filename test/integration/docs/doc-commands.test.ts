@@ -65,7 +65,8 @@ describe("every block of the docs", () => {
       const { command, flags } = parseCommandLine(line);
       const name = command[0];
       if (name === undefined) continue;
-      if (!new RegExp(`^  ${name}[ |]`, "m").test(rootHelp)) {
+      // Aliases are listed after their command: "  list|ls [options]".
+      if (!new RegExp(`^  (\\S+\\|)?${name}[ |]`, "m").test(rootHelp)) {
         problems.push(`${block.where}: \`${line}\`: no command "${name}"`);
         continue;
       }
