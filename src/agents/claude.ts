@@ -1,23 +1,84 @@
 /**
  * `claude`: Anthropic's Claude Code CLI (`npm i -g @anthropic-ai/claude-code`).
- * Ready when its input box is drawn (the `>` prompt between rules, or the
+ * Ready when its input box is drawn (the `❯` prompt under a rule, or the
  * `? for shortcuts` footer); waiting when it asks to approve an action.
+ *
+ * Each agent gets its own `CLAUDE_CONFIG_DIR` (`<agent dir>/claude`) whose
+ * `.claude.json` pre-answers the first-run dialogs (onboarding, folder trust,
+ * the custom API key), so the first message is never typed into one; the
+ * user's login (`~/.claude/.credentials.json`) is linked in.
  *
  * Claude Code can think for minutes without printing, which tmux would take for
  * idleness; so fleet starts it with `--settings` naming a file whose hooks touch
  * the agent's activity file on every prompt, tool call and finished turn.
  */
-import type { AgentType } from "../core/contracts/agent-type.ts";
+import type { AgentType, LaunchContext } from "../core/contracts/agent-type.ts";
 import { shellJoin, shellQuote } from "../core/contracts/transport.ts";
-import { cliAgentType } from "./cli-agent.ts";
+import type { AgentSpec } from "../core/model.ts";
+import { cliAgentType, linkCredentials, specEnv } from "./cli-agent.ts";
 
 const base = cliAgentType({
   name: "claude",
   description: "Claude Code (the `claude` CLI); `args` are passed to it",
   binary: "claude",
-  readyPattern: /\? for shortcuts|^\s*│\s*>\s|^\s*>\s*(?:Try "|$)/m,
+  // The input prompt: `❯ ` (or `>`) right under a rule, not a numbered choice of a dialog.
+  readyPattern: /\? for shortcuts|^\s*│\s*>\s|^\s*>\s*(?:Try "|$)|^─{8,}\s*\n\s*❯(?!\s*\d+\.)/m,
   waitingPattern: /Do you want to (?:proceed|make this edit|create|allow)|❯\s*1\.\s*Yes/,
+  dialogs: [
+    {
+      pattern: /Do you trust the files in this folder|Is this a project you trust/i,
+      reason: "folder trust dialog",
+    },
+    { pattern: /Detected a custom API key/i, reason: "API key approval" },
+    {
+      pattern: /Select login method|Choose the text style|Let's get started/i,
+      reason: "onboarding / login",
+    },
+    { pattern: /Bypass Permissions mode/i, reason: "bypass-permissions warning" },
+    { pattern: /Do you want to (?:proceed|make this edit|create|allow)/, reason: "approval" },
+  ],
 });
+
+/** The agent's own Claude Code config dir, as a shell word. */
+export const CLAUDE_CONFIG_DIR = '"$FLEET_AGENT_DIR/claude"';
+
+/**
+ * `$CLAUDE_CONFIG_DIR/.claude.json` with the answers to the first-run dialogs:
+ * onboarding done, the work dir trusted, and the API key approved. Claude Code
+ * stores an approved key as its last 20 characters; the key is a secret, known
+ * only in the launcher, so the shell splices it in (when it is a plain token).
+ */
+export function claudeStateLines(workdir: string): string[] {
+  const head = JSON.stringify({
+    hasCompletedOnboarding: true,
+    projects: { [workdir]: { hasTrustDialogAccepted: true, hasCompletedProjectOnboarding: true } },
+  }).slice(0, -1);
+  const file = '"$CLAUDE_CONFIG_DIR/.claude.json"';
+  return [
+    `fleet_key=$(printf '%s' "\${ANTHROPIC_API_KEY:-}" | tail -c 20)`,
+    "case $fleet_key in *[!A-Za-z0-9_-]*) fleet_key= ;; esac",
+    `{ printf '%s' ${shellQuote(`${head},"customApiKeyResponses":{"rejected":[],"approved":[`)}`,
+    '  if [ -n "$fleet_key" ]; then printf \'"%s"\' "$fleet_key"; fi',
+    `  printf ']}}\\n'; } > ${file} || exit 71`,
+    "unset fleet_key",
+  ];
+}
+
+/** Env that keeps Claude Code from updating itself or calling home. */
+const QUIET_ENV =
+  "export DISABLE_AUTOUPDATER=1 CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 DISABLE_TELEMETRY=1";
+
+/** Shell lines that prepare the agent's config dir (none when the spec brings its own). */
+export function claudePrepareLines(spec: AgentSpec, context: LaunchContext): string[] {
+  if (specEnv(spec, "CLAUDE_CONFIG_DIR")) return [QUIET_ENV];
+  return [
+    QUIET_ENV,
+    `export CLAUDE_CONFIG_DIR=${CLAUDE_CONFIG_DIR}`,
+    'mkdir -p "$CLAUDE_CONFIG_DIR" || exit 71',
+    ...claudeStateLines(context.workdir),
+    linkCredentials('"$HOME/.claude/.credentials.json"', '"$CLAUDE_CONFIG_DIR/.credentials.json"'),
+  ];
+}
 
 /** The file, in the agent's dir, that the launcher writes and `--settings` names. */
 export const CLAUDE_SETTINGS_FILE = '"$FLEET_AGENT_DIR"/claude-settings.json';
@@ -27,6 +88,9 @@ export const TOUCH_ACTIVITY = 'touch "$FLEET_AGENT_DIR/activity/agent" 2>/dev/nu
 
 /** Marks the agent as waiting for the user: discovery then reports WAITING. */
 export const MARK_WAITING = 'touch "$FLEET_AGENT_DIR/waiting" 2>/dev/null || true';
+/** The same mark, saying what it waits for (the mark's content is the reason). */
+export const MARK_WAITING_FOR_APPROVAL =
+  "printf 'approval\\n' > \"$FLEET_AGENT_DIR/waiting\" 2>/dev/null || true";
 /** Clears the mark when work starts again. */
 export const CLEAR_WAITING = 'rm -f "$FLEET_AGENT_DIR/waiting" 2>/dev/null || true';
 
@@ -51,6 +115,8 @@ export function claudeHookSettings(): { hooks: Record<string, unknown[]> } {
   for (const event of TOOL_EVENTS) hooks[event] = [{ matcher: "*", hooks: [working] }];
   hooks.Stop = [{ hooks: [run(TOUCH_ACTIVITY, MARK_WAITING)] }];
   hooks.Notification = [{ hooks: [run(MARK_WAITING)] }];
+  // Shown at once with the approval prompt (Notification comes seconds later).
+  hooks.PermissionRequest = [{ matcher: "*", hooks: [run(MARK_WAITING_FOR_APPROVAL)] }];
   return { hooks };
 }
 
@@ -60,14 +126,19 @@ const hasOwnSettings = (args: readonly string[]): boolean =>
 
 const claude: AgentType = {
   ...base,
-  launchCommand(spec) {
-    if (hasOwnSettings(spec.args)) return base.launchCommand(spec);
+  launchCommand(spec, context) {
+    const prepare = claudePrepareLines(spec, context);
+    if (hasOwnSettings(spec.args))
+      return [...prepare, base.launchCommand(spec, context)].join("\n");
     const settings = JSON.stringify(claudeHookSettings());
     return [
-      `printf '%s\\n' ${shellQuote(settings)} > ${CLAUDE_SETTINGS_FILE} &&`,
-      `claude --settings ${CLAUDE_SETTINGS_FILE}`,
-      ...(spec.args.length > 0 ? [shellJoin(spec.args)] : []),
-    ].join(" ");
+      ...prepare,
+      [
+        `printf '%s\\n' ${shellQuote(settings)} > ${CLAUDE_SETTINGS_FILE} &&`,
+        `claude --settings ${CLAUDE_SETTINGS_FILE}`,
+        ...(spec.args.length > 0 ? [shellJoin(spec.args)] : []),
+      ].join(" "),
+    ].join("\n");
   },
 };
 

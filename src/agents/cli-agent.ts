@@ -1,22 +1,36 @@
 /**
  * Shared shape of the agent types that wrap an interactive coding-agent CLI
- * (claude, codex, opencode): launched as `<binary> <args...>`, typed into with a
- * bracketed paste and Enter, ready once their input prompt is on screen.
+ * (claude, codex, opencode): prepared per agent (a config dir of its own under the
+ * agent dir, so no first-run dialog eats the first message), launched as
+ * `<binary> <args...>`, typed into with a bracketed paste and Enter, ready once
+ * their input prompt is on screen.
  */
-import { AGENT_TYPE_CONTRACT_VERSION, type AgentType } from "../core/contracts/agent-type.ts";
-import { shellJoin } from "../core/contracts/transport.ts";
+import {
+  AGENT_TYPE_CONTRACT_VERSION,
+  type AgentDialog,
+  type AgentType,
+  type LaunchContext,
+} from "../core/contracts/agent-type.ts";
+import { shellJoin, shellQuote } from "../core/contracts/transport.ts";
+import type { AgentSpec } from "../core/model.ts";
 
 export interface CliAgentOptions {
   name: string;
   description: string;
   /** The program, looked up on the host's PATH. */
   binary: string;
+  /** Flags fleet always passes before the spec's args. */
+  fixedArgs?: readonly string[];
   /** Matched against the visible screen: the input prompt is showing. */
   readyPattern: RegExp;
   /** Matched against the visible screen: the agent asks the user something. */
   waitingPattern: RegExp;
+  /** Screens that block start-up, recognised and reported, never typed into. */
+  dialogs?: readonly AgentDialog[];
   /** How long a cold start (first run, node startup, MCP servers) may take. */
   readyTimeoutMs?: number;
+  /** Shell lines run before the CLI starts (config files, exports). */
+  prepare?: (spec: AgentSpec, context: LaunchContext) => string[];
 }
 
 export function cliAgentType(options: CliAgentOptions): AgentType {
@@ -25,14 +39,37 @@ export function cliAgentType(options: CliAgentOptions): AgentType {
     name: options.name,
     description: options.description,
     requiresCommand: false,
-    launchCommand: (spec) => shellJoin([options.binary, ...spec.args]),
+    launchCommand: (spec, context) =>
+      [
+        ...(options.prepare?.(spec, context) ?? []),
+        shellJoin([options.binary, ...(options.fixedArgs ?? []), ...spec.args]),
+      ].join("\n"),
     readiness: {
       pattern: options.readyPattern,
       timeoutMs: options.readyTimeoutMs ?? 30_000,
       exitWindowMs: 400,
     },
     waitingPattern: options.waitingPattern,
+    ...(options.dialogs ? { dialogs: options.dialogs } : {}),
     delivery: { kind: "paste", bracketed: true, submitKeys: ["Enter"] },
     transcript: { kind: "terminal" },
   };
 }
+
+/** A shell line that writes `text` (and a newline) to `path` (a shell word, already quoted). */
+export const writeFileLine = (path: string, text: string): string =>
+  `printf '%s\\n' ${shellQuote(text)} > ${path} || exit 71`;
+
+/**
+ * A shell line that links the user's own credentials file into the agent's config
+ * dir when the user has one and the agent has none: their login keeps working
+ * (and token refreshes through the link reach every agent), nothing is copied.
+ */
+export const linkCredentials = (userFile: string, agentFile: string): string =>
+  `if [ -e ${userFile} ] && [ ! -e ${agentFile} ]; then ln -s ${userFile} ${agentFile}; fi`;
+
+/** The value of an env var the spec sets, when non-empty. */
+export const specEnv = (spec: AgentSpec, name: string): string | undefined => {
+  const value = spec.env[name];
+  return value === undefined || value === "" ? undefined : value;
+};

@@ -1,15 +1,84 @@
 /**
- * `codex`: OpenAI's Codex CLI (`npm i -g @openai/codex`). Ready when its composer
- * shows (the `⏎ send` hint, or the start-up hint to describe a task); waiting
- * when it asks to approve a command or an edit.
+ * `codex`: OpenAI's Codex CLI (`npm i -g @openai/codex`). Each agent gets its own
+ * `CODEX_HOME` (`<agent dir>/codex`) with a `config.toml` that trusts the work
+ * dir, turns off the update check, paste-burst detection (which turns a fast
+ * Enter after typed text into a newline), analytics, plugins and tooltips; it
+ * runs with `--no-daemon` (otherwise Codex copies itself into CODEX_HOME and
+ * leaves a daemon behind). The user's login (`~/.codex/auth.json`) is linked in.
+ * With `OPENAI_BASE_URL` in the spec's env, a model provider `fleet` pointing
+ * there is configured (key from `OPENAI_API_KEY`, model from `OPENAI_MODEL`).
  */
-import { cliAgentType } from "./cli-agent.ts";
+import type { LaunchContext } from "../core/contracts/agent-type.ts";
+import type { AgentSpec } from "../core/model.ts";
+import { cliAgentType, linkCredentials, specEnv, writeFileLine } from "./cli-agent.ts";
+
+/** Where the agent's CODEX_HOME is, as a shell word. */
+export const CODEX_HOME = '"$FLEET_AGENT_DIR/codex"';
+
+/** TOML basic strings take JSON's escapes for everything JSON.stringify emits. */
+const toml = (value: string): string => JSON.stringify(value);
+
+export function codexConfig(spec: AgentSpec, context: LaunchContext): string {
+  const baseUrl = specEnv(spec, "OPENAI_BASE_URL");
+  const model = specEnv(spec, "OPENAI_MODEL");
+  const lines = [
+    "# Written by fleet at each start: settings that skip Codex's first-run dialogs.",
+    ...(model ? [`model = ${toml(model)}`] : []),
+    ...(baseUrl ? ['model_provider = "fleet"'] : []),
+    "check_for_update_on_startup = false",
+    "disable_paste_burst = true",
+    "",
+    "[analytics]",
+    "enabled = false",
+    "",
+    "[features]",
+    "plugins = false",
+    "apps = false",
+    "",
+    "[tui]",
+    "show_tooltips = false",
+    "",
+    `[projects.${toml(context.workdir)}]`,
+    'trust_level = "trusted"',
+  ];
+  if (baseUrl) {
+    lines.push(
+      "",
+      "[model_providers.fleet]",
+      'name = "fleet"',
+      `base_url = ${toml(baseUrl)}`,
+      'wire_api = "responses"',
+      'env_key = "OPENAI_API_KEY"',
+    );
+  }
+  return lines.join("\n");
+}
 
 export default cliAgentType({
   name: "codex",
   description: "OpenAI Codex (the `codex` CLI); `args` are passed to it",
   binary: "codex",
-  readyPattern: /⏎ send|describe a task|\? for shortcuts|context left/,
+  fixedArgs: ["--no-daemon"],
+  readyPattern: /⏎ send|describe a task|\? for shortcuts|context left|^› Ask Codex/m,
   waitingPattern:
     /Allow command\?|Would you like to (?:run|make|apply)|Yes, proceed|\[y\/N\]|approve/i,
+  dialogs: [
+    {
+      pattern: /Do you trust the contents of this directory|trust this (?:folder|directory)/i,
+      reason: "folder trust dialog",
+    },
+    { pattern: /Sign in with ChatGPT|Provide your own API key|Welcome to Codex/i, reason: "login" },
+    { pattern: /Hooks need review/i, reason: "hooks review dialog" },
+    { pattern: /Update available|update now/i, reason: "update dialog" },
+    { pattern: /Would you like to run the following command/, reason: "approval" },
+  ],
+  prepare: (spec, context) => {
+    if (specEnv(spec, "CODEX_HOME")) return [];
+    return [
+      `export CODEX_HOME=${CODEX_HOME}`,
+      'mkdir -p "$CODEX_HOME" || exit 71',
+      writeFileLine('"$CODEX_HOME/config.toml"', codexConfig(spec, context)),
+      linkCredentials('"$HOME/.codex/auth.json"', '"$CODEX_HOME/auth.json"'),
+    ];
+  },
 });

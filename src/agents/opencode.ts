@@ -1,8 +1,32 @@
 /**
- * `opencode`: the OpenCode TUI (`npm i -g opencode-ai`). Ready when its prompt
- * footer with key hints is drawn; waiting when it asks for a permission.
+ * `opencode`: the OpenCode TUI (`npm i -g opencode-ai`). Each agent gets its own
+ * config file (`OPENCODE_CONFIG=<agent dir>/opencode.json`, merged by OpenCode
+ * over the user's global config, so their providers and login stay) with
+ * autoupdate and sharing off. With `OPENAI_BASE_URL` in the spec's env, an
+ * OpenAI-compatible provider `fleet` pointing there is configured and made the
+ * model (key from `OPENAI_API_KEY`, model from `OPENAI_MODEL`).
  */
-import { cliAgentType } from "./cli-agent.ts";
+import type { AgentSpec } from "../core/model.ts";
+import { cliAgentType, specEnv, writeFileLine } from "./cli-agent.ts";
+
+export function opencodeConfig(spec: AgentSpec): Record<string, unknown> {
+  const config: Record<string, unknown> = { autoupdate: false, share: "disabled" };
+  const baseUrl = specEnv(spec, "OPENAI_BASE_URL");
+  if (baseUrl) {
+    const model = specEnv(spec, "OPENAI_MODEL") ?? "default";
+    config.model = `fleet/${model}`;
+    config.small_model = `fleet/${model}`;
+    config.provider = {
+      fleet: {
+        npm: "@ai-sdk/openai-compatible",
+        name: "fleet",
+        options: { baseURL: baseUrl, apiKey: "{env:OPENAI_API_KEY}" },
+        models: { [model]: { name: model } },
+      },
+    };
+  }
+  return config;
+}
 
 export default cliAgentType({
   name: "opencode",
@@ -10,4 +34,18 @@ export default cliAgentType({
   binary: "opencode",
   readyPattern: /enter send|ctrl\+p commands|ctrl\+x [a-z]|\/help/i,
   waitingPattern: /Permission required|allow (?:once|always)|\(y\/n\)/i,
+  dialogs: [{ pattern: /Permission required/i, reason: "approval" }],
+  // Its TUI takes 7 to 10 s to draw on a quiet 2-core machine; more under load.
+  readyTimeoutMs: 90_000,
+  prepare: (spec) => [
+    "export OPENCODE_DISABLE_AUTOUPDATE=1 OPENCODE_DISABLE_SHARE=1",
+    // Its own provider needs no model list from models.dev (an outside look-up).
+    ...(specEnv(spec, "OPENAI_BASE_URL") ? ["export OPENCODE_DISABLE_MODELS_FETCH=1"] : []),
+    ...(specEnv(spec, "OPENCODE_CONFIG")
+      ? []
+      : [
+          'export OPENCODE_CONFIG="$FLEET_AGENT_DIR/opencode.json"',
+          writeFileLine('"$OPENCODE_CONFIG"', JSON.stringify(opencodeConfig(spec))),
+        ]),
+  ],
 });

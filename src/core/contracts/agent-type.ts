@@ -7,6 +7,20 @@ import type { AgentSpec } from "../model.ts";
 
 export const AGENT_TYPE_CONTRACT_VERSION = 1;
 
+/** Where the agent runs, on its host: known when it is launched. */
+export interface LaunchContext {
+  /** Absolute path of its work dir. */
+  workdir: string;
+  /** Absolute path of its agent dir (`$FLEET_AGENT_DIR`). */
+  agentDir: string;
+}
+
+export interface AgentDialog {
+  pattern: RegExp;
+  /** What it waits for, e.g. "folder trust dialog". */
+  reason: string;
+}
+
 export interface AgentType {
   readonly contractVersion: typeof AGENT_TYPE_CONTRACT_VERSION;
   readonly name: string;
@@ -15,8 +29,13 @@ export interface AgentType {
   /** True when the spec must carry `command` (type `command`). */
   readonly requiresCommand: boolean;
 
-  /** The shell command line that starts the agent, passthrough args included. */
-  launchCommand(spec: AgentSpec): string;
+  /**
+   * The shell lines that start the agent, passthrough args included: first
+   * whatever its CLI needs prepared (per-agent config files that pre-answer its
+   * first-run dialogs), then the command. They run in the agent's launcher, in
+   * its work dir, with its env and secrets.
+   */
+  launchCommand(spec: AgentSpec, context: LaunchContext): string;
 
   /**
    * When the agent can take input. `pattern` is matched against the visible
@@ -34,6 +53,13 @@ export interface AgentType {
 
   /** Pane text that means "waiting for the user", where the agent shows one. */
   readonly waitingPattern?: RegExp;
+
+  /**
+   * Screens that block the agent before it takes input (a trust, login or
+   * approval dialog), each with the reason reported. Nothing is ever typed into
+   * them: the first message is refused and the agent marked WAITING with the reason.
+   */
+  readonly dialogs?: readonly AgentDialog[];
 
   /**
    * How a message is typed in: `paste` loads it into a tmux buffer and pastes

@@ -123,7 +123,13 @@ export async function destroyAgent(h: HostHandle, name: string): Promise<{ saved
   await runScript(
     transport,
     `removing agent ${name}`,
-    [removeWorktree, `rm -rf ${q(paths.dir)} || exit 85`].join("\n"),
+    [
+      removeWorktree,
+      // An agent CLI still exiting after its session ended (Claude Code writes to
+      // its config dir as it shuts down) can add files while rm runs: try again.
+      `for fleet_try in 1 2 3 4 5; do rm -rf ${q(paths.dir)} 2>/dev/null && break; sleep 0.2; done`,
+      `[ ! -e ${q(paths.dir)} ] || rm -rf ${q(paths.dir)} || exit 85`,
+    ].join("\n"),
   );
   return { saved };
 }

@@ -94,6 +94,7 @@ export function launchScript(input: LaunchInput): LaunchScript {
     lines.push(`[ ! -e ${q(paths.secretsFile)} ] || rm -f ${q(paths.secretsFile)}`);
   }
 
+  const command = input.type.launchCommand(spec, { workdir: record.workdir, agentDir: paths.dir });
   const portEntries = [...ports.sources];
   const portWord = (source: PortSource): string =>
     source.kind === "fixed" ? String(source.port) : `"\${${source.variable}}"`;
@@ -104,7 +105,7 @@ export function launchScript(input: LaunchInput): LaunchScript {
         `  printf '%s\\n' ${q(`export ${portVariable(service)}=`)}${portWord(source)}`,
     ),
     `} > ${q(paths.envFile)} || exit 71`,
-    `printf '%s' ${q(launcher(paths, record.workdir, input.type.launchCommand(spec)))} > ${q(paths.launcher)} || exit 71`,
+    `printf '%s' ${q(launcher(paths, record.workdir, command))} > ${q(paths.launcher)} || exit 71`,
   );
   for (const service of spec.services) {
     const port = ports.sources.get(service.name) ? portVariable(service.name) : undefined;

@@ -84,6 +84,29 @@ export async function deliver(
 }
 
 /**
+ * A dialog blocks the agent before its prompt: it is never typed into. The agent
+ * is marked WAITING (the reason is the mark's content) and the message refused.
+ */
+async function reportDialog(
+  transport: Transport,
+  session: string,
+  name: string,
+  reason: string,
+): Promise<never> {
+  const paths = agentPaths(transport.fleetDir, name);
+  await transport.script(
+    `printf '%s\\n' ${q(reason)} > ${q(`${paths.dir}/waiting`)} 2>/dev/null; exit 0`,
+  );
+  throw new FleetError(
+    "AGENT_BLOCKED",
+    `agent ${name} is waiting at a dialog (${reason}); the message was not sent`,
+    {
+      hint: `answer it with \`fleet connect ${name}\` (session ${session}), then \`fleet message ${name}\``,
+    },
+  );
+}
+
+/**
  * Resolves once the agent window shows the type's readiness pattern (at once
  * for types without one). Fails if the agent exits or the timeout passes.
  */
@@ -117,7 +140,10 @@ export async function waitForReady(
         },
       );
     }
-    if (pattern.test((parts.get("screen") ?? []).join("\n"))) return;
+    const screen = (parts.get("screen") ?? []).join("\n");
+    if (pattern.test(screen)) return;
+    const dialog = type.dialogs?.find((candidate) => candidate.pattern.test(screen));
+    if (dialog) await reportDialog(transport, session, name, dialog.reason);
     if (Date.now() > deadline) {
       throw new FleetError(
         "AGENT_NOT_READY",

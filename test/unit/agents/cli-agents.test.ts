@@ -19,11 +19,17 @@ const spec = (agent: string, args: string[]): AgentSpec => ({
   idleTimeout: null,
 });
 
-/** claude first writes its hook settings (tested in test/unit/idle/claude-hooks.test.ts). */
+const context = { workdir: "/work dir", agentDir: "/agent dir" };
+
+/**
+ * The command line that starts the CLI: the last line, after the per-agent
+ * preparation (tested in test/unit/agents/cli-prepare.test.ts); claude first
+ * writes its hook settings (tested in test/unit/idle/claude-hooks.test.ts).
+ */
 const launch = (type: AgentType, args: string[]): string =>
-  type
-    .launchCommand(spec(type.name, args))
-    .replace(/^printf .* && claude --settings \S+/, "claude");
+  (type.launchCommand(spec(type.name, args), context).split("\n").at(-1) ?? "")
+    .replace(/^printf .* && claude --settings \S+/, "claude")
+    .replace(/^codex --no-daemon/, "codex");
 
 const types: [AgentType, string][] = [
   [claude, "claude"],

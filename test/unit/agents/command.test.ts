@@ -16,10 +16,12 @@ const spec = (overrides: Partial<AgentSpec>): AgentSpec => ({
   ...overrides,
 });
 
+const context = { workdir: "/w", agentDir: "/a" };
+
 describe("agent type command", () => {
   test("launches the command line as written", () => {
     assert.equal(
-      command.launchCommand(spec({ command: "tail -F app.log | grep ERROR" })),
+      command.launchCommand(spec({ command: "tail -F app.log | grep ERROR" }), context),
       "tail -F app.log | grep ERROR",
     );
   });
@@ -27,13 +29,14 @@ describe("agent type command", () => {
   test("appends args shell-quoted", () => {
     const line = command.launchCommand(
       spec({ command: "printf '%s\\n'", args: ["two words", "it's", "$HOME"] }),
+      context,
     );
     assert.equal(line, `printf '%s\\n' 'two words' 'it'"'"'s' '$HOME'`);
   });
 
   test("without a command it fails with COMMAND_REQUIRED", () => {
-    assert.throws(() => command.launchCommand(spec({})), { code: "COMMAND_REQUIRED" });
-    assert.throws(() => command.launchCommand(spec({ command: "  " })), {
+    assert.throws(() => command.launchCommand(spec({}), context), { code: "COMMAND_REQUIRED" });
+    assert.throws(() => command.launchCommand(spec({ command: "  " }), context), {
       code: "COMMAND_REQUIRED",
     });
     assert.equal(command.requiresCommand, true);

@@ -59,7 +59,7 @@ describe("claude hooks", () => {
 
   /** Runs the launch command as the launcher does: sh, with the agent's env. */
   const launch = (args: string[]) =>
-    run("sh", ["-c", claude.launchCommand(spec(args))], {
+    run("sh", ["-c", claude.launchCommand(spec(args), { workdir: dir, agentDir })], {
       env: { PATH: `${bin}:/usr/bin:/bin`, FLEET_AGENT_DIR: agentDir },
     });
 
@@ -109,6 +109,19 @@ describe("claude hooks", () => {
     assert.deepEqual(argv, ["--settings", settingsPath, "--model", "opus", "it's a prompt"]);
   });
 
+  test("PermissionRequest marks the agent waiting for an approval, at once", async () => {
+    await launch([]);
+    const settings = JSON.parse(await readFile(join(agentDir, "claude-settings.json"), "utf8")) as {
+      hooks: Record<string, HookGroup[]>;
+    };
+    const command = settings.hooks.PermissionRequest?.[0]?.hooks[0]?.command ?? "false";
+    await run("bash", ["-c", command], {
+      env: { PATH: "/usr/bin:/bin", FLEET_AGENT_DIR: agentDir },
+    });
+    assert.equal(await readFile(join(agentDir, "waiting"), "utf8"), "approval\n");
+    await rm(join(agentDir, "waiting"));
+  });
+
   test("a hook from the written file moves the activity file's mtime", async () => {
     await launch([]);
     const settings = JSON.parse(await readFile(join(agentDir, "claude-settings.json"), "utf8")) as {
@@ -137,10 +150,9 @@ describe("claude hooks", () => {
   });
 
   test("the user's own --settings is passed as given, without fleet's", () => {
-    assert.equal(
-      claude.launchCommand(spec(["--settings", "/etc/mine.json"])),
-      "claude --settings /etc/mine.json",
-    );
-    assert.equal(claude.launchCommand(spec(["--settings=x.json"])), "claude --settings=x.json");
+    const last = (args: string[]) =>
+      claude.launchCommand(spec(args), { workdir: dir, agentDir }).split("\n").at(-1);
+    assert.equal(last(["--settings", "/etc/mine.json"]), "claude --settings /etc/mine.json");
+    assert.equal(last(["--settings=x.json"]), "claude --settings=x.json");
   });
 });
