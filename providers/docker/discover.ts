@@ -17,25 +17,22 @@
  * (DOCKER_UNAVAILABLE, with how to start it); other providers' hosts are unaffected.
  */
 import { toFleetError } from "../../src/core/errors.ts";
-import { sessionName, type AgentRecord } from "../../src/core/host/agent-record.ts";
 import {
-  agentPanes,
+  agentsOfProbe,
+  checkRecords,
+  type HostAgents,
+} from "../../src/core/host/discover-agents.ts";
+import {
   parseProbe,
   probeScript,
-  sessionWindows,
+  recordText,
   toLiveAgent,
+  type RecordText,
 } from "../../src/core/host/probe.ts";
 import { runScript } from "../../src/core/host/handle.ts";
-import { FleetError, type FleetErrorJson } from "../../src/core/errors.ts";
+import type { FleetErrorJson } from "../../src/core/errors.ts";
 import type { FleetEnv } from "../../src/core/env.ts";
-import type {
-  HostSpec,
-  LiveAgent,
-  LiveHost,
-  LiveState,
-  NetworkPolicy,
-} from "../../src/core/model.ts";
-import { parseRecord } from "../../src/core/host/agent-record.ts";
+import type { HostSpec, LiveHost, LiveState, NetworkPolicy } from "../../src/core/model.ts";
 import { byText } from "../../src/core/sort.ts";
 import type { ContainerSummary, EngineClient } from "./engine-client.ts";
 import { EngineErrorCode, isEngineNotFound } from "./engine-errors.ts";
@@ -54,6 +51,8 @@ const PROVIDER = "docker";
  * The runtime's probe, then a refresh of the records copy when it is stale: its
  * first line counts the records, and no record may be newer. Shell builtins
  * only, so an unchanged copy costs no process; `force` rewrites it regardless.
+ * The copy holds the probe's own lines (`dir<TAB>record`), so a stopped host's
+ * records are bound to their dirs as a running one's are.
  */
 export function dockerProbeScript(options: { force?: boolean } = {}): string {
   const copy = RECORDS_COPY;
@@ -68,22 +67,12 @@ export function dockerProbeScript(options: { force?: boolean } = {}): string {
     `  for fleet_r; do [ "$fleet_r" -nt ${copy} ] && fleet_stale=1; done`,
     '  if [ -n "$fleet_stale" ]; then',
     `    [ -d ${FLEET_DIR}/.fleet ] || mkdir -p ${FLEET_DIR}/.fleet`,
-    `    { echo "# $#"; cat "$@"; } > ${copy}.$$ 2>/dev/null && mv -f ${copy}.$$ ${copy}`,
+    `    { echo "# $#"; for fleet_f; do fleet_l=; IFS= read -r fleet_l < "$fleet_f"; printf '%s\\t%s\\n' "\${fleet_f%%/*}" "$fleet_l"; done; } > ${copy}.$$ 2>/dev/null && mv -f ${copy}.$$ ${copy}`,
     "  fi",
     `elif [ -e ${copy} ]; then rm -f ${copy}; fi`,
   ].join("\n");
-  return probeScript(FLEET_DIR)
-    .replace(RECORDS_CAT, () => RECORDS_READ)
-    .replace(/\nexit 0$/, () => `\n${refresh}\nexit 0`);
+  return probeScript(FLEET_DIR).replace(/\nexit 0$/, () => `\n${refresh}\nexit 0`);
 }
-
-/**
- * Records are one line each: the shell's own `read` prints them without starting
- * `cat` (~1 ms a container). Left as it is should the runtime's probe change.
- */
-const RECORDS_CAT = '[ ! -e "$1" ] || cat "$@" 2>/dev/null';
-const RECORDS_READ =
-  '[ ! -e "$1" ] || for fleet_f; do fleet_l=; IFS= read -r fleet_l < "$fleet_f"; [ -z "$fleet_l" ] || printf \'%s\\n\' "$fleet_l"; done 2>/dev/null';
 
 export async function discoverDocker(
   client: EngineClient,
@@ -118,6 +107,7 @@ export async function discoverDocker(
         const found = await discoverContainer(client, env, host.name, name, container);
         state.hosts.push(found.host);
         state.agents.push(...found.agents);
+        state.errors.push(...found.errors);
       } catch (error) {
         state.errors.push({
           host: host.name,
@@ -137,7 +127,7 @@ async function discoverContainer(
   hostName: string,
   name: string,
   container: ContainerSummary,
-): Promise<{ host: LiveHost; agents: LiveAgent[] }> {
+): Promise<{ host: LiveHost } & HostAgents> {
   const labels = container.Labels ?? {};
   const running = container.State === "running" || container.State === "paused";
   const labelled = parseSpec(labels[LABELS.spec]);
@@ -148,12 +138,12 @@ async function discoverContainer(
   // A held host (started outside fleet, waiting for its rules) runs nothing: as stopped.
   let held = false;
   const agents = running
-    ? probeAgents(client, hostName, name, labels, env.prefix, { env }).catch((error: unknown) => {
+    ? probeAgents(client, env, hostName, name, labels).catch((error: unknown) => {
         if (!isHeldError(error)) throw error;
         held = true;
-        return stoppedAgents(client, hostName, name);
+        return stoppedAgents(client, env, hostName, name);
       })
-    : stoppedAgents(client, hostName, name);
+    : stoppedAgents(client, env, hostName, name);
   agents.catch(() => undefined);
   const network = await liveNetworkField(
     env,
@@ -176,21 +166,21 @@ async function discoverContainer(
   };
   const found = await agents;
   if (held) host.state = "stopped";
-  return { host, agents: found };
+  return { host, ...found };
 }
 
 /** The live agents of a running host container: one probe. */
 export async function probeAgents(
   client: EngineClient,
+  env: FleetEnv,
   hostName: string,
   container: string,
   labels: Record<string, string>,
-  prefix: string,
-  options: { forceCopy?: boolean; env: FleetEnv },
-): Promise<LiveAgent[]> {
+  options: { forceCopy?: boolean } = {},
+): Promise<HostAgents> {
   // No exec into a held host: its files would run before its rules.
   const guard = async () =>
-    assertRulesHold(options.env, await client.inspectContainer(container), hostName);
+    assertRulesHold(env, await client.inspectContainer(container), hostName);
   const transport = speaksChannel(labels)
     ? new ProbeTransport(client, container, hostName, guard)
     : new DockerTransport(client, container, hostName);
@@ -199,56 +189,43 @@ export async function probeAgents(
     `reading the agents on host ${hostName}`,
     dockerProbeScript({ force: options.forceCopy === true }),
   );
-  const probe = parseProbe(result.stdout);
-  const records = probe.records.filter((record) => record.host === hostName);
-  if (probe.tmuxMissing && records.length > 0) {
-    throw new FleetError("TMUX_MISSING", `tmux is not installed in host ${hostName}'s container`, {
-      fault: "system",
-      hint: "its image lost tmux: re-create the host from an image with tmux",
-    });
-  }
-  const ours = probe.panes.filter((pane) => pane.session.startsWith(prefix));
-  const panes = agentPanes(ours);
-  const windows = sessionWindows(ours);
-  return records.map((record) =>
-    toLiveAgent(
-      record,
-      panes.get(sessionName(prefix, record.name)),
-      probe.activity.get(record.name),
-      {
-        host: hostName,
-        provider: PROVIDER,
-      },
-      probe.waiting.has(record.name),
-      windows.get(sessionName(prefix, record.name)),
-    ),
+  return agentsOfProbe(
+    parseProbe(result.stdout),
+    { host: hostName, provider: PROVIDER, prefix: env.prefix, home: env.home },
+    "is not installed in the container of host",
   );
 }
 
 /** A stopped container's agents, from the records copy the last probe left: all STOPPED. */
 async function stoppedAgents(
   client: EngineClient,
+  env: FleetEnv,
   hostName: string,
   container: string,
-): Promise<LiveAgent[]> {
+): Promise<HostAgents> {
   let archive: Buffer;
   try {
     archive = await client.getArchive(container, RECORDS_COPY);
   } catch (error) {
-    if (isEngineNotFound(error)) return [];
+    if (isEngineNotFound(error)) return { agents: [], errors: [] };
     throw error;
   }
-  const records: AgentRecord[] = [];
+  const texts: RecordText[] = [];
   for (const entry of readTar(archive)) {
     for (const line of entry.data.toString("utf8").split("\n")) {
-      const record = parseRecord(line);
-      if (record?.host === hostName) records.push(record);
+      if (line !== "" && !line.startsWith("# ")) texts.push(recordText(line));
     }
   }
-  return records.map((record) => {
+  const { trusted, errors } = checkRecords(texts, {
+    host: hostName,
+    provider: PROVIDER,
+    home: env.home,
+  });
+  const agents = trusted.map((record) => {
     const live = toLiveAgent(record, undefined, undefined, { host: hostName, provider: PROVIDER });
     return { ...live, state: "STOPPED" as const };
   });
+  return { agents, errors };
 }
 
 /** The owning fleet from the labels: "" (or none) is no fleet. */

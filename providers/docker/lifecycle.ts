@@ -128,9 +128,7 @@ async function resumeAgents(ops: HostOps, host: HostSpec): Promise<LiveAgent[]> 
   const { client, ctx } = ops;
   const name = nameOf(ops, host);
   const labels = (await client.inspectContainer(name)).Config.Labels ?? {};
-  const agents = await probeAgents(client, host.name, name, labels, ctx.env.prefix, {
-    env: ctx.env,
-  });
+  const { agents } = await probeAgents(client, ctx.env, host.name, name, labels);
   const resumed: LiveAgent[] = [];
   for (const agent of agents.filter((a) => a.state === "MISSING")) {
     try {
@@ -162,10 +160,7 @@ export async function stopHost(ops: HostOps, host: HostSpec): Promise<void> {
   const labels = info.Config.Labels ?? {};
   // A held host runs nothing to probe: its records copy is as its last probe left it.
   if (!heldNow(ops, info)) {
-    await probeAgents(client, host.name, info.Id, labels, ctx.env.prefix, {
-      forceCopy: true,
-      env: ctx.env,
-    });
+    await probeAgents(client, ctx.env, host.name, info.Id, labels, { forceCopy: true });
   }
   await client.stopContainer(info.Id);
   await forgetPolicy(ctx.env, info.Id);
@@ -209,11 +204,12 @@ export async function saveAgents(ops: HostOps, host: HostSpec): Promise<SavedWor
   const { client, ctx } = ops;
   const name = nameOf(ops, host);
   const labels = (await client.inspectContainer(name)).Config.Labels ?? {};
-  const agents = await probeAgents(client, host.name, name, labels, ctx.env.prefix, {
-    env: ctx.env,
-  });
+  const found = await probeAgents(client, ctx.env, host.name, name, labels);
+  // Agents whose record cannot be trusted are saved too, from their own dirs.
+  const names = [...found.agents.map((a) => a.name), ...found.errors.flatMap((e) => e.agent ?? [])];
   const saved: SavedWork[] = [];
-  for (const agent of agents) {
+  for (const agentName of names) {
+    const agent = { name: agentName };
     const result = await destroyAgent({ provider: ops.provider, host, ctx }, agent.name);
     for (const work of result.saved) {
       // Information, not a warning: nothing was lost, and this says where it went.

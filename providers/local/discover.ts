@@ -7,7 +7,8 @@
 import { execFile } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { parseRecord, sessionName, type AgentRecord } from "../../src/core/host/agent-record.ts";
+import { sessionName } from "../../src/core/host/agent-record.ts";
+import { checkRecords, type HostAgents } from "../../src/core/host/discover-agents.ts";
 import {
   agentPanes,
   PANE_FORMAT,
@@ -19,11 +20,12 @@ import {
 import { FleetError } from "../../src/core/errors.ts";
 import { byText } from "../../src/core/sort.ts";
 import { recordedLocalHost } from "../../src/core/state/local-hosts.ts";
-import type { LiveAgent } from "../../src/core/model.ts";
 
 export interface LocalDiscoverOptions {
   prefix: string;
   env: Record<string, string>;
+  /** FLEET_HOME: its key verifies the records. */
+  home: string;
 }
 
 /**
@@ -34,36 +36,45 @@ export interface LocalDiscoverOptions {
 export async function discoverLocalAgents(
   fleetDir: string,
   options: LocalDiscoverOptions,
-): Promise<LiveAgent[]> {
+): Promise<HostAgents> {
   const agentsDir = join(fleetDir, "agents");
   let names: string[];
   try {
     names = readdirSync(agentsDir);
   } catch {
-    return [];
+    return { agents: [], errors: [] };
   }
-  if (names.length === 0) return [];
+  if (names.length === 0) return { agents: [], errors: [] };
   // tmux runs while the records are read: synchronous reads of a few small files
   // cost far less than a thread-pool round trip each.
   const panesPromise = listPanes(options.env);
-  const entries = names.map((name) => readAgentFiles(join(agentsDir, name)));
+  const entries = names
+    .map((name) => readAgentFiles(agentsDir, name))
+    .filter((entry) => entry !== undefined);
   const panes = await panesPromise;
+  const { trusted, errors } = checkRecords(
+    entries.map((entry) => ({ dir: entry.dir, text: entry.text })),
+    // Every local host name is this machine: a record sealed for any of them is
+    // this machine's; one that cannot be trusted is reported on `local`.
+    { host: "local", provider: "local", home: options.home, anyHost: true },
+  );
+  const files = new Map(entries.map((entry) => [entry.dir, entry]));
   const ours = panes.filter((pane) => pane.session.startsWith(options.prefix));
   const bySession = agentPanes(ours);
   const windows = sessionWindows(ours);
-  return entries
-    .filter((entry): entry is AgentFiles => entry !== undefined)
-    .map(({ record, activity, waiting }) =>
+  const agents = trusted
+    .map((record) =>
       toLiveAgent(
         record,
         bySession.get(sessionName(options.prefix, record.name)),
-        activity,
+        files.get(record.name)?.activity,
         { host: recordedLocalHost(record.host), provider: "local" },
-        waiting,
+        files.get(record.name)?.waiting ?? false,
         windows.get(sessionName(options.prefix, record.name)),
       ),
     )
     .sort((a, b) => byText(a.name, b.name));
+  return { agents, errors };
 }
 
 function listPanes(env: Record<string, string>): Promise<PaneInfo[]> {
@@ -91,19 +102,24 @@ function listPanes(env: Record<string, string>): Promise<PaneInfo[]> {
 }
 
 interface AgentFiles {
-  record: AgentRecord;
+  dir: string;
+  /** The record's first line; "" when it cannot be read (reported, not skipped). */
+  text: string;
   activity: number | undefined;
   waiting: boolean;
 }
 
-function readAgentFiles(dir: string): AgentFiles | undefined {
-  let record: AgentRecord | undefined;
+function readAgentFiles(agentsDir: string, name: string): AgentFiles | undefined {
+  const dir = join(agentsDir, name);
+  let text: string;
   try {
-    record = parseRecord(readFileSync(join(dir, "agent.json"), "utf8"));
-  } catch {
-    return undefined;
+    text = readFileSync(join(dir, "agent.json"), "utf8").split("\n", 1)[0] ?? "";
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // No record (yet): not an agent. Anything else is a record that cannot be read.
+    if (code === "ENOENT" || code === "ENOTDIR") return undefined;
+    text = "";
   }
-  if (!record) return undefined;
   let newest = 0;
   try {
     for (const marker of readdirSync(join(dir, "activity"))) {
@@ -115,7 +131,8 @@ function readAgentFiles(dir: string): AgentFiles | undefined {
     // No activity markers yet.
   }
   return {
-    record,
+    dir: name,
+    text,
     activity: newest > 0 ? newest : undefined,
     waiting: existsSync(join(dir, "waiting")),
   };

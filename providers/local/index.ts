@@ -66,10 +66,13 @@ export function createLocalProvider(options: LocalProviderOptions = {}): Provide
       };
       if (hosts.length === 0) return state;
       try {
-        state.agents = await discoverLocalAgents(transportFor(ctx).fleetDir, {
+        const found = await discoverLocalAgents(transportFor(ctx).fleetDir, {
           prefix: ctx.env.prefix,
           env: hostShellEnv(options.env ?? process.env),
+          home: ctx.env.home,
         });
+        state.agents = found.agents;
+        state.errors = found.errors;
       } catch (error) {
         const json = toFleetError(error).toJSON();
         state.errors = hosts.map((host) => ({ host: host.name, provider: "local", error: json }));

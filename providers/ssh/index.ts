@@ -39,15 +39,17 @@ export function createSshProvider(options: SshProviderOptions = {}): Provider {
       await Promise.all(
         hosts.map(async (host) => {
           try {
-            const agents = await withFirstUse(host, ctx.env, processEnv(), (transport) =>
+            const found = await withFirstUse(host, ctx.env, processEnv(), (transport) =>
               discoverAgents(transport, {
                 host: host.name,
                 provider: "ssh",
                 prefix: ctx.env.prefix,
+                home: ctx.env.home,
               }),
             );
             state.hosts.push({ name: host.name, provider: "ssh", fleet: null, state: "running" });
-            state.agents.push(...agents);
+            state.agents.push(...found.agents);
+            state.errors.push(...found.errors);
           } catch (error) {
             state.errors.push({
               host: host.name,

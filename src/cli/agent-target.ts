@@ -1,12 +1,12 @@
 import type { HostHandle } from "../core/host/index.ts";
-import type { LiveAgent, LiveState } from "../core/model.ts";
+import type { HostError, LiveAgent, LiveState } from "../core/model.ts";
 import { getProvider } from "../core/registry.ts";
 import { discoverLive } from "../core/state/discover.ts";
 import { knownHosts } from "../core/state/known-hosts.ts";
 import { usageError } from "../core/errors.ts";
 import { filterAgents, parseAgentFilter } from "../core/state/agent-filter.ts";
 import { rememberLocations } from "../core/state/location-cache.ts";
-import { resolveAgent } from "../core/state/resolve-agent.ts";
+import { resolveAgent, resolveAgentOrProblem } from "../core/state/resolve-agent.ts";
 import type { CliContext } from "./context.ts";
 
 export interface AgentTarget {
@@ -89,4 +89,37 @@ export async function withHostLock<T>(handle: HostHandle, fn: () => Promise<T>):
   } finally {
     await release();
   }
+}
+
+export interface UntrustedTarget {
+  name: string;
+  host: string;
+  /** The live agent, when its record verified. */
+  agent?: LiveAgent;
+  /** Why its record cannot be acted on, when it cannot. */
+  problem?: HostError;
+  handle: HostHandle;
+}
+
+/**
+ * Like findAgents, but an agent whose record is TAMPERED or UNREADABLE is found
+ * too, with its problem: for destroy and adopt, which must reach exactly those.
+ */
+export async function findAgentsOrProblems(
+  refs: readonly string[],
+  context: CliContext,
+): Promise<{ targets: UntrustedTarget[]; live: LiveState }> {
+  const { live, hosts } = await readLive(context);
+  const targets = await Promise.all(
+    refs.map(async (ref) => {
+      const found = resolveAgentOrProblem(ref, live, hosts);
+      const handle = {
+        provider: await getProvider(found.host.provider),
+        host: found.host,
+        ctx: context,
+      };
+      return { ...found, host: found.agent?.host ?? found.host.name, handle };
+    }),
+  );
+  return { targets, live };
 }

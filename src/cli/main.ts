@@ -137,6 +137,16 @@ withCommon(program.command("destroy"), ["text", "json"], "text")
   )
   .action(lazy(() => import("./commands/destroy.ts")));
 
+withCommon(program.command("adopt"), ["text", "json"], "text")
+  .description("show what a TAMPERED agent record asks for, and sign it as this controller's")
+  .argument("<agent>", "NAME or NAME@HOST")
+  .option("-y, --yes", "sign without asking (after reading what it asks for)")
+  .addHelpText(
+    "after",
+    "\nfleet refuses to act on a record its host may have rewritten (shown TAMPERED by\n`fleet list`). Adopt it only when what it asks for is what you want; otherwise\n`fleet destroy NAME`.\n\nExamples:\n  fleet adopt fix-tests\n  fleet adopt fix-tests@box -y",
+  )
+  .action(lazy(() => import("./commands/adopt.ts")));
+
 withCommon(program.command("reconcile"), ["text", "json"], "text")
   .description("stop agents idle past their timeout, and hosts left with no running agent")
   .addOption(fileOption)

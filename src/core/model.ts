@@ -134,10 +134,15 @@ export interface LiveHost {
   state: HostState;
 }
 
-/** A host that could not be read; other hosts are still reported. */
+/**
+ * A host that could not be read; other hosts are still reported. With `agent`,
+ * only that agent's record could not be read or trusted (RECORD_UNREADABLE,
+ * RECORD_TAMPERED): the host's other agents are reported, and nothing acts on it.
+ */
 export interface HostError {
   host: string;
   provider: string;
+  agent?: string;
   error: FleetErrorJson;
 }
 

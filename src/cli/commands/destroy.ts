@@ -1,7 +1,7 @@
 import { destroyAgents as destroyNamedAgents } from "../../core/apply/destroy-agents.ts";
 import { findFleetFile } from "../../core/config/load.ts";
 import { usageError } from "../../core/errors.ts";
-import { findTargets } from "../agent-target.ts";
+import { findAgentsOrProblems, findTargets } from "../agent-target.ts";
 import {
   type CliContext,
   type CommonOptions,
@@ -46,7 +46,15 @@ async function destroyAgents(
       "pass -y (--yes) to destroy without asking",
     );
   }
-  const { targets, live } = await findTargets(refs, options.selector ?? [], context);
+  // Agents whose record is TAMPERED or UNREADABLE can be destroyed by name too:
+  // only their own dir is saved and removed, whatever their record says.
+  const { targets, live } =
+    (options.selector ?? []).length === 0 && refs.length > 0
+      ? await findAgentsOrProblems(refs, context)
+      : await findTargets(refs, options.selector ?? [], context).then(({ targets, live }) => ({
+          live,
+          targets: targets.map((t) => ({ ...t, name: t.agent.name, host: t.agent.host })),
+        }));
   if (targets.length === 0) {
     if (context.format === "json") printJson({ destroyed: [], removedHosts: [] });
     else process.stdout.write("No agents matched.\n");
@@ -55,7 +63,7 @@ async function destroyAgents(
   if (options.yes !== true) {
     if (
       !(await context.io.confirm(
-        `Destroy ${targets.map((t) => `${t.agent.name}@${t.agent.host}`).join(", ")}? Unsaved work is kept in ~/.fleet/saved.`,
+        `Destroy ${targets.map((t) => `${t.name}@${t.host}`).join(", ")}? Unsaved work is kept in ~/.fleet/saved.`,
         false,
       ))
     ) {
@@ -65,7 +73,9 @@ async function destroyAgents(
     }
   }
   const { destroyed, removedHosts } = await destroyNamedAgents(targets, live, context);
-  const fileOwned = targets.filter((t) => t.agent.fleet !== null).map((t) => t.agent.name);
+  const fileOwned = targets
+    .filter((t) => t.agent !== undefined && t.agent.fleet !== null)
+    .map((t) => t.name);
   if (fileOwned.length > 0 && hasFleetFile(options.file)) {
     context.io.notify({
       level: "warn",

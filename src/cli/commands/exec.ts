@@ -1,5 +1,6 @@
 import { EXEC_AGENT_ABSENT, execCommand, type HostHandle } from "../../core/host/index.ts";
 import { usageError } from "../../core/errors.ts";
+import { readAgent, recordProblem } from "../../core/host/read-agent.ts";
 import { getProvider } from "../../core/registry.ts";
 import { knownHosts } from "../../core/state/known-hosts.ts";
 import { cachedHost } from "../../core/state/location-cache.ts";
@@ -13,10 +14,16 @@ export async function run(ref: string, argv: string[], options: CommonOptions): 
     throw usageError("no command given", "fleet exec NAME -- COMMAND [ARGS...]");
   const tty = process.stdin.isTTY && process.stdout.isTTY;
 
-  // Straight to the host the agent was last seen on: one round trip. The command
-  // there runs nothing when the agent is not there, and exits EXEC_AGENT_ABSENT.
+  // Straight to the host the agent was last seen on. Its record is read and
+  // verified first (one round trip): a cached location never skips the check.
+  // The command there runs nothing when the agent is not there, and exits
+  // EXEC_AGENT_ABSENT.
   const guess = await guessedHandle(ref, context);
-  if (guess) {
+  const found = guess
+    ? await readAgent(guess.handle, guess.name).catch(() => undefined)
+    : undefined;
+  if (found?.problem) throw recordProblem(found.problem);
+  if (guess && found?.record) {
     const code = await spawnInteractive(await execCommand(guess.handle, guess.name, argv, { tty }));
     if (code !== EXEC_AGENT_ABSENT) {
       process.exitCode = code;

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { usageError } from "../../core/errors.ts";
 import { byText } from "../../core/sort.ts";
-import type { LiveAgent } from "../../core/model.ts";
+import type { HostError, LiveAgent } from "../../core/model.ts";
 import {
   type AgentFilter,
   filterAgents,
@@ -48,12 +48,18 @@ export async function run(options: ListOptions): Promise<void> {
   const snapshot = await read(context, filter);
   const now = Date.now();
   const { agents, errors } = snapshot;
+  // Agents whose record is TAMPERED or UNREADABLE: a row of their own, next to the others.
+  const untrusted = errors.filter((e) => e.agent !== undefined);
   if (context.format === "json") {
-    printJson({ format_version: "1.0", agents: agents.map((a) => agentJson(a, now)), errors });
+    printJson({
+      format_version: "1.0",
+      agents: agents.map((a) => agentJson(a, now)),
+      errors: errors.map((e) => (e.agent === undefined ? e : { ...e, state: untrustedState(e) })),
+    });
   } else if (context.format === "jsonl") {
     process.stdout.write(agents.map((a) => jsonText(agentJson(a, now), 0) + "\n").join(""));
-  } else if (agents.length > 0) {
-    process.stdout.write(table(agents, now) + "\n");
+  } else if (agents.length > 0 || untrusted.length > 0) {
+    process.stdout.write(table(agents, now, untrusted) + "\n");
   } else if (filtering) {
     process.stdout.write("No agents matched.\n");
   } else if (errors.length === 0) {
@@ -85,10 +91,14 @@ function warn(context: CliContext, snapshot: Snapshot): void {
   }
   if (context.format === "json") return;
   for (const error of snapshot.errors) {
+    const hint = error.error.hint === undefined ? "" : ` (${error.error.hint})`;
     context.io.notify({
       level: "warn",
-      code: "list.host-error",
-      message: `host ${error.host} (${error.provider}) could not be read: ${error.error.message}`,
+      code: error.agent === undefined ? "list.host-error" : "list.agent-error",
+      message:
+        error.agent === undefined
+          ? `host ${error.host} (${error.provider}) could not be read: ${error.error.message}`
+          : `${error.error.message}${hint}`,
     });
   }
 }
@@ -165,12 +175,27 @@ function changes(
   return out.map((line) => line + "\n").join("");
 }
 
-function table(agents: readonly LiveAgent[], now: number): string {
+function table(
+  agents: readonly LiveAgent[],
+  now: number,
+  untrusted: readonly HostError[] = [],
+): string {
+  const rows = [
+    ...agents.map((a) => ({ host: a.host, name: a.name, cells: row(a, now) })),
+    ...untrusted.map((e) => ({
+      host: e.host,
+      name: e.agent ?? "",
+      cells: [e.agent ?? "", e.host, untrustedState(e), "-", "-", "-", "-", "-"],
+    })),
+  ].sort((a, b) => byText(a.host, b.host) || byText(a.name, b.name));
   return renderTable(
     ["NAME", "HOST", "STATE", "TYPE", "FLEET", "IDLE", "AGE", "SERVICES"],
-    agents.map((a) => row(a, now)),
+    rows.map((r) => r.cells),
   );
 }
+
+const untrustedState = (error: HostError): string =>
+  error.error.code === "RECORD_TAMPERED" ? "TAMPERED" : "UNREADABLE";
 
 function row(agent: LiveAgent, now: number): string[] {
   const idle = idleSeconds(agent, now);

@@ -10,7 +10,11 @@ import type { LiveAgent, LiveState } from "../model.ts";
 import { forgetHost } from "../state/known-hosts.ts";
 
 export interface DestroyTarget {
-  agent: LiveAgent;
+  name: string;
+  /** The host name the agent is listed under. */
+  host: string;
+  /** Undefined when its record could not be trusted or read (it is destroyed all the same). */
+  agent?: LiveAgent;
   handle: HostHandle;
 }
 
@@ -40,9 +44,9 @@ export async function destroyAgents(
 ): Promise<DestroyedAgents> {
   const destroyed: DestroyedAgent[] = [];
   const emptied = new Map<string, HostHandle>();
-  for (const { agent, handle } of targets) {
-    const { saved } = await withLock(handle, () => destroyAgent(handle, agent.name));
-    destroyed.push({ agent: agent.name, host: agent.host, saved });
+  for (const { name, host, handle } of targets) {
+    const { saved } = await withLock(handle, () => destroyAgent(handle, name));
+    destroyed.push({ agent: name, host, saved });
     if (madeByCreateSnapshot(handle, live)) emptied.set(handle.host.name, handle);
   }
   const removedHosts: RemovedHost[] = [];

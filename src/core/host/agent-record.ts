@@ -24,8 +24,10 @@ export interface AgentRecord {
   stopReason?: string;
   /** Absolute path of the work dir on the host. */
   workdir: string;
-  /** Ports allocated to services, by service name. */
+  /** Ports allocated to services, by service name: filled in by the host, outside the MAC. */
   ports: Record<string, number>;
+  /** HMAC-SHA256 of the rest, under the controller's key (src/core/trust/record-seal.ts). */
+  mac?: string;
 }
 
 /** The agent's dir on its host. */
@@ -94,6 +96,19 @@ function isRecord(value: unknown): value is AgentRecord {
     typeof v.host === "string" &&
     typeof v.spec === "object" &&
     v.spec !== null &&
+    typeof v.spec.name === "string" &&
+    Array.isArray(v.spec.services) &&
+    v.spec.services.every(
+      (s) => typeof s === "object" && s !== null && typeof s.name === "string",
+    ) &&
+    Array.isArray(v.spec.secrets) &&
+    Array.isArray(v.spec.args) &&
+    typeof v.spec.env === "object" &&
+    v.spec.env !== null &&
+    typeof v.ports === "object" &&
+    v.ports !== null &&
+    (v.fleet === null || typeof v.fleet === "string") &&
+    typeof v.createdAt === "string" &&
     typeof v.specHash === "string" &&
     (v.state === "running" || v.state === "stopped") &&
     typeof v.workdir === "string"

@@ -19,8 +19,9 @@ import { foreignSessionError } from "./own-session.ts";
 import { launchedServices } from "./services.ts";
 import { assertTypeable } from "../text/message-check.ts";
 import { deliver, waitForReady } from "./message.ts";
-import { readAgent } from "./read-agent.ts";
+import { readAgent, recordProblem } from "./read-agent.ts";
 import { sections } from "./script-output.ts";
+import { beforeCreate, undoCreate } from "./undo-create.ts";
 
 export interface CreateAgentOptions {
   /** The owning fleet, or null for `fleet create`. */
@@ -41,7 +42,14 @@ export async function createAgent(
   const { transport, prefix } = await openHost(h);
   const session = sessionName(prefix, spec.name);
   const paths = agentPaths(transport.fleetDir, spec.name);
-  const workdir = await h.provider.prepareWorkdir(h.host, spec, paths.dir, h.ctx);
+  const start = await beforeCreate(spec, h.provider.name);
+  let workdir: string;
+  try {
+    workdir = await h.provider.prepareWorkdir(h.host, spec, paths.dir, h.ctx);
+  } catch (error) {
+    await undoCreate(transport, paths, session, start).catch(() => undefined);
+    throw error;
+  }
   const now = new Date().toISOString();
   const record: AgentRecord = {
     version: 1,
@@ -60,6 +68,7 @@ export async function createAgent(
   const typedAtOnce = spec.message !== undefined && spec.message !== "" && !type.readiness.pattern;
   const launch: LaunchInput = {
     fleetDir: transport.fleetDir,
+    home: h.ctx.env.home,
     session,
     record,
     type,
@@ -69,9 +78,18 @@ export async function createAgent(
     ...(typedAtOnce ? { message: spec.message } : {}),
   };
 
-  let ports = await launchAgent(transport, launch, spec.name);
+  let ports: Awaited<ReturnType<typeof launchAgent>>;
+  try {
+    ports = await launchAgent(transport, launch, spec.name);
+  } catch (error) {
+    // Undone only when no record and no session exist: what was there stays.
+    await undoCreate(transport, paths, session, start).catch(() => undefined);
+    throw error;
+  }
   if (ports === "exists") {
     const existing = await readAgent(h, spec.name);
+    // A record fleet cannot trust: never replaced.
+    if (existing.problem) throw recordProblem(existing.problem);
     if (existing.foreignSession) throw foreignSessionError(session, spec.name, h.host.name);
     if (!existing.record && existing.sessionExists) {
       // fleet's session whose record is gone or unreadable: not replaced blind.

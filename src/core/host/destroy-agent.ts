@@ -25,9 +25,12 @@ const GIT_AS_FLEET = "git -c user.name=fleet -c user.email=fleet@localhost -c co
 export async function destroyAgent(h: HostHandle, name: string): Promise<{ saved: SavedWork[] }> {
   const agent = await readAgent(h, name);
   // A session of that name fleet did not start is not an agent, and is left running.
-  if (!agent.record && !agent.sessionExists) throw agentNotFound(name, h.host.name);
+  if (!agent.record && !agent.problem && !agent.sessionExists)
+    throw agentNotFound(name, h.host.name);
   const { transport } = agent;
   const paths = agentPaths(transport.fleetDir, name);
+  // Only a record that verifies says where the work is; otherwise fleet looks
+  // only inside the agent's own dir, never at a path a host may have written.
   const workdir = agent.record?.workdir ?? paths.work;
   const source = agent.record?.spec.workdir?.from;
 

@@ -5,9 +5,19 @@
 import type { Transport } from "../contracts/transport.ts";
 import { FleetError } from "../errors.ts";
 import { byText } from "../sort.ts";
-import type { LiveAgent } from "../model.ts";
-import { sessionName } from "./agent-record.ts";
-import { agentPanes, parseProbe, probeScript, sessionWindows, toLiveAgent } from "./probe.ts";
+import type { HostError, LiveAgent } from "../model.ts";
+import { checkRecord } from "../trust/record-seal.ts";
+import { isName } from "../trust/host-values.ts";
+import { sessionName, type AgentRecord } from "./agent-record.ts";
+import {
+  agentPanes,
+  sessionWindows,
+  parseProbe,
+  probeScript,
+  toLiveAgent,
+  type ProbeResult,
+  type RecordText,
+} from "./probe.ts";
 
 export interface DiscoverOptions {
   /** The host's name: only records made for it count. */
@@ -15,12 +25,20 @@ export interface DiscoverOptions {
   provider: string;
   /** Session name prefix (FLEET_PREFIX). */
   prefix: string;
+  /** FLEET_HOME: its key verifies the records. */
+  home: string;
+}
+
+export interface HostAgents {
+  agents: LiveAgent[];
+  /** Agents whose record could not be read or trusted, one error each. */
+  errors: HostError[];
 }
 
 export async function discoverAgents(
   transport: Transport,
   options: DiscoverOptions,
-): Promise<LiveAgent[]> {
+): Promise<HostAgents> {
   const result = await transport.script(probeScript(transport.fleetDir));
   if (result.code !== 0) {
     throw new FleetError(
@@ -29,10 +47,18 @@ export async function discoverAgents(
       { fault: "system" },
     );
   }
-  const probe = parseProbe(result.stdout);
-  const records = probe.records.filter((record) => record.host === options.host);
-  if (probe.tmuxMissing && records.length > 0) {
-    throw new FleetError("TMUX_MISSING", `tmux is not installed on host ${options.host}`, {
+  return agentsOfProbe(parseProbe(result.stdout), options, "is not installed on host");
+}
+
+/** A probe's agents: trusted records become live agents, the others errors. */
+export function agentsOfProbe(
+  probe: ProbeResult,
+  options: DiscoverOptions,
+  tmuxMissingWords: string,
+): HostAgents {
+  const { trusted, errors } = checkRecords(probe.records, options);
+  if (probe.tmuxMissing && trusted.length > 0) {
+    throw new FleetError("TMUX_MISSING", `tmux ${tmuxMissingWords} ${options.host}`, {
       fault: "system",
       hint: "install tmux there (e.g. apt-get install tmux): fleet runs every agent in tmux",
     });
@@ -40,7 +66,7 @@ export async function discoverAgents(
   const ours = probe.panes.filter((pane) => pane.session.startsWith(options.prefix));
   const panes = agentPanes(ours);
   const windows = sessionWindows(ours);
-  return records
+  const agents = trusted
     .map((record) =>
       toLiveAgent(
         record,
@@ -52,4 +78,34 @@ export async function discoverAgents(
       ),
     )
     .sort((a, b) => byText(a.name, b.name));
+  return { agents, errors };
+}
+
+/** Sorts records read from a host into trusted ones and per-agent errors. */
+export function checkRecords(
+  texts: readonly RecordText[],
+  where: { host: string; provider: string; home: string; anyHost?: boolean },
+): { trusted: AgentRecord[]; errors: HostError[] } {
+  const trusted: AgentRecord[] = [];
+  const errors: HostError[] = [];
+  for (const { dir, text } of texts) {
+    // fleet never makes a dir by another name: there is no agent to name or act on.
+    if (!isName(dir)) continue;
+    const check = checkRecord(text, {
+      dir,
+      host: where.host,
+      home: where.home,
+      ...(where.anyHost === true ? { anyHost: true } : {}),
+    });
+    if (check.kind === "trusted") trusted.push(check.record);
+    else if (check.kind !== "other-host") {
+      errors.push({
+        host: where.host,
+        provider: where.provider,
+        agent: check.name,
+        error: check.error,
+      });
+    }
+  }
+  return { trusted, errors };
 }

@@ -17,6 +17,7 @@ import { commitOf, isAncestor, lastLine, localGit, repoOf } from "./local-git.ts
 import { requireAgent } from "./read-agent.ts";
 import { controllerRef } from "./remote-workdir.ts";
 import { sections, splitPayload } from "./script-output.ts";
+import { countOf, isBranchName, isCommitId } from "../trust/host-values.ts";
 
 export interface SyncResult {
   agent: string;
@@ -50,6 +51,7 @@ async function agentBranch(
   localRepo: string,
 ): Promise<AgentBranch & { transport: Awaited<ReturnType<typeof requireAgent>>["transport"] }> {
   const agent = await requireAgent(h, name);
+  // From the verified record (requireAgent): the branch the controller made.
   const branch = agent.record.spec.workdir?.branch;
   if (branch === undefined) {
     throw new FleetError(
@@ -57,6 +59,15 @@ async function agentBranch(
       `agent ${name} has no git work dir (its spec has no workdir)`,
       {
         hint: "only agents whose workdir comes from a git repo have a branch to pull or push",
+      },
+    );
+  }
+  if (!isBranchName(branch)) {
+    throw new FleetError(
+      "INVALID_BRANCH",
+      `agent ${name}'s branch ${JSON.stringify(branch)} is not a valid branch name`,
+      {
+        hint: "fix `workdir.branch` in the fleet file and re-create the agent",
       },
     );
   }
@@ -122,8 +133,8 @@ export async function pullAgentWork(
   );
   const { text, payload } = splitPayload(read.stdoutBytes);
   const state = facts(sections(text).get("state") ?? []);
-  const tip = state.get("tip") ?? "";
-  base.uncommitted = Number(state.get("uncommitted") ?? 0);
+  const tip = hostCommit(state.get("tip"), name, "the tip of its branch");
+  base.uncommitted = countOf(state.get("uncommitted")) ?? 0;
   if (payload && payload.length > 0) await fetchBundle(top, payload, localRef);
 
   if (before === tip) return recordPulled(a, tip, base);
@@ -202,8 +213,8 @@ export async function pushAgentWork(
     ].join("\n"),
   );
   const state = facts(sections(read.stdout).get("state") ?? []);
-  const remote = state.get("head") ?? "";
-  const uncommitted = Number(state.get("uncommitted") ?? 0);
+  const remote = hostCommit(state.get("head"), name, "its HEAD");
+  const uncommitted = countOf(state.get("uncommitted")) ?? 0;
   const result: SyncResult = {
     agent: name,
     host: h.host.name,
@@ -285,7 +296,14 @@ async function fetchBundle(top: string, payload: Buffer, ref: string): Promise<v
     const file = join(dir, "work.bundle");
     await writeFile(file, payload);
     // Into FETCH_HEAD only: the branch itself is moved after the checks.
-    const fetched = await localGit(top, ["fetch", "-q", "--no-tags", file, ref]);
+    const fetched = await localGit(top, [
+      "fetch",
+      "-q",
+      "--no-tags",
+      "--end-of-options",
+      file,
+      ref,
+    ]);
     if (fetched.code !== 0) {
       throw new FleetError(
         "GIT_FAILED",
@@ -311,7 +329,7 @@ async function moveBranch(
     .find((block) => block.split("\n").includes(`branch refs/heads/${branch}`));
   if (checkedOut !== undefined) {
     const path = /^worktree (.*)$/m.exec(checkedOut)?.[1] ?? top;
-    const merged = await localGit(path, ["merge", "-q", "--ff-only", tip]);
+    const merged = await localGit(path, ["merge", "-q", "--ff-only", "--end-of-options", tip]);
     if (merged.code !== 0) {
       throw new FleetError(
         "PULL_REFUSED",
@@ -327,6 +345,7 @@ async function moveBranch(
     "update-ref",
     "-m",
     "fleet pull",
+    "--end-of-options",
     `refs/heads/${branch}`,
     tip,
     before ?? "",
@@ -339,12 +358,19 @@ async function moveBranch(
 }
 
 async function countCommits(top: string, tip: string, base: string | null): Promise<number> {
-  const args = [
-    "rev-list",
-    "--count",
-    tip,
-    ...(base === null ? ["--not", "--branches", "--remotes"] : ["--not", base]),
-  ];
+  const args =
+    base === null
+      ? [
+          "rev-list",
+          "--count",
+          "--not",
+          "--branches",
+          "--remotes",
+          "--not",
+          "--end-of-options",
+          tip,
+        ]
+      : ["rev-list", "--count", "--end-of-options", tip, `^${base}`];
   const counted = await localGit(top, args);
   return counted.code === 0 ? Number(counted.stdout.trim()) : 0;
 }
@@ -363,4 +389,17 @@ function changedFiles(stderr: string): string[] {
     .split("\n")
     .filter((line) => /^\t/.test(line))
     .map((line) => line.trim());
+}
+
+/** A commit id the host reported; anything else (an option, a rev expression) is refused. */
+function hostCommit(value: string | undefined, agent: string, what: string): string {
+  if (isCommitId(value)) return value;
+  throw new FleetError(
+    "HOST_VALUE_INVALID",
+    `agent ${agent}'s host reported ${JSON.stringify(value ?? "")} as ${what}, which is not a commit id`,
+    {
+      fault: "system",
+      hint: "nothing was changed here; the host's git repo may be damaged or tampered with",
+    },
+  );
 }

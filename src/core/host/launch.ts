@@ -29,6 +29,7 @@ import { deliveryCommands } from "./delivery.ts";
 import { pipeToLog, serviceLogPath, serviceScriptPath, tmuxFormatEscape } from "./services.ts";
 import { ENV_NAME_PATTERN } from "../names.ts";
 import { cleanStartLines } from "./agent-env.ts";
+import { sealRecord } from "../trust/record-seal.ts";
 import { replaceOwnSessionLine } from "./own-session.ts";
 import { earlyExitCheck } from "./early-exit.ts";
 
@@ -39,6 +40,8 @@ export const PANE_SIZE = { width: 200, height: 50 } as const;
 
 export interface LaunchInput {
   fleetDir: string;
+  /** FLEET_HOME: its key seals the record written. */
+  home: string;
   session: string;
   /** The record to write; its `ports` are the previous ones (kept when still free). */
   record: AgentRecord;
@@ -129,18 +132,18 @@ export function launchScript(input: LaunchInput): LaunchScript {
   );
 
   // The record's ports are known only here, on the host: splice them into its JSON.
-  const { ports: _previous, ...rest } = record;
+  // They stay outside the MAC (record-seal.ts), which covers everything else.
+  const { ports: _previous, ...rest } = sealRecord(input.home, record);
   const recordHead = serializeRecord({ ...rest, ports: {} }).replace(/\{\}\}\n$/, "{");
   const portsJson = portEntries
     .map(([service, source]) => `${q(`${JSON.stringify(service)}:`)}${portWord(source)}`)
     .join("','");
   const recordWord = `${q(recordHead)}${portsJson}'}}'`;
-  // A fresh record has no reader to protect from a half-written file; a rewrite does.
+  // Always through a temporary file: a reader must never see a half-written
+  // record, which it would report as unreadable.
   const recordTmp = `${paths.record}.tmp`;
   lines.push(
-    input.mode === "fresh"
-      ? `printf '%s\\n' ${recordWord} > ${q(paths.record)} || exit 75`
-      : `printf '%s\\n' ${recordWord} > ${q(recordTmp)} && mv -f ${q(recordTmp)} ${q(paths.record)} || exit 75`,
+    `printf '%s\\n' ${recordWord} > ${q(recordTmp)} && mv -f ${q(recordTmp)} ${q(paths.record)} || exit 75`,
     `printf '%s\\n' ${q(eventLine(input.event.type, input.event.details))} >> ${q(paths.events)}`,
     ...earlyExitCheck(windowTarget(session, AGENT_WINDOW), exitWindowMs(input.type), "fleet_err"),
   );

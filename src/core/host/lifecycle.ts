@@ -36,6 +36,7 @@ export async function startAgent(
     transport,
     {
       fleetDir: transport.fleetDir,
+      home: h.ctx.env.home,
       session: agent.session,
       record,
       type,
@@ -80,7 +81,7 @@ export async function stopAgent(
     `stopping agent ${name}`,
     [
       killOwnSessionLine(agent.session, name),
-      ...writeRecordLines(paths, record),
+      ...writeRecordLines(paths, record, h.ctx.env.home),
       ...appendEventLines(paths, "stopped", {
         reason: options.reason,
         previousState: agent.live.state,
@@ -116,7 +117,7 @@ export async function updateAgent(h: HostHandle, spec: AgentSpec): Promise<LiveA
     agent.transport,
     `updating agent ${spec.name}`,
     [
-      ...writeRecordLines(paths, record),
+      ...writeRecordLines(paths, record, h.ctx.env.home),
       ...appendEventLines(paths, "updated", { fields: changed }),
     ].join("\n"),
   );

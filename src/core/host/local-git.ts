@@ -1,4 +1,8 @@
-/** Git on the controller, for moving work between it and remote hosts. */
+/**
+ * Git on the controller, for moving work between it and remote hosts. Revisions
+ * follow `--end-of-options`, so no value (least of all one a host reported) can
+ * be read as an option.
+ */
 import { FleetError, toFleetError } from "../errors.ts";
 import { runProcess } from "../run-process.ts";
 
@@ -61,7 +65,13 @@ export async function repoOf(dir: string): Promise<{ top: string; prefix: string
 
 /** The commit a ref names, or undefined. */
 export async function commitOf(repo: string, ref: string): Promise<string | undefined> {
-  const result = await localGit(repo, ["rev-parse", "--verify", "-q", `${ref}^{commit}`]);
+  const result = await localGit(repo, [
+    "rev-parse",
+    "--verify",
+    "-q",
+    "--end-of-options",
+    `${ref}^{commit}`,
+  ]);
   return result.code === 0 ? result.stdout.trim() : undefined;
 }
 
@@ -87,5 +97,6 @@ export async function isAncestor(
   ancestor: string,
   descendant: string,
 ): Promise<boolean> {
-  return (await localGit(repo, ["merge-base", "--is-ancestor", ancestor, descendant])).code === 0;
+  const args = ["merge-base", "--is-ancestor", "--end-of-options", ancestor, descendant];
+  return (await localGit(repo, args)).code === 0;
 }

@@ -4,7 +4,7 @@
  */
 import { shellQuote as q } from "../contracts/transport.ts";
 import type { AgentState, LiveAgent, LiveService, ServiceSpec } from "../model.ts";
-import { parseRecord, type AgentRecord } from "./agent-record.ts";
+import type { AgentRecord } from "./agent-record.ts";
 import { sections } from "./script-output.ts";
 
 export const AGENT_WINDOW = "agent";
@@ -38,10 +38,16 @@ export interface PaneInfo {
   signal?: number;
 }
 
+/** An agent record as the host printed it: its dir's name and its first line, unchecked. */
+export interface RecordText {
+  dir: string;
+  text: string;
+}
+
 export interface ProbeResult {
   tmuxMissing: boolean;
   panes: PaneInfo[];
-  records: AgentRecord[];
+  records: RecordText[];
   /** Newest activity marker per agent, epoch ms. */
   activity: Map<string, number>;
   /** Agents whose type marked them as waiting for the user. */
@@ -65,7 +71,9 @@ export function probeScript(fleetDir: string, session?: { name: string; session:
     "echo @@fleet:tmux",
     `if command -v tmux >/dev/null 2>&1; then ${panes} 2>/dev/null; else echo @@fleet:no-tmux; fi`,
     "echo @@fleet:records",
-    `set -- ${records}; [ ! -e "$1" ] || cat "$@" 2>/dev/null`,
+    // Each record's dir, a tab, its first line, with the shell's own `read`: no cat,
+    // and an unreadable or empty record still shows up (as an empty line) to be reported.
+    `set -- ${records}; [ ! -e "$1" ] || for fleet_f; do fleet_l=; IFS= read -r fleet_l < "$fleet_f"; printf '%s\t%s\n' "\${fleet_f%%/*}" "$fleet_l"; done 2>/dev/null`,
     "echo @@fleet:activity",
     `set -- ${markers}; [ ! -e "$1" ] || stat -c '%Y %n' "$@" 2>/dev/null`,
     "echo @@fleet:waiting",
@@ -76,11 +84,7 @@ export function probeScript(fleetDir: string, session?: { name: string; session:
 
 export function parseProbe(stdout: string): ProbeResult {
   const parts = sections(stdout);
-  const records: AgentRecord[] = [];
-  for (const line of parts.get("records") ?? []) {
-    const record = parseRecord(line);
-    if (record) records.push(record);
-  }
+  const records = (parts.get("records") ?? []).map(recordText);
   const activity = new Map<string, number>();
   for (const line of parts.get("activity") ?? []) {
     const match = /^(\d+) ([^/]+)\//.exec(line);
@@ -97,6 +101,15 @@ export function parseProbe(stdout: string): ProbeResult {
   };
 }
 
+/** `dir<TAB>line`; a line without a tab (an old records copy) has no dir to bind it to. */
+export function recordText(line: string): RecordText {
+  const tab = line.indexOf("\t");
+  return tab === -1
+    ? { dir: "", text: line }
+    : { dir: line.slice(0, tab), text: line.slice(tab + 1) };
+}
+
+/** A pane line; numbers the host reports are kept only when they are what they claim. */
 export function parsePane(line: string): PaneInfo | undefined {
   const [session, window, dead, deadStatus, activity, attached, pid, signal, owner] =
     line.split("\t");
@@ -109,11 +122,20 @@ export function parsePane(line: string): PaneInfo | undefined {
     attached: Number(attached) > 0,
     owner: owner ?? "",
   };
-  if (isDead && deadStatus !== undefined && deadStatus !== "") info.exitCode = Number(deadStatus);
-  if (activity) info.activity = Number(activity) * 1000;
-  if (pid) info.pid = Number(pid);
-  if (isDead && signal && /^\d+$/.test(signal)) info.signal = Number(signal);
+  const exitCode = intIn(deadStatus, 0, 255);
+  if (isDead && exitCode !== undefined) info.exitCode = exitCode;
+  const seconds = intIn(activity, 1, 2 ** 40);
+  if (seconds !== undefined) info.activity = seconds * 1000;
+  const processId = intIn(pid, 1, 2 ** 31);
+  if (processId !== undefined) info.pid = processId;
+  if (isDead && signal && /^\d{1,3}$/.test(signal)) info.signal = Number(signal);
   return info;
+}
+
+function intIn(text: string | undefined, min: number, max: number): number | undefined {
+  if (text === undefined || !/^\d{1,15}$/.test(text)) return undefined;
+  const value = Number(text);
+  return value >= min && value <= max ? value : undefined;
 }
 
 /**

@@ -1,13 +1,14 @@
 /** Shell lines that rewrite an agent's record atomically and append an event. */
 import { shellQuote as q } from "../contracts/transport.ts";
 import { serializeRecord, type AgentPaths, type AgentRecord } from "./agent-record.ts";
+import { sealRecord } from "../trust/record-seal.ts";
 import { eventLine, type AgentEventType } from "./events.ts";
 
-export function writeRecordLines(paths: AgentPaths, record: AgentRecord): string[] {
+/** `home` is FLEET_HOME, whose key seals the record (src/core/trust/record-seal.ts). */
+export function writeRecordLines(paths: AgentPaths, record: AgentRecord, home: string): string[] {
   const tmp = `${paths.record}.tmp`;
-  return [
-    `printf '%s' ${q(serializeRecord(record))} > ${q(tmp)} && mv -f ${q(tmp)} ${q(paths.record)} || exit 75`,
-  ];
+  const text = serializeRecord(sealRecord(home, record));
+  return [`printf '%s' ${q(text)} > ${q(tmp)} && mv -f ${q(tmp)} ${q(paths.record)} || exit 75`];
 }
 
 export function appendEventLines(

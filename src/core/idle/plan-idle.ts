@@ -64,7 +64,10 @@ export function judgeAgent(agent: LiveAgent, timeout: number | null, now: number
 
 export function planIdle(live: LiveState, options: IdlePlanOptions): Plan {
   const { fleet, timeouts, now } = options;
-  const unreadable = new Set(live.errors.map((error) => error.host));
+  // A host that could not be read hides its agents; one untrusted agent hides only
+  // itself, but still keeps its host from being stopped under it.
+  const unreadable = new Set(live.errors.filter((e) => e.agent === undefined).map((e) => e.host));
+  const untouchable = new Set(live.errors.map((error) => error.host));
   const inScope = (owner: string | null): boolean => fleet === undefined || owner === fleet;
   const agents = live.agents.filter((agent) => !unreadable.has(agent.host));
 
@@ -108,7 +111,7 @@ export function planIdle(live: LiveState, options: IdlePlanOptions): Plan {
 
   const hostChanges: Change[] = [];
   for (const host of live.hosts) {
-    if (!canStop(host, options.capabilities) || unreadable.has(host.name)) continue;
+    if (!canStop(host, options.capabilities) || untouchable.has(host.name)) continue;
     if (!inScope(host.fleet)) continue;
     const onHost = agents.filter((a) => a.host === host.name && a.provider === host.provider);
     const staysUp = onHost.some(
@@ -156,8 +159,13 @@ export function planIdle(live: LiveState, options: IdlePlanOptions): Plan {
       agentNames: agents.map((a) => a.name).sort(compareStrings),
     }),
     changes,
-    conflicts: [],
-    hostErrors: [...live.errors]
+    conflicts: live.errors.flatMap((error) =>
+      error.agent === undefined
+        ? []
+        : [{ address: `agents.${error.agent}@${error.host}`, message: error.error.message }],
+    ),
+    hostErrors: live.errors
+      .filter((error) => error.agent === undefined)
       .sort((a, b) => compareStrings(a.host, b.host))
       .map((error) => ({ ...error, unplanned: [] })),
     summary: summarize(changes),

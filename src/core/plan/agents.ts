@@ -150,6 +150,11 @@ function planDesiredAgent(ctx: PlanContext, spec: AgentSpec, changes: Change[]):
   }
   // Listed in the host's conflict already.
   if (ctx.blockedHosts.has(spec.host)) return;
+  // Its record cannot be trusted or read: fleet neither replaces nor deletes
+  // what runs there (compute.ts reports it as a conflict).
+  const machine = hostSpecFor(ctx, spec.host)?.provider === "local" ? "local" : spec.host;
+  if (ctx.agentErrors.has(`${spec.host}\u0000${spec.name}`)) return;
+  if (ctx.agentErrors.has(`${machine}\u0000${spec.name}`)) return;
 
   const sameName = ctx.liveAgentsByName.get(spec.name) ?? [];
   // One machine has one agent per name, whichever of its names it was declared on.

@@ -9,7 +9,7 @@ import { buildContext } from "./context.ts";
 import { liveFingerprint, planScope } from "./fingerprint.ts";
 import { linkHostReplaces, planDesiredHosts, planHostDeletes } from "./hosts.ts";
 import { summarize } from "./summary.ts";
-import type { Change, Plan, PlanHostError } from "./types.ts";
+import type { Change, Plan, PlanConflict, PlanHostError } from "./types.ts";
 import { PLAN_FORMAT_VERSION } from "./types.ts";
 
 export { hasChanges } from "./summary.ts";
@@ -52,7 +52,7 @@ export function computePlan(
     compareChanges,
   );
 
-  const hostErrors: PlanHostError[] = [...live.errors]
+  const hostErrors: PlanHostError[] = [...ctx.hostErrors.values()]
     .sort((a, b) => compareStrings(a.host, b.host))
     .map((error) => ({
       ...error,
@@ -66,8 +66,29 @@ export function computePlan(
     createdAt: (options.now ?? new Date()).toISOString(),
     fingerprint: liveFingerprint(live, planScope(desired)),
     changes,
-    conflicts: [...ctx.conflicts].sort((a, b) => compareStrings(a.address, b.address)),
+    conflicts: [...ctx.conflicts, ...untrustedAgents(desired, live)].sort((a, b) =>
+      compareStrings(a.address, b.address),
+    ),
     hostErrors,
     summary: summarize(changes),
   };
+}
+
+/**
+ * Agents on the fleet's hosts whose record is TAMPERED or UNREADABLE: not
+ * planned, neither replaced from the fleet file nor deleted, until the user
+ * adopts or destroys them.
+ */
+function untrustedAgents(desired: DesiredState, live: LiveState): PlanConflict[] {
+  const hosts = new Set(["local", ...desired.hosts.map((host) => host.name)]);
+  const desiredOn = new Map(desired.agents.map((agent) => [agent.name, agent.host]));
+  return live.errors.flatMap((error) => {
+    if (error.agent === undefined || !hosts.has(error.host)) return [];
+    const address =
+      desiredOn.get(error.agent) === error.host
+        ? `agents.${error.agent}`
+        : `agents.${error.agent}@${error.host}`;
+    const hint = error.error.hint === undefined ? "" : `; ${error.error.hint}`;
+    return [{ address, message: `${error.error.message}${hint}` }];
+  });
 }

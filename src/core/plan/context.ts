@@ -27,6 +27,8 @@ export interface PlanContext {
   liveAgentsByName: Map<string, LiveAgent[]>;
   liveAgentsByHost: Map<string, LiveAgent[]>;
   hostErrors: Map<string, HostError>;
+  /** Agents whose record could not be read or trusted, by `host\u0000name`: never acted on. */
+  agentErrors: Map<string, HostError>;
   /** Addresses not planned because of a host error, by host. */
   unplanned: Map<string, string[]>;
   /** Desired hosts that cannot be planned (conflict), with the agents left unplanned on them. */
@@ -75,7 +77,14 @@ export function buildContext(
     liveHosts,
     liveAgentsByName: groupBy(agents, (agent) => agent.name),
     liveAgentsByHost: groupBy(agents, (agent) => agent.host),
-    hostErrors: new Map(live.errors.map((error) => [error.host, error])),
+    hostErrors: new Map(
+      live.errors.filter((error) => error.agent === undefined).map((error) => [error.host, error]),
+    ),
+    agentErrors: new Map(
+      live.errors.flatMap((error) =>
+        error.agent === undefined ? [] : [[`${error.host}\u0000${error.agent}`, error] as const],
+      ),
+    ),
     unplanned: new Map(),
     blockedHosts: new Map(),
     hostChanges: new Map(),

@@ -66,7 +66,12 @@ export function liveFingerprint(live: LiveState, scope: FingerprintScope): strin
 
   const errors = live.errors
     .filter((error) => hostNames.has(error.host))
-    .map((error) => ({ key: error.host, host: error.host, code: error.error.code }))
+    .map((error) => ({
+      key: `${error.host}\u0000${error.agent ?? ""}`,
+      host: error.host,
+      ...(error.agent === undefined ? {} : { agent: error.agent }),
+      code: error.error.code,
+    }))
     .sort(byKey);
 
   const agents = live.agents

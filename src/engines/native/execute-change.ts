@@ -145,7 +145,7 @@ async function onRunningHost<T>(handle: HostHandle, work: () => Promise<T>): Pro
 async function saveAgentsOn(handle: HostHandle): Promise<SavedWork[]> {
   const { provider, host, ctx } = handle;
   const live = await provider.discover([host], ctx);
-  const failed = live.errors.find((e) => e.host === host.name);
+  const failed = live.errors.find((e) => e.host === host.name && e.agent === undefined);
   if (failed) {
     throw new FleetError(failed.error.code, failed.error.message, {
       fault: failed.error.fault,
@@ -154,9 +154,12 @@ async function saveAgentsOn(handle: HostHandle): Promise<SavedWork[]> {
   }
   if (live.hosts.find((h) => h.name === host.name)?.state !== "running") return [];
   const saved: SavedWork[] = [];
-  for (const agent of live.agents.filter((a) => a.host === host.name)) {
-    saved.push(...(await destroyAgent(handle, agent.name)).saved);
-  }
+  // Agents whose record cannot be trusted are saved too, from their own dirs.
+  const names = [
+    ...live.agents.filter((a) => a.host === host.name).map((a) => a.name),
+    ...live.errors.flatMap((e) => (e.host === host.name && e.agent !== undefined ? [e.agent] : [])),
+  ];
+  for (const name of names) saved.push(...(await destroyAgent(handle, name)).saved);
   return saved;
 }
 

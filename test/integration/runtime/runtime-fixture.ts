@@ -48,9 +48,14 @@ export async function makeRuntime(label: string): Promise<Runtime> {
       });
     });
   const live = async (name: string) =>
-    (await discoverAgents(transport, { host: "local", provider: "local", prefix: sb.prefix })).find(
-      (agent) => agent.name === name,
-    );
+    (
+      await discoverAgents(transport, {
+        host: "local",
+        provider: "local",
+        prefix: sb.prefix,
+        home: sb.home,
+      })
+    ).agents.find((agent) => agent.name === name);
   return {
     sb,
     h,
