@@ -14,7 +14,9 @@ import {
   PANE_FORMAT,
   sessionWindows,
   parsePane,
+  parseExitStatus,
   toLiveAgent,
+  withRecordedExit,
   type PaneInfo,
 } from "../../src/core/host/probe.ts";
 import { FleetError } from "../../src/core/errors.ts";
@@ -66,7 +68,10 @@ export async function discoverLocalAgents(
     .map((record) =>
       toLiveAgent(
         record,
-        bySession.get(sessionName(options.prefix, record.name)),
+        paneWithLauncherExit(
+          bySession.get(sessionName(options.prefix, record.name)),
+          join(agentsDir, record.name, "exit-status"),
+        ),
         files.get(record.name)?.activity,
         { host: recordedLocalHost(record.host), provider: "local" },
         files.get(record.name)?.waiting ?? false,
@@ -136,4 +141,16 @@ function readAgentFiles(agentsDir: string, name: string): AgentFiles | undefined
     activity: newest > 0 ? newest : undefined,
     waiting: existsSync(join(dir, "waiting")),
   };
+}
+
+/** Reads the launcher's exit status only for a dead pane whose status tmux lost. */
+function paneWithLauncherExit(pane: PaneInfo | undefined, file: string): PaneInfo | undefined {
+  if (!pane?.dead || pane.exitCode !== undefined || pane.signal !== undefined) return pane;
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    return pane;
+  }
+  return withRecordedExit(pane, parseExitStatus(text));
 }

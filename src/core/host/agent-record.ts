@@ -44,6 +44,8 @@ export function agentPaths(fleetDir: string, name: string) {
     activity: `${dir}/activity`,
     logs: `${dir}/logs`,
     terminalLog: `${dir}/logs/terminal.log`,
+    /** The agent process's exit status, written by the launcher as it exits. */
+    exitStatus: `${dir}/exit-status`,
     envFile: `${dir}/env.sh`,
     secretsFile: `${dir}/secrets.env`,
     launcher: `${dir}/run.sh`,

@@ -15,6 +15,7 @@ import {
   parseProbe,
   probeScript,
   toLiveAgent,
+  withRecordedExit,
   type ProbeResult,
   type RecordText,
 } from "./probe.ts";
@@ -70,7 +71,10 @@ export function agentsOfProbe(
     .map((record) =>
       toLiveAgent(
         record,
-        panes.get(sessionName(options.prefix, record.name)),
+        withRecordedExit(
+          panes.get(sessionName(options.prefix, record.name)),
+          probe.exits.get(record.name),
+        ),
         probe.activity.get(record.name),
         options,
         probe.waiting.has(record.name),

@@ -27,7 +27,13 @@ export const OUTPUT_LINES = 20;
  * builtins, and only `sleep` is spawned per poll; tmux is asked only once the
  * process is gone, or throughout where there is no /proc.
  */
-export function earlyExitCheck(target: string, windowMs: number, pidVar: string): string[] {
+export function earlyExitCheck(
+  target: string,
+  windowMs: number,
+  pidVar: string,
+  /** Where the launcher records the exit status, for when tmux loses it. */
+  exitFile?: string,
+): string[] {
   if (windowMs <= 0) return [];
   const polls = Math.max(1, Math.ceil(windowMs / POLL_MS));
   const settle = Math.max(1, Math.ceil(SETTLE_MS / POLL_MS));
@@ -62,10 +68,16 @@ export function earlyExitCheck(target: string, windowMs: number, pidVar: string)
     // tmux marks the pane dead, and then learns its status, a moment after the exit.
     'if [ -n "$fleet_gone" ]; then',
     "  fleet_i=0",
-    `  while set -- $(${pane}); { [ "$1" != 1 ] || [ "$2$3" = sk ]; } && [ $fleet_i -lt 25 ]; do sleep ${seconds}; fleet_i=$((fleet_i + 1)); done`,
+    // The launcher's own record of the status ends the wait too: tmux can lose it.
+    `  while set -- $(${pane}); { [ "$1" != 1 ] || { [ "$2$3" = sk ]${exitFile === undefined ? "" : ` && [ ! -s ${q(exitFile)} ]`}; }; } && [ $fleet_i -lt 25 ]; do sleep ${seconds}; fleet_i=$((fleet_i + 1)); done`,
     '  if [ "$1" = 1 ]; then',
     // A process killed by signal N has no status: report 128+N, as a shell does.
     "    fleet_code=${2#s}; fleet_sig=${3#k}",
+    ...(exitFile === undefined
+      ? []
+      : [
+          `    [ -n "$fleet_code$fleet_sig" ] || { read -r fleet_code < ${q(exitFile)}; } 2>/dev/null`,
+        ]),
     '    case $fleet_code in "" | *[!0-9]*) case $fleet_sig in "" | *[!0-9]*) fleet_code=unknown ;; *) fleet_code=$((128 + fleet_sig)) ;; esac ;; esac',
     `    printf '@@fleet:early-exit\\n%s\\n@@fleet:output\\n' "$fleet_code"`,
     `    tmux capture-pane -p -J -t ${q(target)} -S -200 2>/dev/null | sed -e '/^[[:space:]]*$/d' -e '/^Pane is dead/d' -e 's/^/|/' | tail -n ${OUTPUT_LINES}`,

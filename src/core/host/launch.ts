@@ -145,7 +145,12 @@ export function launchScript(input: LaunchInput): LaunchScript {
   lines.push(
     `printf '%s\\n' ${recordWord} > ${q(recordTmp)} && mv -f ${q(recordTmp)} ${q(paths.record)} || exit 75`,
     `printf '%s\\n' ${q(eventLine(input.event.type, input.event.details))} >> ${q(paths.events)}`,
-    ...earlyExitCheck(windowTarget(session, AGENT_WINDOW), exitWindowMs(input.type), "fleet_err"),
+    ...earlyExitCheck(
+      windowTarget(session, AGENT_WINDOW),
+      exitWindowMs(input.type),
+      "fleet_err",
+      paths.exitStatus,
+    ),
   );
 
   if (input.message !== undefined && input.message !== "") {
@@ -267,9 +272,11 @@ function launcher(paths: AgentPaths, workdir: string, launchCommand: string): st
     `. ${q(paths.envFile)}`,
     `if [ -f ${q(paths.secretsFile)} ]; then . ${q(paths.secretsFile)}; rm -f ${q(paths.secretsFile)}; fi`,
     `cd ${q(workdir)} || exit 126`,
+    `rm -f ${q(paths.exitStatus)}`,
     // A new shell, so the agent's process starts with its env and secrets in its
-    // environment (what /proc/PID/environ shows), not just as shell variables.
-    `exec sh -c ${q(launchCommand)}`,
+    // environment (what /proc/PID/environ shows), not just as shell variables. It
+    // records its own exit status: tmux 3.3 loses some when panes exit together.
+    `exec sh -c ${q(`trap ${q(`printf '%s\\n' "$?" > ${q(paths.exitStatus)}`)} EXIT; ${launchCommand}`)}`,
     "",
   ].join("\n");
 }

@@ -52,6 +52,8 @@ export interface ProbeResult {
   activity: Map<string, number>;
   /** Agents whose type marked them as waiting for the user. */
   waiting: Set<string>;
+  /** Exit statuses the agents' launchers recorded, by agent. */
+  exits: Map<string, number>;
 }
 
 /**
@@ -62,6 +64,7 @@ export function probeScript(fleetDir: string, session?: { name: string; session:
   const records = session ? `${q(session.name)}/agent.json` : "*/agent.json";
   const markers = session ? `${q(session.name)}/activity/*` : "*/activity/*";
   const waiting = session ? `${q(session.name)}/waiting` : "*/waiting";
+  const exits = session ? `${q(session.name)}/exit-status` : "*/exit-status";
   const panes = session
     ? `tmux -u list-panes -s -t ${q(`=${session.session}:`)} -F ${q(PANE_FORMAT)}`
     : `tmux -u list-panes -a -F ${q(PANE_FORMAT)}`;
@@ -78,6 +81,8 @@ export function probeScript(fleetDir: string, session?: { name: string; session:
     `set -- ${markers}; [ ! -e "$1" ] || stat -c '%Y %n' "$@" 2>/dev/null`,
     "echo @@fleet:waiting",
     `set -- ${waiting}; [ ! -e "$1" ] || printf '%s\\n' "$@"`,
+    "echo @@fleet:exits",
+    `set -- ${exits}; [ ! -e "$1" ] || for fleet_f; do fleet_l=; read -r fleet_l < "$fleet_f"; printf '%s %s\\n' "\${fleet_f%%/*}" "$fleet_l"; done 2>/dev/null`,
     "exit 0",
   ].join("\n");
 }
@@ -98,7 +103,32 @@ export function parseProbe(stdout: string): ProbeResult {
     records,
     activity,
     waiting: new Set((parts.get("waiting") ?? []).map((path) => path.split("/")[0] ?? "")),
+    exits: new Map(
+      (parts.get("exits") ?? []).flatMap((line) => {
+        const [name = "", text = ""] = line.split(" ");
+        const code = parseExitStatus(text);
+        return code === undefined ? [] : [[name, code] as const];
+      }),
+    ),
   };
+}
+
+/** An exit status a launcher recorded on its host: a number 0..255, or nothing. */
+export function parseExitStatus(text: string): number | undefined {
+  const trimmed = text.trim();
+  return /^\d{1,3}$/.test(trimmed) && Number(trimmed) <= 255 ? Number(trimmed) : undefined;
+}
+
+/**
+ * A dead pane whose status tmux lost (tmux 3.3 misses some when several panes exit
+ * at once, and the pane stays a zombie) takes the status its launcher recorded.
+ */
+export function withRecordedExit(
+  pane: PaneInfo | undefined,
+  recorded: number | undefined,
+): PaneInfo | undefined {
+  if (!pane?.dead || pane.exitCode !== undefined || pane.signal !== undefined) return pane;
+  return recorded === undefined ? pane : { ...pane, exitCode: recorded };
 }
 
 /** `dir<TAB>line`; a line without a tab (an old records copy) has no dir to bind it to. */

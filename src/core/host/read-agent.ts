@@ -11,6 +11,7 @@ import {
   probeScript,
   sessionWindows,
   toLiveAgent,
+  withRecordedExit,
   type PaneInfo,
 } from "./probe.ts";
 
@@ -67,7 +68,7 @@ export async function readAgent(h: HostHandle, name: string): Promise<AgentOnHos
   const live = record
     ? toLiveAgent(
         record,
-        pane,
+        withRecordedExit(pane, probe.exits.get(name)),
         probe.activity.get(name),
         { host: h.host.name, provider: h.provider.name },
         probe.waiting.has(name),
