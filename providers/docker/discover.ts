@@ -36,7 +36,7 @@ import type { HostSpec, LiveHost, LiveState, NetworkPolicy } from "../../src/cor
 import { byText } from "../../src/core/sort.ts";
 import type { ContainerSummary, EngineClient } from "./engine-client.ts";
 import { EngineErrorCode, isEngineNotFound } from "./engine-errors.ts";
-import { containerName, FLEET_DIR, LABELS } from "./names.ts";
+import { containerName, escapeRegExp, FLEET_DIR, LABELS } from "./names.ts";
 import { assertRulesHold, liveNetworkField } from "./network-policy.ts";
 import { isHeldError } from "./gate.ts";
 import { speaksChannel } from "./host-channel.ts";
@@ -268,5 +268,3 @@ function withNetwork(spec: HostSpec, network: NetworkPolicy | undefined): HostSp
   const { network: _old, ...rest } = spec;
   return network === undefined ? rest : { ...rest, network };
 }
-
-const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

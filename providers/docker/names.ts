@@ -65,3 +65,6 @@ export const utcStamp = (date: Date): string =>
 export function owningFleet(ctx: ProviderContext): string | null {
   return ctx.fleet !== undefined && ctx.fleet !== null && ctx.fleet !== "" ? ctx.fleet : null;
 }
+
+/** Text as a literal in a regular expression (the engine's name filter is one). */
+export const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

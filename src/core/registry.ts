@@ -7,6 +7,8 @@ import { FleetError } from "./errors.ts";
 import { suggest } from "./suggest.ts";
 import type { AgentType } from "./contracts/agent-type.ts";
 import type { Provider } from "./contracts/provider.ts";
+import type { FleetEnv } from "./env.ts";
+import type { HostSpec } from "./model.ts";
 
 type ProviderLoader = () => Promise<Provider>;
 
@@ -16,6 +18,32 @@ const providerLoaders = new Map<string, ProviderLoader>([
   ["docker", async () => (await import("../../providers/docker/index.ts")).default],
 ]);
 const providerCache = new Map<string, Promise<Provider>>();
+
+/**
+ * Providers that can find their hosts without FLEET_HOME's host cache (docker, by
+ * its containers' labels). Separate from the providers themselves: asked on every
+ * listing, so each must be cheap where it has nothing to find.
+ */
+type HostFinder = (env: FleetEnv) => Promise<HostSpec[]>;
+const hostFinderLoaders = new Map<string, () => Promise<HostFinder>>([
+  ["docker", async () => (await import("../../providers/docker/find-hosts.ts")).findDockerHosts],
+]);
+
+/** Every host the providers find by themselves; a finder that fails finds nothing. */
+export async function findProviderHosts(env: FleetEnv): Promise<HostSpec[]> {
+  const found = await Promise.all(
+    [...hostFinderLoaders.values()].map(async (load) => {
+      try {
+        return await (
+          await load()
+        )(env);
+      } catch {
+        return [];
+      }
+    }),
+  );
+  return found.flat();
+}
 
 const agentTypeLoaders = new Map<string, () => Promise<AgentType>>([
   ["command", async () => (await import("../agents/command.ts")).default],

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import type { FleetEnv } from "../env.ts";
 import { DEFAULT_HOST, type HostSpec } from "../model.ts";
 import { NAME_PATTERN } from "../names.ts";
+import { findProviderHosts } from "../registry.ts";
 import { mkdirPrivate, writePrivateFile } from "../private-files.ts";
 
 const hostsDir = (env: FleetEnv): string => join(env.home, "hosts");
@@ -65,7 +66,10 @@ export async function knownHosts(
   extra: readonly HostSpec[] = [],
 ): Promise<HostSpec[]> {
   const byName = new Map<string, HostSpec>([[DEFAULT_HOST.name, DEFAULT_HOST]]);
-  for (const host of await rememberedHosts(env)) byName.set(host.name, host);
+  const [found, remembered] = await Promise.all([findProviderHosts(env), rememberedHosts(env)]);
+  // Found by the provider first: a remembered spec (the one fleet last applied) wins.
+  for (const host of found) byName.set(host.name, host);
+  for (const host of remembered) byName.set(host.name, host);
   for (const host of extra) byName.set(host.name, host);
   return [...byName.values()];
 }
