@@ -1,17 +1,8 @@
 /** What `fleet doctor` asks the Docker engine: is it there, which version, which images exist. */
+import type { EngineAnswer } from "../../src/core/doctor/doctor.ts";
 import { EngineClient, dockerSocketPath } from "./engine-client.ts";
 
-export interface EngineProbe {
-  socket: string;
-  reachable: boolean;
-  version?: string;
-  apiVersion?: string;
-  error?: string;
-  /** For each image asked about: whether the engine has it. */
-  images: Record<string, boolean>;
-}
-
-export async function probeEngine(images: readonly string[]): Promise<EngineProbe> {
+export async function probeEngine(images: readonly string[]): Promise<EngineAnswer> {
   let socket: string;
   try {
     socket = dockerSocketPath();

@@ -46,6 +46,7 @@ export interface EngineAnswer {
   version?: string;
   apiVersion?: string;
   error?: string;
+  /** For each image asked about: whether the engine has it. */
   images: Record<string, boolean>;
 }
 
