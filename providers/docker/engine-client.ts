@@ -7,6 +7,7 @@
  * is absent or refuses, DOCKER_NOT_FOUND / DOCKER_CONFLICT / ... with the Engine's
  * own message for its error responses.
  */
+import { DEFAULT_DOCKER_SOCKET, dockerSocketPath } from "./socket-path.ts";
 import type * as Http from "node:http";
 import { createRequire } from "node:module";
 import type { Socket } from "node:net";
@@ -18,7 +19,6 @@ import {
   engineTimeout,
   engineTooOld,
   isEngineNotFound,
-  unsupportedDockerHost,
 } from "./engine-errors.ts";
 import type {
   ListFilters,
@@ -62,15 +62,7 @@ export type {
 export const MIN_API_VERSION = "1.41";
 /** The newest Engine API fleet asks for; newer engines still serve it. */
 export const MAX_API_VERSION = "1.47";
-export const DEFAULT_DOCKER_SOCKET = "/var/run/docker.sock";
-
-/** The engine's socket: DOCKER_HOST=unix:///path, else /var/run/docker.sock. */
-export function dockerSocketPath(env: NodeJS.ProcessEnv = process.env): string {
-  const host = env.DOCKER_HOST;
-  if (host === undefined || host === "") return DEFAULT_DOCKER_SOCKET;
-  if (host.startsWith("unix://")) return host.slice("unix://".length);
-  throw unsupportedDockerHost(host);
-}
+export { DEFAULT_DOCKER_SOCKET, dockerSocketPath };
 
 export interface EngineClientOptions {
   /** Defaults to {@link dockerSocketPath} of the process environment. */

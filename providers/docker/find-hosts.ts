@@ -8,21 +8,20 @@ import type { FleetEnv } from "../../src/core/env.ts";
 import type { HostSpec } from "../../src/core/model.ts";
 import { NAME_PATTERN } from "../../src/core/names.ts";
 import { containerName, escapeRegExp, LABELS } from "./names.ts";
-
-const DEFAULT_SOCKET = "/var/run/docker.sock";
+import { dockerSocketPath } from "./socket-path.ts";
 
 export async function findDockerHosts(
   env: FleetEnv,
   vars: NodeJS.ProcessEnv = process.env,
 ): Promise<HostSpec[]> {
-  const dockerHost = vars.DOCKER_HOST;
-  const socket =
-    dockerHost === undefined || dockerHost === ""
-      ? DEFAULT_SOCKET
-      : dockerHost.startsWith("unix://")
-        ? dockerHost.slice("unix://".length)
-        : undefined;
-  if (socket === undefined || !existsSync(socket)) return [];
+  let socket: string;
+  try {
+    socket = dockerSocketPath(vars);
+  } catch {
+    // A DOCKER_HOST fleet cannot use: discovery of the hosts it knows says so.
+    return [];
+  }
+  if (!existsSync(socket)) return [];
   const { engineFor } = await import("./engine.ts");
   let containers;
   try {
