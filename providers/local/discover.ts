@@ -14,6 +14,7 @@ import {
   PANE_FORMAT,
   sessionWindows,
   parsePane,
+  lostExitStatus,
   parseExitStatus,
   toLiveAgent,
   withRecordedExit,
@@ -145,7 +146,7 @@ function readAgentFiles(agentsDir: string, name: string): AgentFiles | undefined
 
 /** Reads the launcher's exit status only for a dead pane whose status tmux lost. */
 function paneWithLauncherExit(pane: PaneInfo | undefined, file: string): PaneInfo | undefined {
-  if (!pane?.dead || pane.exitCode !== undefined || pane.signal !== undefined) return pane;
+  if (!lostExitStatus(pane)) return pane;
   let text: string;
   try {
     text = readFileSync(file, "utf8");

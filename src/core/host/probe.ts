@@ -127,9 +127,13 @@ export function withRecordedExit(
   pane: PaneInfo | undefined,
   recorded: number | undefined,
 ): PaneInfo | undefined {
-  if (!pane?.dead || pane.exitCode !== undefined || pane.signal !== undefined) return pane;
+  if (!lostExitStatus(pane)) return pane;
   return recorded === undefined ? pane : { ...pane, exitCode: recorded };
 }
+
+/** True for a dead pane that tmux gave neither an exit status nor a signal. */
+export const lostExitStatus = (pane: PaneInfo | undefined): pane is PaneInfo =>
+  pane?.dead === true && pane.exitCode === undefined && pane.signal === undefined;
 
 /** `dir<TAB>line`; a line without a tab (an old records copy) has no dir to bind it to. */
 export function recordText(line: string): RecordText {
