@@ -4,7 +4,14 @@
  * stop reason and usage, message_stop), or one JSON message when `stream` is false.
  */
 import type { ServerResponse } from "node:http";
-import { chunks, contentText, type Reply, type RequestFacts } from "./replies.ts";
+import {
+  chunks,
+  contentText,
+  modelOf,
+  sharedFacts,
+  type Reply,
+  type RequestFacts,
+} from "./replies.ts";
 import { pause, sendEvent, startSse } from "./sse.ts";
 
 interface AnthropicMessage {
@@ -18,10 +25,8 @@ export function anthropicFacts(body: Record<string, unknown>): RequestFacts {
   const last = users.at(-1);
   const lastParts = Array.isArray(last?.content) ? (last.content as { type?: unknown }[]) : [];
   return {
-    lastUserText: contentText(last?.content),
-    userTexts: users.map((m) => contentText(m.content)).filter((text) => text !== ""),
+    ...sharedFacts(body, users),
     afterToolResult: lastParts.some((part) => part.type === "tool_result"),
-    hasTools: Array.isArray(body.tools) && body.tools.length > 0,
     system: contentText(body.system),
   };
 }
@@ -33,7 +38,7 @@ export async function anthropicReply(
   usage: { input: number; output: number },
   id: number,
 ): Promise<void> {
-  const model = typeof body.model === "string" ? body.model : "fake-model";
+  const model = modelOf(body);
   const block =
     reply.kind === "text"
       ? { type: "text", text: reply.text }

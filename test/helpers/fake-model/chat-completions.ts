@@ -5,7 +5,14 @@
  * `delta.tool_calls`. Without `stream`, one JSON completion.
  */
 import type { ServerResponse } from "node:http";
-import { chunks, contentText, type Reply, type RequestFacts } from "./replies.ts";
+import {
+  chunks,
+  contentText,
+  modelOf,
+  sharedFacts,
+  type Reply,
+  type RequestFacts,
+} from "./replies.ts";
 import { pause, sendEvent, startSse } from "./sse.ts";
 
 interface ChatMessage {
@@ -17,10 +24,8 @@ export function chatFacts(body: Record<string, unknown>): RequestFacts {
   const messages = Array.isArray(body.messages) ? (body.messages as ChatMessage[]) : [];
   const users = messages.filter((m) => m.role === "user");
   return {
-    lastUserText: contentText(users.at(-1)?.content),
-    userTexts: users.map((m) => contentText(m.content)).filter((text) => text !== ""),
+    ...sharedFacts(body, users),
     afterToolResult: messages.at(-1)?.role === "tool",
-    hasTools: Array.isArray(body.tools) && body.tools.length > 0,
     system: messages
       .filter((m) => m.role === "system")
       .map((m) => contentText(m.content))
@@ -35,7 +40,7 @@ export async function chatReply(
   usage: { input: number; output: number },
   id: number,
 ): Promise<void> {
-  const model = typeof body.model === "string" ? body.model : "fake-model";
+  const model = modelOf(body);
   const base = {
     id: `chatcmpl-fake${id}`,
     object: "chat.completion.chunk",

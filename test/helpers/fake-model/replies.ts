@@ -93,3 +93,18 @@ export function contentText(content: unknown): string {
 }
 
 const WRAPPED_CONTEXT = /^\s*<([a-z_-]+)>[\s\S]*<\/\1>\s*$/;
+
+/** What the three APIs' requests share: the user's texts, tools offered, the model. */
+export function sharedFacts(
+  body: Record<string, unknown>,
+  users: readonly { content?: unknown }[],
+): Pick<RequestFacts, "lastUserText" | "userTexts" | "hasTools"> {
+  return {
+    lastUserText: contentText(users.at(-1)?.content),
+    userTexts: users.map((m) => contentText(m.content)).filter((text) => text !== ""),
+    hasTools: Array.isArray(body.tools) && body.tools.length > 0,
+  };
+}
+
+export const modelOf = (body: Record<string, unknown>): string =>
+  typeof body.model === "string" ? body.model : "fake-model";

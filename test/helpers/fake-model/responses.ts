@@ -5,7 +5,7 @@
  * Codex asks the user to approve it.
  */
 import type { ServerResponse } from "node:http";
-import { chunks, contentText, type Reply, type RequestFacts } from "./replies.ts";
+import { chunks, modelOf, sharedFacts, type Reply, type RequestFacts } from "./replies.ts";
 import { pause, sendEvent, startSse } from "./sse.ts";
 
 interface InputItem {
@@ -24,10 +24,8 @@ export function responsesFacts(body: Record<string, unknown>): RequestFacts {
   const users = input.filter((item) => item.role === "user");
   const lastItem = input.at(-1);
   return {
-    lastUserText: contentText(users.at(-1)?.content),
-    userTexts: users.map((m) => contentText(m.content)).filter((text) => text !== ""),
+    ...sharedFacts(body, users),
     afterToolResult: lastItem?.type === "function_call_output",
-    hasTools: Array.isArray(body.tools) && body.tools.length > 0,
     system: typeof body.instructions === "string" ? body.instructions : "",
   };
 }
@@ -40,7 +38,7 @@ export async function responsesReply(
   id: number,
 ): Promise<void> {
   const responseId = `resp_fake${id}`;
-  const model = typeof body.model === "string" ? body.model : "fake-model";
+  const model = modelOf(body);
   let sequence = 0;
   const send = (data: Record<string, unknown> & { type: string }) =>
     sendEvent(res, { ...data, sequence_number: sequence++ }, data.type);
