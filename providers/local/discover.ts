@@ -54,7 +54,7 @@ export async function discoverLocalAgents(
   const entries = names
     .map((name) => readAgentFiles(agentsDir, name))
     .filter((entry) => entry !== undefined);
-  const panes = await panesPromise;
+  const panes = (await panesPromise).map(withZombieStatus);
   const { trusted, errors } = checkRecords(
     entries.map((entry) => ({ dir: entry.dir, text: entry.text })),
     // Every local host name is this machine: a record sealed for any of them is
@@ -154,4 +154,25 @@ function paneWithLauncherExit(pane: PaneInfo | undefined, file: string): PaneInf
     return pane;
   }
   return withRecordedExit(pane, parseExitStatus(text));
+}
+
+/**
+ * tmux 3.3a sometimes never reaps a pane's process (several exiting at once): the
+ * pane is dead, its status empty for good, the process a zombie. The kernel still
+ * holds the status the zombie will be reaped with (/proc/PID/stat, field 52, in
+ * waitpid's encoding), so a pane on this machine gets its status from there.
+ */
+function withZombieStatus(pane: PaneInfo): PaneInfo {
+  if (!lostExitStatus(pane) || pane.pid === undefined) return pane;
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pane.pid}/stat`, "utf8");
+  } catch {
+    return pane;
+  }
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const code = Number(fields[49]);
+  if (fields[0] !== "Z" || !Number.isInteger(code) || code < 0) return pane;
+  const signal = code & 0x7f;
+  return signal === 0 ? { ...pane, exitCode: (code >> 8) & 0xff } : { ...pane, signal };
 }
