@@ -266,8 +266,20 @@ describe("real agent CLIs on the local host, offline", { skip: skipAll ?? false 
       // The user approves (the first choice, "Yes"): the tool runs and the turn ends.
       const approved = await sb.tmux(["send-keys", "-t", target, "Enter"]);
       assert.equal(approved.code, 0, approved.stderr);
+      // A key pressed while the dialog is still being drawn can be dropped: as a user
+      // would, press Enter again while the same question is still on screen.
+      let asked = Date.now();
       await waitFor(
-        () => Promise.resolve(ns.requests().some((r) => r.kind === "tool-result")),
+        async () => {
+          if (ns.requests().some((r) => r.kind === "tool-result")) return true;
+          if (Date.now() - asked > 3000) {
+            asked = Date.now();
+            const shot = await sb.tmux(["capture-pane", "-p", "-J", "-t", target]);
+            if (/Do you want to proceed/.test(shot.stdout))
+              await sb.tmux(["send-keys", "-t", target, "Enter"]);
+          }
+          return undefined;
+        },
         60_000,
         200,
       );
