@@ -23,7 +23,9 @@ describe("on a terminal", () => {
 
   /** Runs `fleet ARGS` on a pseudo-terminal; returns the child and everything it printed so far. */
   const onTerminal = (args: string[]): { child: ChildProcess; output: () => string } => {
-    const command = [process.execPath, fleetBin, ...args].map((a) => `'${a}'`).join(" ");
+    // exec: script(1) runs the command with $SHELL or /bin/sh; a dash left waiting
+    // would itself die of the Ctrl-C and report 130 whatever fleet did.
+    const command = `exec ${[process.execPath, fleetBin, ...args].map((a) => `'${a}'`).join(" ")}`;
     const child = spawn("script", ["-qfec", command, "/dev/null"], {
       cwd: sb.dir,
       env: { ...sb.env, TERM: "xterm" },
