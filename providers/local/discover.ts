@@ -5,7 +5,7 @@
  * hosts need but which here would cost a shell, a cat and a stat per listing.
  */
 import { execFile } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { sessionName } from "../../src/core/host/agent-record.ts";
 import { checkRecords, type HostAgents } from "../../src/core/host/discover-agents.ts";
@@ -17,6 +17,7 @@ import {
   lostExitStatus,
   parseExitStatus,
   toLiveAgent,
+  waitingReason,
   withRecordedExit,
   type PaneInfo,
 } from "../../src/core/host/probe.ts";
@@ -75,7 +76,7 @@ export async function discoverLocalAgents(
         ),
         files.get(record.name)?.activity,
         { host: recordedLocalHost(record.host), provider: "local" },
-        files.get(record.name)?.waiting ?? false,
+        files.get(record.name)?.waiting,
         windows.get(sessionName(options.prefix, record.name)),
       ),
     )
@@ -112,7 +113,8 @@ interface AgentFiles {
   /** The record's first line; "" when it cannot be read (reported, not skipped). */
   text: string;
   activity: number | undefined;
-  waiting: boolean;
+  /** The waiting mark's reason, when there is a mark. */
+  waiting: string | undefined;
 }
 
 function readAgentFiles(agentsDir: string, name: string): AgentFiles | undefined {
@@ -140,8 +142,16 @@ function readAgentFiles(agentsDir: string, name: string): AgentFiles | undefined
     dir: name,
     text,
     activity: newest > 0 ? newest : undefined,
-    waiting: existsSync(join(dir, "waiting")),
+    waiting: readWaitingMark(join(dir, "waiting")),
   };
+}
+
+function readWaitingMark(file: string): string | undefined {
+  try {
+    return waitingReason(readFileSync(file, "utf8").split("\n", 1)[0] ?? "");
+  } catch {
+    return undefined;
+  }
 }
 
 /** Reads the launcher's exit status only for a dead pane whose status tmux lost. */

@@ -260,6 +260,21 @@ withCommon(program.command("message"), ["text", "json"], "text")
   )
   .action(lazy(() => import("./commands/message.ts")));
 
+withCommon(program.command("wait"), ["text", "json"], "text")
+  .description("wait until an agent is waiting for input, done, running or stopped")
+  .argument("<agent>", "NAME or NAME@HOST")
+  .addOption(
+    new Option("--state <state>", "the state to wait for")
+      .choices(["waiting", "done", "running", "stopped"])
+      .default("waiting"),
+  )
+  .option("--timeout <duration>", "give up after this long (exit code 3)", "10m")
+  .addHelpText(
+    "after",
+    '\nExit codes: 0 the agent reached the state; 1 an error (no such agent, host unreachable);\n2 bad input; 3 timed out; 4 it settled elsewhere (done, stopped, destroyed) and will not get there.\n\nExamples:\n  fleet message docs "update the changelog" && fleet wait docs\n  fleet wait build --state done --timeout 30m',
+  )
+  .action(lazy(() => import("./commands/wait.ts")));
+
 withCommon(program.command("transcript"), ["text", "json"], "text")
   .description("show what an agent said and did")
   .argument("<agent>", "NAME or NAME@HOST")

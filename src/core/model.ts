@@ -94,6 +94,8 @@ export interface LiveAgent {
   spec: AgentSpec;
   state: AgentState;
   exitCode?: number;
+  /** For WAITING: what it waits for ("input", "approval", a dialog's name). */
+  waitingFor?: string;
   createdAt: string;
   startedAt?: string;
   stoppedAt?: string;

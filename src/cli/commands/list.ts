@@ -141,8 +141,11 @@ async function watch(context: CliContext, filter: AgentFilter): Promise<void> {
   }
 }
 
-const stateWord = (a: LiveAgent): string =>
-  a.state === "DONE" && a.exitCode !== undefined ? `DONE(${a.exitCode})` : a.state;
+const stateWord = (a: LiveAgent): string => {
+  if (a.state === "DONE" && a.exitCode !== undefined) return `DONE(${a.exitCode})`;
+  if (a.state === "WAITING" && a.waitingFor !== undefined) return `WAITING(${a.waitingFor})`;
+  return a.state;
+};
 
 /** What changed since the previous read, as lines (table) or JSON objects (jsonl). */
 function changes(

@@ -12,6 +12,8 @@ export interface AgentJson {
   type: string;
   state: LiveAgent["state"];
   exitCode: number | null;
+  /** For WAITING: what it waits for ("input", "approval", a dialog); otherwise null. */
+  waitingFor: string | null;
   createdAt: string;
   startedAt: string | null;
   stoppedAt: string | null;
@@ -42,6 +44,7 @@ export function agentJson(agent: LiveAgent, now = Date.now()): AgentJson {
     type: agent.spec.agent,
     state: agent.state,
     exitCode: agent.exitCode ?? null,
+    waitingFor: agent.waitingFor ?? null,
     createdAt: agent.createdAt,
     startedAt: agent.startedAt ?? null,
     stoppedAt: agent.stoppedAt ?? null,

@@ -77,7 +77,7 @@ export function agentsOfProbe(
         ),
         probe.activity.get(record.name),
         options,
-        probe.waiting.has(record.name),
+        probe.waiting.get(record.name),
         windows.get(sessionName(options.prefix, record.name)),
       ),
     )

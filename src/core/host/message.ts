@@ -70,7 +70,14 @@ export async function deliver(
     typeof message === "string" ? { kind: "text", text: message } : message;
   const paths = agentPaths(transport.fleetDir, name);
   const script = deliveryCommands({ session, paths, delivery: type.delivery, payload });
-  const result = await transport.script(script.join("\n"), { input: deliveryInput(payload) });
+  // Text it took ends a wait for input (an empty mark; an approval mark stays): so
+  // `fleet wait --state waiting` right after a message waits for this turn's end.
+  const waitingMark = q(`${paths.dir}/waiting`);
+  const clear =
+    payload.kind === "text" ? [`[ -s ${waitingMark} ] || rm -f ${waitingMark} 2>/dev/null`] : [];
+  const result = await transport.script([...script, ...clear].join("\n"), {
+    input: deliveryInput(payload),
+  });
   const failure = deliveryFailure(name, result.stdout, result.code);
   if (failure) throw failure;
   if (result.code !== 0) {

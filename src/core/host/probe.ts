@@ -50,8 +50,8 @@ export interface ProbeResult {
   records: RecordText[];
   /** Newest activity marker per agent, epoch ms. */
   activity: Map<string, number>;
-  /** Agents whose type marked them as waiting for the user. */
-  waiting: Set<string>;
+  /** Agents whose type marked them as waiting for the user, with what they wait for. */
+  waiting: Map<string, string>;
   /** Exit statuses the agents' launchers recorded, by agent. */
   exits: Map<string, number>;
 }
@@ -80,7 +80,7 @@ export function probeScript(fleetDir: string, session?: { name: string; session:
     "echo @@fleet:activity",
     `set -- ${markers}; [ ! -e "$1" ] || stat -c '%Y %n' "$@" 2>/dev/null`,
     "echo @@fleet:waiting",
-    `set -- ${waiting}; [ ! -e "$1" ] || printf '%s\\n' "$@"`,
+    `set -- ${waiting}; [ ! -e "$1" ] || for fleet_f; do fleet_l=; IFS= read -r fleet_l < "$fleet_f"; printf '%s\t%s\n' "\${fleet_f%%/*}" "$fleet_l"; done 2>/dev/null`,
     "echo @@fleet:exits",
     `set -- ${exits}; [ ! -e "$1" ] || for fleet_f; do fleet_l=; read -r fleet_l < "$fleet_f"; printf '%s %s\\n' "\${fleet_f%%/*}" "$fleet_l"; done 2>/dev/null`,
     "exit 0",
@@ -102,7 +102,14 @@ export function parseProbe(stdout: string): ProbeResult {
     panes: (parts.get("tmux") ?? []).map(parsePane).filter((p) => p !== undefined),
     records,
     activity,
-    waiting: new Set((parts.get("waiting") ?? []).map((path) => path.split("/")[0] ?? "")),
+    waiting: new Map(
+      (parts.get("waiting") ?? []).map((line) => {
+        const tab = line.indexOf("\t");
+        return tab < 0
+          ? [line, waitingReason("")]
+          : [line.slice(0, tab), waitingReason(line.slice(tab + 1))];
+      }),
+    ),
     exits: new Map(
       (parts.get("exits") ?? []).flatMap((line) => {
         const [name = "", text = ""] = line.split(" ");
@@ -250,18 +257,30 @@ export function agentState(
   return { state: record.state === "stopped" ? "STOPPED" : "MISSING" };
 }
 
+/**
+ * What a waiting agent waits for, from its mark (written on the host, so
+ * untrusted): a short plain word or phrase, else "input" for an empty mark and
+ * "unknown" for anything else.
+ */
+export function waitingReason(mark: string): string {
+  const text = mark.trim();
+  if (text === "") return "input";
+  return /^[a-z][a-z0-9 _.:-]{0,39}$/i.test(text) ? text : "unknown";
+}
+
 export function toLiveAgent(
   record: AgentRecord,
   pane: PaneInfo | undefined,
   markerActivity: number | undefined,
   where: { host: string; provider: string },
-  waiting = false,
+  /** The agent's waiting mark's reason, when it has one. */
+  waitingFor?: string,
   /** The panes of the agent's session by window (undefined: no session), for its services. */
   windows?: ReadonlyMap<string, PaneInfo>,
 ): LiveAgent {
   // Only the session started for this agent is this agent's, and so are its windows.
   const own = pane?.owner === record.name ? pane : undefined;
-  const { state, exitCode } = agentState(record, own, waiting);
+  const { state, exitCode } = agentState(record, own, waitingFor !== undefined);
   const services = Array.isArray(record.spec.services) ? record.spec.services : [];
   const ports = typeof record.ports === "object" && record.ports !== null ? record.ports : {};
   const signals = [own?.activity, markerActivity, timeOf(record.startedAt)].filter(
@@ -276,6 +295,7 @@ export function toLiveAgent(
     spec: record.spec,
     state,
     ...(exitCode === undefined ? {} : { exitCode }),
+    ...(state === "WAITING" && waitingFor !== undefined ? { waitingFor } : {}),
     createdAt: record.createdAt,
     ...(record.startedAt === undefined ? {} : { startedAt: record.startedAt }),
     ...(record.stoppedAt === undefined ? {} : { stoppedAt: record.stoppedAt }),

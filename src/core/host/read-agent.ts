@@ -71,7 +71,7 @@ export async function readAgent(h: HostHandle, name: string): Promise<AgentOnHos
         withRecordedExit(pane, probe.exits.get(name)),
         probe.activity.get(name),
         { host: h.host.name, provider: h.provider.name },
-        probe.waiting.has(name),
+        probe.waiting.get(name),
         sessionWindows(probe.panes).get(session),
       )
     : undefined;

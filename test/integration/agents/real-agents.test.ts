@@ -258,6 +258,8 @@ describe("real agent CLIs on the local host, offline", { skip: skipAll ?? false 
       );
       assert.match(screen, /touch fleet-tool-ran/);
       await waitFor(async () => ((await stateOf()) === "WAITING" ? true : undefined), 30_000, 200);
+      const table = await sb.fleet(["list"]);
+      assert.match(table.stdout, new RegExp(`${name}\\s+local\\s+WAITING\\(approval\\)`));
       const mark = await readFile(join(sb.home, "agents", name, "waiting"), "utf8");
       assert.equal(mark, "approval\n");
       const workdir = join(sb.home, "agents", name, "work");
@@ -284,6 +286,12 @@ describe("real agent CLIs on the local host, offline", { skip: skipAll ?? false 
         200,
       );
       assert.equal(await readFile(join(workdir, "fleet-tool-ran"), "utf8"), "");
+      // The approval is over (PostToolUse cleared its mark before the result went out):
+      // `fleet wait` returns when the turn ends, with the agent waiting for input.
+      const waited = await sb.fleet(["wait", name, "--timeout", "60s", "--format", "json"]);
+      assert.equal(waited.code, 0, waited.stderr);
+      const reached = JSON.parse(waited.stdout) as { agent: { state: string; waitingFor: string } };
+      assert.deepEqual([reached.agent.state, reached.agent.waitingFor], ["WAITING", "input"]);
       // The tool's hooks cleared the approval mark; the end of the turn set a plain one.
       const markFile = join(sb.home, "agents", name, "waiting");
       await waitFor(
