@@ -6,6 +6,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { FleetError, toFleetError } from "../core/errors.ts";
 import { AGENT_STATES } from "../core/state/agent-filter.ts";
+import { WAIT_TARGETS } from "../core/host/wait-targets.ts";
 import { completes } from "./completion-values.ts";
 import { moveGlobalFlags } from "./global-flags.ts";
 import { safeJson, safeLines } from "../core/text/safe-text.ts";
@@ -264,9 +265,7 @@ withCommon(program.command("wait"), ["text", "json"], "text")
   .description("wait until an agent is waiting for input, done, running or stopped")
   .argument("<agent>", "NAME or NAME@HOST")
   .addOption(
-    new Option("--state <state>", "the state to wait for")
-      .choices(["waiting", "done", "running", "stopped"])
-      .default("waiting"),
+    new Option("--state <state>", "the state to wait for").choices(WAIT_TARGETS).default("waiting"),
   )
   .option("--timeout <duration>", "give up after this long (exit code 3)", "10m")
   .addHelpText(

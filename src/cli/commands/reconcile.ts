@@ -6,7 +6,6 @@
  * takes over once the other one stops. `--dry-run` takes no lock at all.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { parseDuration } from "../../core/config/units.ts";
 import { usageError } from "../../core/errors.ts";
 import { reconcileOnce, type Reconciled } from "../../core/idle/reconcile.ts";
 import { tryReconcileLock, type ReconcileLockHolder } from "../../core/idle/reconcile-lock.ts";
@@ -21,6 +20,7 @@ import {
   jsonText,
 } from "../context.ts";
 import { loadDesired } from "../load-fleet.ts";
+import { parseDurationFlag } from "../parse-duration.ts";
 import { reconcileJson, renderReconcileText } from "../render/reconcile-report.ts";
 
 interface ReconcileCommandOptions extends CommonOptions {
@@ -105,12 +105,7 @@ function stopOnSignal(context: CliContext) {
 }
 
 function parseEvery(text: string): number {
-  let ms: number;
-  try {
-    ms = parseDuration(text);
-  } catch {
-    throw usageError(`--every expects a duration such as 30s, 1m or 1h, not "${text}"`);
-  }
+  const ms = parseDurationFlag(text, "--every");
   if (ms < 1000) throw usageError(`--every must be at least 1s, not "${text}"`);
   return ms;
 }

@@ -46,6 +46,8 @@ export function agentPaths(fleetDir: string, name: string) {
     terminalLog: `${dir}/logs/terminal.log`,
     /** The agent process's exit status, written by the launcher as it exits. */
     exitStatus: `${dir}/exit-status`,
+    /** The agent waits for the user while this exists; its first line says for what. */
+    waiting: `${dir}/waiting`,
     envFile: `${dir}/env.sh`,
     secretsFile: `${dir}/secrets.env`,
     launcher: `${dir}/run.sh`,

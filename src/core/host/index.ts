@@ -25,13 +25,7 @@ export { type AgentEvent, type AgentEventType } from "./events.ts";
 export { attachCommand, execCommand, EXEC_AGENT_ABSENT } from "./interactive.ts";
 export { acquireHostLock } from "./lock.ts";
 export { readAgent, type AgentOnHost } from "./read-agent.ts";
-export {
-  waitForState,
-  WAIT_TARGETS,
-  type WaitTarget,
-  WAIT_TIMED_OUT_EXIT,
-  WAIT_UNREACHABLE_EXIT,
-} from "./wait-state.ts";
+export { waitForState } from "./wait-state.ts";
 export type { DeliveryPayload } from "./delivery.ts";
 export {
   assertKeyNames,

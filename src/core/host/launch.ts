@@ -273,7 +273,7 @@ function launcher(paths: AgentPaths, workdir: string, launchCommand: string): st
     `if [ -f ${q(paths.secretsFile)} ]; then . ${q(paths.secretsFile)}; rm -f ${q(paths.secretsFile)}; fi`,
     `cd ${q(workdir)} || exit 126`,
     // A waiting mark left by the last run is not this run's: it starts busy.
-    `rm -f ${q(paths.exitStatus)} ${q(`${paths.dir}/waiting`)}`,
+    `rm -f ${q(paths.exitStatus)} ${q(paths.waiting)}`,
     // A new shell, so the agent's process starts with its env and secrets in its
     // environment (what /proc/PID/environ shows), not just as shell variables. It
     // records its own exit status: tmux 3.3 loses some when panes exit together.

@@ -72,7 +72,7 @@ export async function deliver(
   const script = deliveryCommands({ session, paths, delivery: type.delivery, payload });
   // Text it took ends a wait for input (an empty mark; an approval mark stays): so
   // `fleet wait --state waiting` right after a message waits for this turn's end.
-  const waitingMark = q(`${paths.dir}/waiting`);
+  const waitingMark = q(paths.waiting);
   const clear =
     payload.kind === "text" ? [`[ -s ${waitingMark} ] || rm -f ${waitingMark} 2>/dev/null`] : [];
   const result = await transport.script([...script, ...clear].join("\n"), {
@@ -101,9 +101,7 @@ async function reportDialog(
   reason: string,
 ): Promise<never> {
   const paths = agentPaths(transport.fleetDir, name);
-  await transport.script(
-    `printf '%s\\n' ${q(reason)} > ${q(`${paths.dir}/waiting`)} 2>/dev/null; exit 0`,
-  );
+  await transport.script(`printf '%s\\n' ${q(reason)} > ${q(paths.waiting)} 2>/dev/null; exit 0`);
   throw new FleetError(
     "AGENT_BLOCKED",
     `agent ${name} is waiting at a dialog (${reason}); the message was not sent`,

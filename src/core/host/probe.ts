@@ -103,12 +103,9 @@ export function parseProbe(stdout: string): ProbeResult {
     records,
     activity,
     waiting: new Map(
-      (parts.get("waiting") ?? []).map((line) => {
-        const tab = line.indexOf("\t");
-        return tab < 0
-          ? [line, waitingReason("")]
-          : [line.slice(0, tab), waitingReason(line.slice(tab + 1))];
-      }),
+      (parts.get("waiting") ?? [])
+        .map(recordText)
+        .map(({ dir, text }) => [dir, waitingReason(text)]),
     ),
     exits: new Map(
       (parts.get("exits") ?? []).flatMap((line) => {

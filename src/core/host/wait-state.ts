@@ -4,20 +4,11 @@ import { FleetError } from "../errors.ts";
 import type { AgentState, LiveAgent } from "../model.ts";
 import type { HostHandle } from "./handle.ts";
 import { readAgent, recordProblem } from "./read-agent.ts";
-
-export const WAIT_TARGETS = ["waiting", "done", "running", "stopped"] as const;
-export type WaitTarget = (typeof WAIT_TARGETS)[number];
+import { STATE_OF_TARGET, type WaitTarget } from "./wait-targets.ts";
 
 /** `fleet wait` exit codes (docs/cli.md): 0 reached, 1 error, 2 usage. */
 export const WAIT_TIMED_OUT_EXIT = 3;
 export const WAIT_UNREACHABLE_EXIT = 4;
-
-const STATE_OF: Record<WaitTarget, AgentState> = {
-  waiting: "WAITING",
-  done: "DONE",
-  running: "RUNNING",
-  stopped: "STOPPED",
-};
 
 /**
  * States the agent cannot leave by itself: once in one, only a fleet command
@@ -27,7 +18,6 @@ const SETTLED: readonly AgentState[] = ["DONE", "STOPPED", "MISSING"];
 
 export interface WaitOptions {
   timeoutMs: number;
-  signal?: AbortSignal;
   intervalMs?: number;
   /** Called with each state read that differs from the one before. */
   onState?: (agent: LiveAgent) => void;
@@ -44,7 +34,7 @@ export async function waitForState(
   target: WaitTarget,
   options: WaitOptions,
 ): Promise<LiveAgent> {
-  const want = STATE_OF[target];
+  const want = STATE_OF_TARGET[target];
   const deadline = Date.now() + options.timeoutMs;
   let last: string | undefined;
   for (;;) {
@@ -80,7 +70,7 @@ export async function waitForState(
       );
     }
     const pause = Math.min(options.intervalMs ?? 500, left);
-    await sleep(pause, undefined, options.signal ? { signal: options.signal } : {});
+    await sleep(pause);
   }
 }
 
