@@ -15,6 +15,7 @@
 import type { AgentType, LaunchContext } from "../core/contracts/agent-type.ts";
 import { shellJoin, shellQuote } from "../core/contracts/transport.ts";
 import type { AgentSpec } from "../core/model.ts";
+import { claudeRecords } from "./records/claude-records.ts";
 import { cliAgentType, linkCredentials, specEnv } from "./cli-agent.ts";
 
 const base = cliAgentType({
@@ -126,6 +127,7 @@ const hasOwnSettings = (args: readonly string[]): boolean =>
 
 const claude: AgentType = {
   ...base,
+  records: claudeRecords,
   launchCommand(spec, context) {
     const prepare = claudePrepareLines(spec, context);
     if (hasOwnSettings(spec.args))

@@ -8,6 +8,7 @@
 import {
   AGENT_TYPE_CONTRACT_VERSION,
   type AgentDialog,
+  type AgentRecords,
   type AgentType,
   type LaunchContext,
 } from "../core/contracts/agent-type.ts";
@@ -31,6 +32,8 @@ export interface CliAgentOptions {
   readyTimeoutMs?: number;
   /** Shell lines run before the CLI starts (config files, exports). */
   prepare?: (spec: AgentSpec, context: LaunchContext) => string[];
+  /** Where its CLI keeps its own records of the conversation (src/agents/records/). */
+  records?: AgentRecords;
 }
 
 export function cliAgentType(options: CliAgentOptions): AgentType {
@@ -53,6 +56,7 @@ export function cliAgentType(options: CliAgentOptions): AgentType {
     ...(options.dialogs ? { dialogs: options.dialogs } : {}),
     delivery: { kind: "paste", bracketed: true, submitKeys: ["Enter"] },
     transcript: { kind: "terminal" },
+    ...(options.records ? { records: options.records } : {}),
   };
 }
 

@@ -10,6 +10,7 @@
  */
 import type { LaunchContext } from "../core/contracts/agent-type.ts";
 import type { AgentSpec } from "../core/model.ts";
+import { codexRecords } from "./records/codex-records.ts";
 import { cliAgentType, linkCredentials, specEnv, writeFileLine } from "./cli-agent.ts";
 
 /** Where the agent's CODEX_HOME is, as a shell word. */
@@ -58,6 +59,7 @@ export default cliAgentType({
   name: "codex",
   description: "OpenAI Codex (the `codex` CLI); `args` are passed to it",
   binary: "codex",
+  records: codexRecords,
   fixedArgs: ["--no-daemon"],
   readyPattern: /⏎ send|describe a task|\? for shortcuts|context left|^› Ask Codex/m,
   waitingPattern:

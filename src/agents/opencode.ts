@@ -7,6 +7,7 @@
  * model (key from `OPENAI_API_KEY`, model from `OPENAI_MODEL`).
  */
 import type { AgentSpec } from "../core/model.ts";
+import { OPENCODE_DB, opencodeRecords } from "./records/opencode-records.ts";
 import { cliAgentType, specEnv, writeFileLine } from "./cli-agent.ts";
 
 export function opencodeConfig(spec: AgentSpec): Record<string, unknown> {
@@ -32,6 +33,7 @@ export default cliAgentType({
   name: "opencode",
   description: "OpenCode (the `opencode` CLI); `args` are passed to it",
   binary: "opencode",
+  records: opencodeRecords,
   readyPattern: /enter send|ctrl\+p commands|ctrl\+x [a-z]|\/help/i,
   waitingPattern: /Permission required|allow (?:once|always)|\(y\/n\)/i,
   dialogs: [{ pattern: /Permission required/i, reason: "approval" }],
@@ -39,6 +41,8 @@ export default cliAgentType({
   readyTimeoutMs: 90_000,
   prepare: (spec) => [
     "export OPENCODE_DISABLE_AUTOUPDATE=1 OPENCODE_DISABLE_SHARE=1",
+    // Its own database, so its records are its own (the login in auth.json stays shared).
+    ...(specEnv(spec, "OPENCODE_DB") ? [] : [`export OPENCODE_DB=${OPENCODE_DB}`]),
     // Its own provider needs no model list from models.dev (an outside look-up).
     ...(specEnv(spec, "OPENAI_BASE_URL") ? ["export OPENCODE_DISABLE_MODELS_FETCH=1"] : []),
     ...(specEnv(spec, "OPENCODE_CONFIG")

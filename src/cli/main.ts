@@ -274,14 +274,28 @@ withCommon(program.command("wait"), ["text", "json"], "text")
   )
   .action(lazy(() => import("./commands/wait.ts")));
 
-withCommon(program.command("transcript"), ["text", "json"], "text")
-  .description("show what an agent said and did")
+withCommon(program.command("transcript"), ["text", "json", "jsonl"], "text")
+  .description("show what an agent said and did: its conversation, from its CLI's own records")
   .argument("<agent>", "NAME or NAME@HOST")
-  .option("--tail <n>", "only the last N lines")
+  .option("--tail <n>", "only the last N turns (lines with --terminal or --service)")
+  .option("--terminal", "what its terminal printed instead of its conversation")
   .option("--raw", "print control characters as they are (default: shown as escapes like \\x1b)")
   .option("--service <name>", "a service's output instead of the agent's")
   .option("-f, --follow", "keep printing new output until Ctrl-C or the agent is destroyed")
+  .addHelpText(
+    "after",
+    "\nAgents of types without records (command) show their terminal. --format jsonl: one turn a line\n(docs/cli.md has the schema).\n\nExamples:\n  fleet transcript docs --tail 4\n  fleet transcript docs --format jsonl --follow\n  fleet transcript docs --terminal",
+  )
   .action(lazy(() => import("./commands/transcript.ts")));
+
+withCommon(program.command("usage"), ["table", "json"], "table")
+  .description("tokens used per agent and for the fleet, from the agents' own records")
+  .argument("[agent]", "NAME or NAME@HOST (default: every agent)")
+  .addHelpText(
+    "after",
+    "\nExit codes: 0 ok; 1 an agent's records could not be read (its row says so) or another error.\n\nExamples:\n  fleet usage\n  fleet usage docs --format json",
+  )
+  .action(lazy(() => import("./commands/usage.ts")));
 
 withCommon(program.command("logs"), ["text", "json", "jsonl"], "text")
   .description("show an agent's events (created, messages, stops with their reason)")

@@ -1,16 +1,89 @@
+import type { Turn } from "../../core/contracts/conversation.ts";
+import { FleetError } from "../../core/errors.ts";
 import { followTranscript, readTranscript } from "../../core/host/index.ts";
+import { followConversation, readConversation } from "../../core/host/records.ts";
 import { safeLines } from "../../core/text/safe-text.ts";
-import { findAgent } from "../agent-target.ts";
-import { type CommonOptions, cliContext, jsonText, printJson } from "../context.ts";
+import { findAgent, type AgentTarget } from "../agent-target.ts";
+import {
+  type CliContext,
+  type CommonOptions,
+  cliContext,
+  jsonText,
+  printJson,
+} from "../context.ts";
 import { parseCount } from "../parse-count.ts";
+import { renderTurn } from "../render/turns.ts";
 
-export async function run(
-  ref: string,
-  options: CommonOptions & { tail?: string; raw?: boolean; follow?: boolean; service?: string },
-): Promise<void> {
-  const context = cliContext(options, ["text", "json"], "text");
+interface TranscriptOptions extends CommonOptions {
+  tail?: string;
+  raw?: boolean;
+  follow?: boolean;
+  service?: string;
+  terminal?: boolean;
+}
+
+export async function run(ref: string, options: TranscriptOptions): Promise<void> {
+  const context = cliContext(options, ["text", "json", "jsonl"], "text");
   const tail = parseCount(options.tail, "--tail");
-  const { agent, handle } = await findAgent(ref, context);
+  const target = await findAgent(ref, context);
+  if (options.service === undefined && options.terminal !== true) {
+    const read = await readConversation(target.handle, target.agent.name);
+    if (read.kind === "records") {
+      await showTurns(target, context, read.conversation.turns, tail, options);
+      return;
+    }
+    if (read.kind === "unreadable") {
+      const why = `the records of agent ${target.agent.name} (${read.type}) could not be read: ${read.reason}`;
+      // A reader of JSON asked for turns: terminal lines in their place would mislead it.
+      if (context.format !== "text") {
+        throw new FleetError("RECORDS_UNREADABLE", why, {
+          fault: "system",
+          hint: "`--terminal` shows what its terminal printed",
+        });
+      }
+      context.io.notify({
+        level: "warn",
+        code: "transcript.records-unreadable",
+        message: `${why}; showing its terminal instead`,
+      });
+    }
+  }
+  await showTerminal(target, context, tail, options);
+}
+
+async function showTurns(
+  { agent, handle }: AgentTarget,
+  context: CliContext,
+  all: readonly Turn[],
+  tail: number | undefined,
+  options: TranscriptOptions,
+): Promise<void> {
+  const follow = options.follow === true;
+  // Following: a tool call still running is shown once its result is in.
+  const pending = follow && all.at(-1)?.role === "tool" && all.at(-1)?.text === "";
+  const ready = pending ? all.slice(0, -1) : all;
+  const turns = tail === undefined ? ready : ready.slice(Math.max(0, ready.length - tail));
+  if (context.format === "json" && !follow) {
+    printJson({ agent: agent.name, host: agent.host, source: "records", turns });
+    return;
+  }
+  const print = (turn: Turn): void => {
+    process.stdout.write(
+      context.format === "text" ? renderTurn(turn, options.raw === true) : jsonText(turn, 0) + "\n",
+    );
+  };
+  turns.forEach(print);
+  if (!follow) return;
+  for await (const turn of followConversation(handle, agent.name, ready)) print(turn);
+  ended(agent.name, context);
+}
+
+async function showTerminal(
+  { agent, handle }: AgentTarget,
+  context: CliContext,
+  tail: number | undefined,
+  options: TranscriptOptions,
+): Promise<void> {
   const which = options.service === undefined ? {} : { service: options.service };
   const transcript = await readTranscript(handle, agent.name, {
     ...which,
@@ -18,26 +91,31 @@ export async function run(
   });
   // What an agent printed is text from a host: shown escaped, unless asked for as it is.
   const shown = (text: string): string => (options.raw ? text : safeLines(text));
-  if (options.follow !== true) {
+  if (options.follow !== true && context.format !== "jsonl") {
     if (context.format === "json")
-      printJson({ agent: agent.name, host: agent.host, ...which, transcript });
+      printJson({ agent: agent.name, host: agent.host, ...which, source: "terminal", transcript });
     else
       process.stdout.write(
         shown(transcript.endsWith("\n") || transcript === "" ? transcript : transcript + "\n"),
       );
     return;
   }
-  // Following prints as it goes: JSON lines, one per line of output.
+  // JSON lines, one per line of output (following with --format json too).
   const print = (line: string): void => {
     process.stdout.write(
-      context.format === "json" ? jsonText({ ...which, line }) + "\n" : shown(line + "\n"),
+      context.format === "text" ? shown(line + "\n") : jsonText({ ...which, line }, 0) + "\n",
     );
   };
   if (transcript !== "") transcript.split("\n").forEach(print);
+  if (options.follow !== true) return;
   for await (const line of followTranscript(handle, agent.name, which)) print(line);
+  ended(agent.name, context);
+}
+
+function ended(name: string, context: CliContext): void {
   context.io.notify({
     level: "info",
     code: "follow.ended",
-    message: `agent ${agent.name} was destroyed; nothing more to follow`,
+    message: `agent ${name} was destroyed; nothing more to follow`,
   });
 }

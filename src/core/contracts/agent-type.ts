@@ -4,6 +4,7 @@
  * pure description: the runtime (src/core/host) does the work.
  */
 import type { AgentSpec } from "../model.ts";
+import type { Conversation } from "./conversation.ts";
 
 export const AGENT_TYPE_CONTRACT_VERSION = 1;
 
@@ -73,4 +74,28 @@ export interface AgentType {
    * or a file the agent writes (relative to its work dir or absolute with ~).
    */
   readonly transcript: { kind: "terminal" } | { kind: "file"; path: string };
+
+  /**
+   * Where the agent's CLI keeps its own record of the conversation, for
+   * `fleet transcript` and `fleet usage`. Absent: the agent has none (the
+   * terminal transcript is all there is).
+   */
+  readonly records?: AgentRecords;
+}
+
+/**
+ * An agent's conversation records: a script that prints them on the host and a
+ * parser that reads them in the controller. Hosts are untrusted: the parser
+ * takes any bytes, skips what it cannot read and never throws.
+ */
+export interface AgentRecords {
+  /**
+   * POSIX sh lines that print the raw records to stdout (nothing when there are
+   * none yet) and exit 0. They run on the agent's host in its work dir with
+   * `FLEET_AGENT_DIR` set; fleet keeps at most the last bytes of what they print
+   * (the parser must cope with a first line cut short).
+   */
+  script(spec: AgentSpec, context: LaunchContext): string;
+  /** The conversation in what `script` printed. Pure. */
+  parse(output: string): Conversation;
 }
