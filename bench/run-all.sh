@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # Runs every benchmark and rewrites bench/RESULTS.md. Usage: npm run bench [-- NAME...]
+# With NAMEs, only those run; the other benchmarks' rows of RESULTS.md are kept.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$PATH"
 npm run --silent build
 names=("$@")
-[ ${#names[@]} -gt 0 ] || names=(list create plan completion ssh docker)
+keep=()
+if [ ${#names[@]} -gt 0 ]; then
+  keep=(--keep bench/RESULTS.md)
+else
+  names=(list create plan completion ssh docker agents)
+fi
 mkdir -p bench/results
 out=bench/results/latest.jsonl
 : > "$out"
@@ -14,6 +20,7 @@ for name in "${names[@]}"; do
   echo "bench: $name" >&2
   node "bench/$name.ts" | tee -a "$out"
 done
-node bench/report.ts "$out" > bench/RESULTS.md
+node bench/report.ts "$out" "${keep[@]}" > bench/results/RESULTS.md
+mv bench/results/RESULTS.md bench/RESULTS.md
 prettier --log-level warn --write bench/RESULTS.md
 cat bench/RESULTS.md
