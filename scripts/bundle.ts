@@ -4,11 +4,15 @@
  * keeps `fleet list` close to the cost of `tmux ls`.
  */
 import { build } from "esbuild";
-import { rmSync } from "node:fs";
+import { renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
 const root = join(import.meta.dirname, "..");
-const outdir = join(root, "dist", "bundle");
+const finalDir = join(root, "dist", "bundle");
+// Built aside and swapped in: a fleet running meanwhile (a test, another build)
+// never finds the bundle missing.
+const outdir = `${finalDir}.new-${process.pid}`;
+const oldDir = `${finalDir}.old-${process.pid}`;
 rmSync(outdir, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
@@ -26,3 +30,10 @@ await build({
     js: 'import { createRequire as __fleetCreateRequire } from "node:module"; const require = __fleetCreateRequire(import.meta.url);',
   },
 });
+try {
+  renameSync(finalDir, oldDir);
+} catch {
+  // No bundle yet.
+}
+renameSync(outdir, finalDir);
+rmSync(oldDir, { recursive: true, force: true });
