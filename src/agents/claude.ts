@@ -16,7 +16,8 @@ import type { AgentType, LaunchContext } from "../core/contracts/agent-type.ts";
 import { shellJoin, shellQuote } from "../core/contracts/transport.ts";
 import type { AgentSpec } from "../core/model.ts";
 import { claudeRecords } from "./records/claude-records.ts";
-import { cliAgentType, linkCredentials, specEnv } from "./cli-agent.ts";
+import { cliAgentType, globMatches, linkCredentials, resumeLines, specEnv } from "./cli-agent.ts";
+import { START_WAITING, turnHooks, type HookEvent } from "./turn-hooks.ts";
 
 const base = cliAgentType({
   name: "claude",
@@ -84,60 +85,63 @@ export function claudePrepareLines(spec: AgentSpec, context: LaunchContext): str
 /** The file, in the agent's dir, that the launcher writes and `--settings` names. */
 export const CLAUDE_SETTINGS_FILE = '"$FLEET_AGENT_DIR"/claude-settings.json';
 
-/** What a hook runs: the activity file's mtime is the signal (docs/idle.md). */
-export const TOUCH_ACTIVITY = 'touch "$FLEET_AGENT_DIR/activity/agent" 2>/dev/null || true';
-
-/** Marks the agent as waiting for the user: discovery then reports WAITING. */
-export const MARK_WAITING = 'touch "$FLEET_AGENT_DIR/waiting" 2>/dev/null || true';
-/** The same mark, saying what it waits for (the mark's content is the reason). */
-export const MARK_WAITING_FOR_APPROVAL =
-  "printf 'approval\\n' > \"$FLEET_AGENT_DIR/waiting\" 2>/dev/null || true";
-/** Clears the mark when work starts again. */
-export const CLEAR_WAITING = 'rm -f "$FLEET_AGENT_DIR/waiting" 2>/dev/null || true';
-
-/**
- * Moments Claude Code is working: a prompt arrives, a tool starts or ends, a
- * subagent finishes, a session starts. A finished turn (Stop) is activity and
- * leaves it waiting for the user. Notification (it asks for permission, or has
- * waited a minute for input) means waiting but is not activity.
- */
-const TOOL_EVENTS = ["PreToolUse", "PostToolUse"] as const;
-const WORKING_EVENTS = ["SessionStart", "UserPromptSubmit", "SubagentStop"] as const;
-
-export function claudeHookSettings(): { hooks: Record<string, unknown[]> } {
-  const run = (...commands: string[]) => ({
-    type: "command",
-    command: commands.join("; "),
-    timeout: 5,
-  });
-  const working = run(TOUCH_ACTIVITY, CLEAR_WAITING);
-  const hooks: Record<string, unknown[]> = {};
-  for (const event of WORKING_EVENTS) hooks[event] = [{ hooks: [working] }];
-  for (const event of TOOL_EVENTS) hooks[event] = [{ matcher: "*", hooks: [working] }];
-  hooks.Stop = [{ hooks: [run(TOUCH_ACTIVITY, MARK_WAITING)] }];
-  hooks.Notification = [{ hooks: [run(MARK_WAITING)] }];
+/** Claude Code's hook events fleet listens to (src/agents/turn-hooks.ts says what each does). */
+const CLAUDE_HOOK_EVENTS: readonly HookEvent[] = [
+  "SessionStart",
+  "UserPromptSubmit",
+  "PreToolUse",
+  "PostToolUse",
+  "SubagentStop",
   // Shown at once with the approval prompt (Notification comes seconds later).
-  hooks.PermissionRequest = [{ matcher: "*", hooks: [run(MARK_WAITING_FOR_APPROVAL)] }];
-  return { hooks };
-}
+  "PermissionRequest",
+  "Stop",
+  "Notification",
+];
+
+export const claudeHookSettings = (): { hooks: Record<string, unknown[]> } =>
+  turnHooks(CLAUDE_HOOK_EVENTS);
 
 /** True when the user passes their own `--settings` (then theirs is used, without fleet's hooks). */
 const hasOwnSettings = (args: readonly string[]): boolean =>
   args.some((arg) => arg === "--settings" || arg.startsWith("--settings="));
 
+/**
+ * Resuming: its conversations live under its config dir, by work dir (every
+ * character but letters and digits made `-`); `--continue` takes the newest.
+ */
+const CLAUDE_RESUME = {
+  when: (context: LaunchContext) =>
+    globMatches(
+      `"$CLAUDE_CONFIG_DIR/projects/"${shellQuote(context.workdir.replace(/[^A-Za-z0-9]/g, "-"))}/*.jsonl`,
+    ),
+  words: "--continue",
+  userFlags: ["--continue", "-c", "--resume", "-r", "--session-id", "--from-pr", "--teleport"],
+};
+
+/** True when the launch installs fleet's hooks (not with the user's own `--settings`). */
+const installsHooks = (spec: AgentSpec): boolean => !hasOwnSettings(spec.args);
+
 const claude: AgentType = {
   ...base,
   records: claudeRecords,
+  reportsTurns: installsHooks,
   launchCommand(spec, context) {
-    const prepare = claudePrepareLines(spec, context);
-    if (hasOwnSettings(spec.args))
-      return [...prepare, base.launchCommand(spec, context)].join("\n");
+    const resume = resumeLines(spec, context, CLAUDE_RESUME);
+    const hooks = installsHooks(spec);
     const settings = JSON.stringify(claudeHookSettings());
     return [
-      ...prepare,
+      ...claudePrepareLines(spec, context),
+      ...(hooks
+        ? [
+            `printf '%s\\n' ${shellQuote(settings)} > ${CLAUDE_SETTINGS_FILE} || exit 71`,
+            START_WAITING,
+          ]
+        : []),
+      ...(resume ? [resume.test] : []),
       [
-        `printf '%s\\n' ${shellQuote(settings)} > ${CLAUDE_SETTINGS_FILE} &&`,
-        `claude --settings ${CLAUDE_SETTINGS_FILE}`,
+        "claude",
+        ...(hooks ? [`--settings ${CLAUDE_SETTINGS_FILE}`] : []),
+        ...(resume ? [resume.word] : []),
         ...(spec.args.length > 0 ? [shellJoin(spec.args)] : []),
       ].join(" "),
     ].join("\n");

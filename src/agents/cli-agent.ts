@@ -20,8 +20,10 @@ export interface CliAgentOptions {
   description: string;
   /** The program, looked up on the host's PATH. */
   binary: string;
-  /** Flags fleet always passes before the spec's args. */
-  fixedArgs?: readonly string[];
+  /** Flags fleet passes before the spec's args. */
+  fixedArgs?: (spec: AgentSpec) => readonly string[];
+  /** True when the launch installs turn hooks for this spec (src/agents/turn-hooks.ts). */
+  reportsTurns?: (spec: AgentSpec) => boolean;
   /** Matched against the visible screen: the input prompt is showing. */
   readyPattern: RegExp;
   /** Matched against the visible screen: the agent asks the user something. */
@@ -34,6 +36,18 @@ export interface CliAgentOptions {
   prepare?: (spec: AgentSpec, context: LaunchContext) => string[];
   /** Where its CLI keeps its own records of the conversation (src/agents/records/). */
   records?: AgentRecords;
+  /** Text on screen while the agent works (for types without turn hooks; plain, any case). */
+  busyMarks?: readonly string[];
+  /**
+   * Resuming the last conversation: a shell test that is true when there is one,
+   * the words added then, and the flags by which a user's args pick a session
+   * themselves (then nothing is added).
+   */
+  resume?: {
+    when: (context: LaunchContext) => string;
+    words: string;
+    userFlags: readonly string[];
+  };
 }
 
 export function cliAgentType(options: CliAgentOptions): AgentType {
@@ -42,17 +56,27 @@ export function cliAgentType(options: CliAgentOptions): AgentType {
     name: options.name,
     description: options.description,
     requiresCommand: false,
-    launchCommand: (spec, context) =>
-      [
+    launchCommand: (spec, context) => {
+      const resume = options.resume && resumeLines(spec, context, options.resume);
+      const command = shellJoin([options.binary, ...(options.fixedArgs?.(spec) ?? [])]);
+      return [
         ...(options.prepare?.(spec, context) ?? []),
-        shellJoin([options.binary, ...(options.fixedArgs ?? []), ...spec.args]),
-      ].join("\n"),
+        ...(resume ? [resume.test] : []),
+        [
+          command,
+          ...(resume ? [resume.word] : []),
+          ...(spec.args.length ? [shellJoin(spec.args)] : []),
+        ].join(" "),
+      ].join("\n");
+    },
     readiness: {
       pattern: options.readyPattern,
       timeoutMs: options.readyTimeoutMs ?? 30_000,
       exitWindowMs: 400,
     },
     waitingPattern: options.waitingPattern,
+    ...(options.busyMarks ? { busyMarks: options.busyMarks } : {}),
+    ...(options.reportsTurns ? { reportsTurns: options.reportsTurns } : {}),
     ...(options.dialogs ? { dialogs: options.dialogs } : {}),
     delivery: { kind: "paste", bracketed: true, submitKeys: ["Enter"] },
     transcript: { kind: "terminal" },
@@ -77,3 +101,28 @@ export const specEnv = (spec: AgentSpec, name: string): string | undefined => {
   const value = spec.env[name];
   return value === undefined || value === "" ? undefined : value;
 };
+
+/**
+ * The launcher's resume: a line that sets `$fleet_resume` to the CLI's words for
+ * "continue the last conversation" when the agent has one (its CLI's records
+ * say so), and the unquoted word that expands to them (or to nothing).
+ * Nothing when the user's args pick a session themselves.
+ */
+export function resumeLines(
+  spec: AgentSpec,
+  context: LaunchContext,
+  resume: NonNullable<CliAgentOptions["resume"]>,
+): { test: string; word: string } | undefined {
+  const picks = spec.args.some((arg) =>
+    resume.userFlags.some((flag) => arg === flag || arg.startsWith(`${flag}=`)),
+  );
+  if (picks) return undefined;
+  return {
+    test: `fleet_resume=; if ${resume.when(context)}; then fleet_resume=${shellQuote(resume.words)}; fi`,
+    word: "$fleet_resume",
+  };
+}
+
+/** A shell test: some file matches the glob (a shell word with the glob part unquoted). */
+export const globMatches = (glob: string): string =>
+  `{ for fleet_f in ${glob}; do break; done; [ -e "$fleet_f" ]; }`;

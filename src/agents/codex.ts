@@ -5,13 +5,16 @@
  * Enter after typed text into a newline), analytics, plugins and tooltips; it
  * runs with `--no-daemon` (otherwise Codex copies itself into CODEX_HOME and
  * leaves a daemon behind). The user's login (`~/.codex/auth.json`) is linked in.
+ * Its `hooks.json` makes it report its own turns (src/agents/turn-hooks.ts), and
+ * a restarted agent resumes its last session (`codex resume --last`).
  * With `OPENAI_BASE_URL` in the spec's env, a model provider `fleet` pointing
  * there is configured (key from `OPENAI_API_KEY`, model from `OPENAI_MODEL`).
  */
 import type { LaunchContext } from "../core/contracts/agent-type.ts";
 import type { AgentSpec } from "../core/model.ts";
 import { codexRecords } from "./records/codex-records.ts";
-import { cliAgentType, linkCredentials, specEnv, writeFileLine } from "./cli-agent.ts";
+import { cliAgentType, globMatches, linkCredentials, specEnv, writeFileLine } from "./cli-agent.ts";
+import { START_WAITING, turnHooks, type HookEvent } from "./turn-hooks.ts";
 
 /** Where the agent's CODEX_HOME is, as a shell word. */
 export const CODEX_HOME = '"$FLEET_AGENT_DIR/codex"';
@@ -55,12 +58,40 @@ export function codexConfig(spec: AgentSpec, context: LaunchContext): string {
   return lines.join("\n");
 }
 
+/** fleet makes the agent's CODEX_HOME unless the spec names its own. */
+const ownsCodexHome = (spec: AgentSpec): boolean => specEnv(spec, "CODEX_HOME") === undefined;
+
+/**
+ * Codex's hook events fleet listens to (`$CODEX_HOME/hooks.json`, in Claude's
+ * format). Its SessionStart comes with the first prompt, not at launch: the
+ * launcher marks it waiting for input itself. Stop fires for the user's thread
+ * only, not for Codex's internal title thread.
+ */
+const CODEX_HOOK_EVENTS: readonly HookEvent[] = [
+  "SessionStart",
+  "UserPromptSubmit",
+  "PreToolUse",
+  "PermissionRequest",
+  "PostToolUse",
+  "Stop",
+];
+
 export default cliAgentType({
   name: "codex",
   description: "OpenAI Codex (the `codex` CLI); `args` are passed to it",
   binary: "codex",
   records: codexRecords,
-  fixedArgs: ["--no-daemon"],
+  // Its hooks are fleet's own, written at each start: trusted without the review dialog.
+  fixedArgs: (spec) => [
+    "--no-daemon",
+    ...(ownsCodexHome(spec) ? ["--dangerously-bypass-hook-trust"] : []),
+  ],
+  reportsTurns: ownsCodexHome,
+  resume: {
+    when: () => globMatches('"$CODEX_HOME"/sessions/*/*/*/rollout-*.jsonl'),
+    words: "resume --last",
+    userFlags: ["resume", "fork", "exec", "--last"],
+  },
   readyPattern: /⏎ send|describe a task|\? for shortcuts|context left|^› Ask Codex/m,
   waitingPattern:
     /Allow command\?|Would you like to (?:run|make|apply)|Yes, proceed|\[y\/N\]|approve/i,
@@ -75,11 +106,13 @@ export default cliAgentType({
     { pattern: /Would you like to run the following command/, reason: "approval" },
   ],
   prepare: (spec, context) => {
-    if (specEnv(spec, "CODEX_HOME")) return [];
+    if (!ownsCodexHome(spec)) return [];
     return [
       `export CODEX_HOME=${CODEX_HOME}`,
       'mkdir -p "$CODEX_HOME" || exit 71',
       writeFileLine('"$CODEX_HOME/config.toml"', codexConfig(spec, context)),
+      writeFileLine('"$CODEX_HOME/hooks.json"', JSON.stringify(turnHooks(CODEX_HOOK_EVENTS))),
+      START_WAITING,
       linkCredentials('"$HOME/.codex/auth.json"', '"$CODEX_HOME/auth.json"'),
     ];
   },

@@ -37,6 +37,15 @@ export default cliAgentType({
   readyPattern: /enter send|ctrl\+p commands|ctrl\+x [a-z]|\/help/i,
   waitingPattern: /Permission required|allow (?:once|always)|\(y\/n\)/i,
   dialogs: [{ pattern: /Permission required/i, reason: "approval" }],
+  // It has no hooks fleet can install offline (a plugin makes it install packages
+  // at start-up), so its turns are read off the screen: this shows while it works.
+  busyMarks: ["esc interrupt", "esc to interrupt"],
+  // Its sessions are kept by work dir; one was this agent's once fleet typed into it.
+  resume: {
+    when: () => '[ -e "$FLEET_AGENT_DIR/activity/message" ]',
+    words: "--continue",
+    userFlags: ["--continue", "-c", "--session", "-s"],
+  },
   // Its TUI takes 7 to 10 s to draw on a quiet 2-core machine; more under load.
   readyTimeoutMs: 90_000,
   prepare: (spec) => [

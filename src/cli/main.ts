@@ -255,9 +255,14 @@ withCommon(program.command("message"), ["text", "json"], "text")
   .argument("[text...]", "the message")
   .addOption(completes(new Option("--file <file>", "read the message from a file"), "files"))
   .option("--keys <keys...>", "press named tmux keys instead (C-c, Enter, Escape, Up, F1, ...)")
+  .option(
+    "--timeout <duration>",
+    "how long the message may wait while the agent works (then exit code 3)",
+    "10m",
+  )
   .addHelpText(
     "after",
-    '\nA message is text: one with control characters (ESC, Ctrl-C, ...) is refused, nothing typed.\n\nExamples:\n  fleet message docs "update the changelog"\n  git diff | fleet message reviewer\n  fleet message docs --keys C-c Enter',
+    '\nA message is text: one with control characters (ESC, Ctrl-C, ...) is refused, nothing typed.\nWhile the agent works, the message waits (in order, behind any sent before it) and is typed\nwhen its turn ends; the agent\'s own signal confirms it took it.\n\nExit codes: 0 delivered; 1 an error; 2 bad input; 3 not delivered (still busy at --timeout,\nor typed but not taken).\n\nExamples:\n  fleet message docs "update the changelog"\n  git diff | fleet message reviewer\n  fleet message docs --timeout 30m "then write the release notes"\n  fleet message docs --keys C-c Enter',
   )
   .action(lazy(() => import("./commands/message.ts")));
 

@@ -13,28 +13,40 @@ import { plural } from "../render/plural.ts";
 import { wakeAgent } from "../../core/idle/wake-host.ts";
 import { findAgent, withHostLock } from "../agent-target.ts";
 import { type CommonOptions, cliContext, printJson, printText } from "../context.ts";
+import { parseDurationFlag } from "../parse-duration.ts";
 
 export async function run(
   ref: string,
   words: string[],
-  options: CommonOptions & { file?: string; keys?: string[] },
+  options: CommonOptions & { file?: string; keys?: string[]; timeout?: string },
 ): Promise<void> {
   const context = cliContext(options, ["text", "json"], "text");
+  const waitMs = parseDurationFlag(options.timeout ?? "10m", "--timeout");
   // Checked before the agent is even looked up: a refused message touches nothing.
   const payload = await messagePayload(words, options);
   const { agent, handle } = await findAgent(ref, context);
   // A finished agent is not woken: its process exited, and sendMessage says so.
   const wasStopped = agent.state === "STOPPED" || agent.state === "MISSING";
-  await withHostLock(handle, async () => {
-    if (wasStopped) {
+  if (wasStopped) {
+    await withHostLock(handle, async () => {
       context.io.notify({
         level: "info",
         code: "message.start",
         message: `starting ${agent.name} (${agent.state}) first...`,
       });
       await wakeAgent(handle, agent, process.env);
-    }
-    await sendMessage(handle, agent.name, payload);
+    });
+  }
+  // Not under the host lock: a message may wait for the agent's turn to end, and
+  // its queue on the host keeps messages in order (src/core/host/delivery-turns.ts).
+  await sendMessage(handle, agent.name, payload, {
+    waitMs,
+    onWait: (name) =>
+      context.io.notify({
+        level: "info",
+        code: "message.wait",
+        message: `${name} is working: the message waits for its turn to end (up to ${options.timeout ?? "10m"})...`,
+      }),
   });
   const chars = payload.kind === "text" ? characterCount(payload.text) : 0;
   if (context.format === "json")

@@ -34,7 +34,9 @@ export interface AgentType {
    * The shell lines that start the agent, passthrough args included: first
    * whatever its CLI needs prepared (per-agent config files that pre-answer its
    * first-run dialogs), then the command. They run in the agent's launcher, in
-   * its work dir, with its env and secrets.
+   * its work dir, with its env and secrets. An agent that was started before
+   * resumes its own conversation where its CLI keeps one (unless its args pick
+   * a session themselves).
    */
   launchCommand(spec: AgentSpec, context: LaunchContext): string;
 
@@ -54,6 +56,22 @@ export interface AgentType {
 
   /** Pane text that means "waiting for the user", where the agent shows one. */
   readonly waitingPattern?: RegExp;
+
+  /**
+   * True when this spec's launch installs hooks that make the agent report its
+   * own turns (src/agents/turn-hooks.ts): a line in its `prompts` file for every
+   * prompt it takes, and an empty waiting mark whenever it is back at its prompt.
+   * Deliveries are then confirmed by the agent itself, and a message waits while
+   * the agent works instead of being typed into its busy input.
+   */
+  reportsTurns?(spec: AgentSpec): boolean;
+
+  /**
+   * Text on screen that means "working", for agents that do not report their
+   * turns (plain text, any case): a message waits while one shows, and one
+   * showing after Enter confirms a delivery. Matched on the host with grep -F.
+   */
+  readonly busyMarks?: readonly string[];
 
   /**
    * Screens that block the agent before it takes input (a trust, login or

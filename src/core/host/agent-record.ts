@@ -48,6 +48,8 @@ export function agentPaths(fleetDir: string, name: string) {
     exitStatus: `${dir}/exit-status`,
     /** The agent waits for the user while this exists; its first line says for what. */
     waiting: `${dir}/waiting`,
+    /** A line for every prompt the agent took, appended by its hooks (src/agents/turn-hooks.ts). */
+    prompts: `${dir}/prompts`,
     envFile: `${dir}/env.sh`,
     secretsFile: `${dir}/secrets.env`,
     launcher: `${dir}/run.sh`,

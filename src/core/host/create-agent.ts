@@ -18,7 +18,7 @@ import { exitWindowMs, launchScript, type LaunchInput } from "./launch.ts";
 import { foreignSessionError } from "./own-session.ts";
 import { launchedServices } from "./services.ts";
 import { assertTypeable } from "../text/message-check.ts";
-import { deliver, waitForReady } from "./message.ts";
+import { deliver, turnSignals, waitForReady } from "./message.ts";
 import { readAgent, recordProblem } from "./read-agent.ts";
 import { sections } from "./script-output.ts";
 import { beforeCreate, undoCreate } from "./undo-create.ts";
@@ -124,7 +124,10 @@ export async function createAgent(
 
   if (spec.message !== undefined && spec.message !== "" && !typedAtOnce) {
     await waitForReady(transport, session, type, spec.name);
-    await deliver(transport, session, spec.name, type, spec.message);
+    await deliver(transport, session, spec.name, type, spec.message, {
+      signals: turnSignals(type, spec),
+      waitMs: type.readiness.timeoutMs,
+    });
   }
   const startedAt = record.startedAt ?? now;
   return {

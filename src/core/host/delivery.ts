@@ -25,6 +25,7 @@ import {
 } from "../text/message-check.ts";
 import { AGENT_WINDOW } from "./probe.ts";
 import { sections } from "./script-output.ts";
+import { beforeTypingLines, confirmLines, queueLines, type TurnSignals } from "./delivery-turns.ts";
 
 /**
  * Agents that understand bracketed paste tell a paste from typing by timing too;
@@ -35,6 +36,9 @@ const SUBMIT_AFTER_PASTE_S = "0.2";
 /** Exit status of a delivery script that typed nothing (or not all of it). */
 export const NOT_DELIVERED_EXIT = 77;
 
+/** `fleet message`'s exit code when the message was not delivered (docs/cli.md). */
+export const NOT_DELIVERED_CLI_EXIT = 3;
+
 /** What a delivery types: a message, or keys sent on purpose by name. */
 export type DeliveryPayload = { kind: "text"; text: string } | { kind: "keys"; keys: string[] };
 
@@ -44,8 +48,13 @@ export function deliveryCommands(options: {
   paths: AgentPaths;
   delivery: AgentType["delivery"];
   payload: DeliveryPayload;
+  /** How the agent tells it is at its prompt and took a message (default: it does not). */
+  signals?: TurnSignals;
+  /** How long a text message may wait in the agent's queue. */
+  waitSeconds?: number;
 }): string[] {
   const { session, paths, delivery, payload } = options;
+  const signals = options.signals ?? { kind: "none" };
   const target = windowTarget(session, AGENT_WINDOW);
   const tmux = (commands: string[][]): string =>
     `tmux ${commands.map((words) => words.map(q).join(" ")).join(" ';' ")}`;
@@ -93,6 +102,17 @@ export function deliveryCommands(options: {
       delivery.submitKeys.length > 0
         ? [leaveMode, ["send-keys", "-t", target, ...delivery.submitKeys]]
         : [];
+    lines.push(
+      ...queueLines({
+        paths,
+        target,
+        signals,
+        waitSeconds: options.waitSeconds ?? 0,
+        notDelivered,
+        exitCode: NOT_DELIVERED_EXIT,
+      }),
+      ...beforeTypingLines(paths, signals),
+    );
     if (delivery.bracketed && submit.length > 0) {
       lines.push(
         `${tmux(paste)} || exit 76`,
@@ -106,6 +126,18 @@ export function deliveryCommands(options: {
     lines.push(
       `if tmux show-buffer -b ${q(buffer)} >/dev/null 2>&1; then tmux delete-buffer -b ${q(buffer)}; ${notDelivered("tmux did not paste it")}; fi`,
     );
+    if (submit.length > 0) {
+      lines.push(
+        ...confirmLines({
+          paths,
+          target,
+          signals,
+          text: payload.text,
+          submit: tmux(submit),
+          notDelivered,
+        }),
+      );
+    }
   }
   return [
     ...lines,
@@ -141,6 +173,19 @@ export function deliveryFailure(
       },
     );
   }
+  if (parts.has("busy")) {
+    const ahead = Number(parts.get("busy")?.[0] ?? "0");
+    const queued = ahead > 0 ? ` with ${ahead} message${ahead === 1 ? "" : "s"} ahead of it` : "";
+    return new FleetError(
+      "AGENT_BUSY",
+      `agent ${name} was still working${queued} when the wait ran out; the message was not sent`,
+      {
+        hint: `\`fleet wait ${name}\` waits for its turn to end; or send again with a longer --timeout`,
+        exitCode: NOT_DELIVERED_CLI_EXIT,
+        details: { ahead },
+      },
+    );
+  }
   if (parts.has("not-delivered")) {
     const reason = parts.get("not-delivered")?.[0] ?? "unknown";
     return new FleetError(
@@ -149,6 +194,7 @@ export function deliveryFailure(
       {
         hint: `look at it with \`fleet connect ${name}\`, then send it again`,
         fault: "system",
+        exitCode: NOT_DELIVERED_CLI_EXIT,
       },
     );
   }

@@ -1,5 +1,7 @@
 /** Messages to a running agent, and waiting until it can take them. */
 import type { AgentType } from "../contracts/agent-type.ts";
+import type { AgentSpec } from "../model.ts";
+import type { TurnSignals } from "./delivery-turns.ts";
 import { shellQuote as q, type Transport } from "../contracts/transport.ts";
 import { FleetError } from "../errors.ts";
 import { getAgentType } from "../registry.ts";
@@ -23,10 +25,21 @@ const READY_POLL_MS = 150;
  * checked before anything is typed (see message-check.ts), and the delivery
  * reports whether it arrived (see delivery.ts).
  */
+export interface SendOptions {
+  /** How long a message may wait while the agent works (default 10 minutes). */
+  waitMs?: number;
+  /** Told when the message has to wait for the agent's turn to end. */
+  onWait?: (agent: string) => void;
+}
+
+/** How long a message waits for a working agent unless told otherwise. */
+export const DEFAULT_MESSAGE_WAIT_MS = 10 * 60_000;
+
 export async function sendMessage(
   h: HostHandle,
   name: string,
   message: string | DeliveryPayload,
+  options: SendOptions = {},
 ): Promise<void> {
   const payload: DeliveryPayload =
     typeof message === "string" ? { kind: "text", text: message } : message;
@@ -55,7 +68,22 @@ export async function sendMessage(
   if (Date.now() - startedAt < type.readiness.timeoutMs) {
     await waitForReady(agent.transport, agent.session, type, name);
   }
-  await deliver(agent.transport, agent.session, name, type, payload);
+  const signals = turnSignals(type, agent.record.spec);
+  // Only an agent that reports its turns is known to be working (no waiting mark).
+  if (payload.kind === "text" && signals.kind === "reported" && agent.live.state === "RUNNING")
+    options.onWait?.(name);
+  await deliver(agent.transport, agent.session, name, type, payload, {
+    signals,
+    waitMs: options.waitMs ?? DEFAULT_MESSAGE_WAIT_MS,
+  });
+}
+
+/** What tells that this agent is at its prompt and took a message (delivery-turns.ts). */
+export function turnSignals(type: AgentType, spec: AgentSpec): TurnSignals {
+  if (type.reportsTurns?.(spec) === true) return { kind: "reported" };
+  if (type.busyMarks && type.busyMarks.length > 0)
+    return { kind: "screen", busyMarks: type.busyMarks };
+  return { kind: "none" };
 }
 
 /** Types the payload and submits it, or fails saying it was not delivered. One round trip. */
@@ -65,16 +93,27 @@ export async function deliver(
   name: string,
   type: AgentType,
   message: string | DeliveryPayload,
+  turns: { signals: TurnSignals; waitMs: number } = { signals: { kind: "none" }, waitMs: 0 },
 ): Promise<void> {
   const payload: DeliveryPayload =
     typeof message === "string" ? { kind: "text", text: message } : message;
   const paths = agentPaths(transport.fleetDir, name);
-  const script = deliveryCommands({ session, paths, delivery: type.delivery, payload });
+  const script = deliveryCommands({
+    session,
+    paths,
+    delivery: type.delivery,
+    payload,
+    signals: turns.signals,
+    waitSeconds: turns.waitMs / 1000,
+  });
   // Text it took ends a wait for input (an empty mark; an approval mark stays): so
   // `fleet wait --state waiting` right after a message waits for this turn's end.
   const waitingMark = q(paths.waiting);
+  // An agent that reports its turns clears it itself, and may already have ended the turn.
   const clear =
-    payload.kind === "text" ? [`[ -s ${waitingMark} ] || rm -f ${waitingMark} 2>/dev/null`] : [];
+    payload.kind === "text" && turns.signals.kind !== "reported"
+      ? [`[ -s ${waitingMark} ] || rm -f ${waitingMark} 2>/dev/null`]
+      : [];
   const result = await transport.script([...script, ...clear].join("\n"), {
     input: deliveryInput(payload),
   });

@@ -129,7 +129,7 @@ describe("terminal hygiene", () => {
     const entered = await sb.tmux(["choose-tree", "-t", target("tree")]);
     assert.equal(entered.code, 0, entered.stderr);
     const sent = await sb.fleet(["message", "tree", "--json", "lost words"]);
-    assert.equal(sent.code, 1);
+    assert.equal(sent.code, 3, "not delivered");
     const error = (JSON.parse(sent.stdout) as { error: { code: string; message: string } }).error;
     assert.equal(error.code, "MESSAGE_NOT_DELIVERED");
     assert.match(error.message, /not delivered: its pane is in a tmux mode/);

@@ -24,12 +24,15 @@ const context = { workdir: "/work dir", agentDir: "/agent dir" };
 /**
  * The command line that starts the CLI: the last line, after the per-agent
  * preparation (tested in test/unit/agents/cli-prepare.test.ts); claude first
- * writes its hook settings (tested in test/unit/idle/claude-hooks.test.ts).
+ * writes its hook settings (tested in test/unit/idle/claude-hooks.test.ts), codex
+ * its hooks.json (trusted with --dangerously-bypass-hook-trust).
  */
 const launch = (type: AgentType, args: string[]): string =>
   (type.launchCommand(spec(type.name, args), context).split("\n").at(-1) ?? "")
-    .replace(/^printf .* && claude --settings \S+/, "claude")
-    .replace(/^codex --no-daemon/, "codex");
+    .replace(/^claude --settings \S+/, "claude")
+    .replace(/^codex --no-daemon --dangerously-bypass-hook-trust/, "codex")
+    // Empty unless the agent has a conversation to resume (cli-prepare.test.ts).
+    .replace(/ \$fleet_resume(?= |$)/, "");
 
 const types: [AgentType, string][] = [
   [claude, "claude"],

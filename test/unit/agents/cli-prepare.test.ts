@@ -119,8 +119,31 @@ describe("CLI agent types prepare their CLI per agent", () => {
       codex,
       spec("codex", { OPENAI_BASE_URL: "http://127.0.0.1:9/v1", OPENAI_MODEL: "m-1" }),
     );
-    assert.deepEqual(out.slice(0, 3), ["--no-daemon", "--flag", "two words"]);
+    assert.deepEqual(out.slice(0, 4), [
+      "--no-daemon",
+      "--dangerously-bypass-hook-trust",
+      "--flag",
+      "two words",
+    ]);
     assert.ok(out.includes(`CODEX_HOME=${agentDir}/codex`));
+    // Its hooks (Claude's format) report its turns: a prompt taken, an approval, a turn's end.
+    const hooks = JSON.parse(await readFile(join(agentDir, "codex", "hooks.json"), "utf8")) as {
+      hooks: Record<string, { hooks: { command: string }[] }[]>;
+    };
+    assert.deepEqual(Object.keys(hooks.hooks).sort(), [
+      "PermissionRequest",
+      "PostToolUse",
+      "PreToolUse",
+      "SessionStart",
+      "Stop",
+      "UserPromptSubmit",
+    ]);
+    assert.match(hooks.hooks.UserPromptSubmit?.[0]?.hooks[0]?.command ?? "", /prompts/);
+    assert.equal(
+      await readFile(join(agentDir, "waiting"), "utf8"),
+      "",
+      "it starts waiting for input",
+    );
     const config = await readFile(join(agentDir, "codex", "config.toml"), "utf8");
     for (const line of [
       `[projects.${JSON.stringify(workdir)}]\ntrust_level = "trusted"`,
@@ -135,6 +158,37 @@ describe("CLI agent types prepare their CLI per agent", () => {
     ]) {
       assert.ok(config.includes(line), `config.toml has ${line}`);
     }
+  });
+
+  test("codex resumes its last session once it has one (`resume --last`), not before", async () => {
+    const fresh = await launch(codex, spec("codex"));
+    assert.ok(!fresh.includes("resume"), fresh.join(" "));
+    const day = join(agentDir, "codex", "sessions", "2026", "12", "02");
+    await mkdir(day, { recursive: true });
+    await writeFile(join(day, "rollout-2026-12-02T10-00-00-0b7c4f1e.jsonl"), "{}\n");
+    const again = await launch(codex, spec("codex"));
+    assert.deepEqual(again.slice(0, 6), [
+      "--no-daemon",
+      "--dangerously-bypass-hook-trust",
+      "resume",
+      "--last",
+      "--flag",
+      "two words",
+    ]);
+    await rm(join(agentDir, "codex", "sessions"), { recursive: true });
+  });
+
+  test("opencode continues its session once fleet has typed into it (`--continue`)", async () => {
+    await rm(join(agentDir, "activity"), { recursive: true, force: true });
+    const fresh = await launch(opencode, spec("opencode"));
+    assert.ok(!fresh.includes("--continue"), fresh.join(" "));
+    await mkdir(join(agentDir, "activity"), { recursive: true });
+    await writeFile(join(agentDir, "activity", "message"), "");
+    const again = await launch(opencode, spec("opencode"));
+    assert.deepEqual(again.slice(0, 3), ["--continue", "--flag", "two words"]);
+    const own = await launch(opencode, { ...spec("opencode"), args: ["--session", "ses_1"] });
+    assert.deepEqual(own.slice(0, 2), ["--session", "ses_1"]);
+    await rm(join(agentDir, "activity"), { recursive: true });
   });
 
   test("codex without OPENAI_BASE_URL keeps Codex's own provider", async () => {

@@ -11,12 +11,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
-import claude, {
+import claude, { claudeHookSettings } from "../../../src/agents/claude.ts";
+import {
   CLEAR_WAITING,
-  claudeHookSettings,
+  COUNT_PROMPT,
   MARK_WAITING,
   TOUCH_ACTIVITY,
-} from "../../../src/agents/claude.ts";
+} from "../../../src/agents/turn-hooks.ts";
 import type { AgentSpec } from "../../../src/core/model.ts";
 
 const run = promisify(execFile);
@@ -67,15 +68,15 @@ describe("claude hooks", () => {
     const { hooks } = claudeHookSettings() as { hooks: Record<string, HookGroup[]> };
     const commandsOf = (event: string) =>
       (hooks[event] ?? []).flatMap((group) => group.hooks.map((h) => h.command));
-    for (const event of [
-      "SessionStart",
-      "UserPromptSubmit",
-      "PreToolUse",
-      "PostToolUse",
-      "SubagentStop",
-    ]) {
+    for (const event of ["PreToolUse", "PostToolUse", "SubagentStop"]) {
       assert.deepEqual(commandsOf(event), [`${TOUCH_ACTIVITY}; ${CLEAR_WAITING}`], event);
     }
+    // A session starts at its prompt: activity, and the launcher's waiting mark stays.
+    assert.deepEqual(commandsOf("SessionStart"), [TOUCH_ACTIVITY]);
+    // A prompt taken ends the wait and is counted (the proof of a delivery).
+    assert.deepEqual(commandsOf("UserPromptSubmit"), [
+      `${CLEAR_WAITING}; ${COUNT_PROMPT}; ${TOUCH_ACTIVITY}`,
+    ]);
     assert.equal(hooks.PreToolUse?.[0]?.matcher, "*");
     // A finished turn is activity, and now it waits for the user.
     assert.deepEqual(commandsOf("Stop"), [`${TOUCH_ACTIVITY}; ${MARK_WAITING}`]);
@@ -98,6 +99,44 @@ describe("claude hooks", () => {
       hookEnv,
     );
     await assert.rejects(stat(waitingFile), /ENOENT/);
+  });
+
+  test("the launch marks it waiting for input; each prompt taken adds a line to prompts", async () => {
+    await rm(join(agentDir, "waiting"), { force: true });
+    await launch([]);
+    assert.equal(await readFile(join(agentDir, "waiting"), "utf8"), "");
+    const settings = JSON.parse(await readFile(join(agentDir, "claude-settings.json"), "utf8")) as {
+      hooks: Record<string, HookGroup[]>;
+    };
+    const submit = settings.hooks.UserPromptSubmit?.[0]?.hooks[0]?.command ?? "false";
+    const hookEnv = { env: { PATH: "/usr/bin:/bin", FLEET_AGENT_DIR: agentDir } };
+    await rm(join(agentDir, "prompts"), { force: true });
+    await run("sh", ["-c", submit], hookEnv);
+    await run("sh", ["-c", submit], hookEnv);
+    assert.equal(await readFile(join(agentDir, "prompts"), "utf8"), "\n\n");
+    await assert.rejects(stat(join(agentDir, "waiting")), /ENOENT/);
+  });
+
+  test("a restart continues its last conversation, unless the args pick a session", async () => {
+    const settingsPath = join(agentDir, "claude-settings.json");
+    const argvOf = async () =>
+      (await readFile(join(agentDir, "argv"), "utf8")).split("\n").filter(Boolean);
+    await launch([]);
+    assert.deepEqual(await argvOf(), ["--settings", settingsPath], "no conversation yet");
+    // Claude Code keeps a conversation as projects/<work dir, non-alphanumerics as ->/<id>.jsonl.
+    const project = join(agentDir, "claude", "projects", dir.replace(/[^A-Za-z0-9]/g, "-"));
+    await mkdir(project, { recursive: true });
+    await writeFile(join(project, "0b7c4f1e-aaaa-4bbb-8ccc-123456789abc.jsonl"), "{}\n");
+    await launch(["--model", "opus"]);
+    assert.deepEqual(await argvOf(), ["--settings", settingsPath, "--continue", "--model", "opus"]);
+    await launch(["--resume", "0b7c4f1e-aaaa-4bbb-8ccc-123456789abc"]);
+    assert.deepEqual(await argvOf(), [
+      "--settings",
+      settingsPath,
+      "--resume",
+      "0b7c4f1e-aaaa-4bbb-8ccc-123456789abc",
+    ]);
+    await rm(join(agentDir, "claude", "projects"), { recursive: true });
   });
 
   test("the launch command writes the settings file and passes it with --settings", async () => {
@@ -149,10 +188,14 @@ describe("claude hooks", () => {
     assert.doesNotMatch(stderr, /touch/);
   });
 
-  test("the user's own --settings is passed as given, without fleet's", () => {
-    const last = (args: string[]) =>
-      claude.launchCommand(spec(args), { workdir: dir, agentDir }).split("\n").at(-1);
-    assert.equal(last(["--settings", "/etc/mine.json"]), "claude --settings /etc/mine.json");
-    assert.equal(last(["--settings=x.json"]), "claude --settings=x.json");
+  test("the user's own --settings is passed as given, without fleet's", async () => {
+    const argvOf = async () =>
+      (await readFile(join(agentDir, "argv"), "utf8")).split("\n").filter(Boolean);
+    await launch(["--settings", "/etc/mine.json"]);
+    assert.deepEqual(await argvOf(), ["--settings", "/etc/mine.json"]);
+    await launch(["--settings=x.json"]);
+    assert.deepEqual(await argvOf(), ["--settings=x.json"]);
+    assert.equal(claude.reportsTurns?.(spec(["--settings=x.json"])), false);
+    assert.equal(claude.reportsTurns?.(spec([])), true);
   });
 });

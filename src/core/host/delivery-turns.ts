@@ -1,0 +1,125 @@
+/**
+ * The two halves of a delivery that depend on the agent's own signals (see
+ * src/agents/turn-hooks.ts), as host shell lines:
+ * - before typing, the message takes a ticket in the agent's queue and waits
+ *   until every message ahead of it is gone and the agent is back at its prompt
+ *   (so a message sent while it works is queued, in order, never merged into its
+ *   input or typed into an approval);
+ * - after Enter, it waits for proof the agent took it: a new line in the agent's
+ *   `prompts` file, or for agents without hooks the screen (busy, or the text gone
+ *   from the input box). Enter is pressed again, never the text, when no proof
+ *   comes; after a bounded time the message is reported not delivered.
+ */
+import { shellQuote as q } from "../contracts/transport.ts";
+import type { AgentPaths } from "./agent-record.ts";
+
+/** What tells that the agent is back at its prompt, and that it took a message. */
+export type TurnSignals =
+  { kind: "reported" } | { kind: "screen"; busyMarks: readonly string[] } | { kind: "none" };
+
+/** Polls of 0.1 s after Enter before it is pressed again, and before giving up. */
+const RESUBMIT_EVERY = 20;
+const CONFIRM_POLLS = 100;
+
+/** Lines of the screen's bottom that hold the input box, beyond the message's own. */
+const INPUT_BOX_LINES = 5;
+
+/** The shell test "the agent is back at its prompt". */
+function idleTest(paths: AgentPaths, target: string, signals: TurnSignals): string {
+  if (signals.kind === "reported")
+    return `{ [ -e ${q(paths.waiting)} ] && [ ! -s ${q(paths.waiting)} ]; }`;
+  if (signals.kind === "screen") return `! ${screenHas(target, signals.busyMarks)}`;
+  return "true";
+}
+
+const screenHas = (target: string, marks: readonly string[]): string =>
+  `tmux -u capture-pane -p -J -t ${q(target)} 2>/dev/null | grep -qiF ${marks.map((m) => `-e ${q(m)}`).join(" ")}`;
+
+export const queueDir = (paths: AgentPaths): string => `${paths.dir}/queue`;
+
+/**
+ * Takes a ticket (the next number, under the queue's flock; the file holds this
+ * script's pid) and waits its turn. A ticket whose sender is gone is dropped.
+ * Exits with `@@fleet:busy` and the count ahead when `waitSeconds` pass first.
+ */
+export function queueLines(options: {
+  paths: AgentPaths;
+  target: string;
+  signals: TurnSignals;
+  waitSeconds: number;
+  notDelivered: (reason: string) => string;
+  exitCode: number;
+}): string[] {
+  const { paths, target, signals, notDelivered } = options;
+  const dir = q(queueDir(paths));
+  return [
+    `fleet_q=${dir}`,
+    `mkdir -p "$fleet_q" || ${notDelivered("its message queue could not be made")}`,
+    `fleet_me=$( { flock -w 30 9 || exit 1; fleet_n=0; if [ -f "$fleet_q/seq" ]; then read -r fleet_n < "$fleet_q/seq"; fi; case $fleet_n in ''|*[!0-9]*) fleet_n=0;; esac; fleet_n=$((fleet_n + 1)); echo "$fleet_n" > "$fleet_q/seq"; fleet_id=$(printf '%012d' "$fleet_n"); echo $$ > "$fleet_q/$fleet_id"; echo "$fleet_id"; } 9>>"$fleet_q/lock" ) || ${notDelivered("its message queue stayed locked")}`,
+    `trap 'rm -f "$fleet_q/$fleet_me"' EXIT`,
+    `fleet_end=$(( $(date +%s) + ${Math.max(0, Math.ceil(options.waitSeconds))} ))`,
+    "while :; do",
+    "  fleet_ahead=0",
+    '  for fleet_f in "$fleet_q"/0*; do',
+    '    [ -e "$fleet_f" ] || break',
+    '    [ "${fleet_f##*/}" = "$fleet_me" ] && break',
+    '    fleet_pid=; read -r fleet_pid < "$fleet_f" 2>/dev/null',
+    '    if [ -n "$fleet_pid" ] && kill -0 "$fleet_pid" 2>/dev/null; then fleet_ahead=$((fleet_ahead + 1)); else rm -f "$fleet_f"; fi',
+    "  done",
+    `  if [ "$fleet_ahead" = 0 ] && ${idleTest(paths, target, signals)}; then break; fi`,
+    `  case $(tmux display-message -p -t ${q(target)} '#{pane_dead}' 2>/dev/null || echo gone) in 0) ;; *) ${notDelivered("its process exited while the message waited")};; esac`,
+    `  if [ "$(date +%s)" -ge "$fleet_end" ]; then echo @@fleet:busy; echo "$fleet_ahead"; exit ${options.exitCode}; fi`,
+    "  sleep 0.2",
+    "done",
+  ];
+}
+
+/** Before typing: what the proof is measured against. */
+export function beforeTypingLines(paths: AgentPaths, signals: TurnSignals): string[] {
+  if (signals.kind !== "reported") return [];
+  return [
+    `fleet_before=0; if [ -f ${q(paths.prompts)} ]; then fleet_before=$(wc -l < ${q(paths.prompts)}); fi`,
+  ];
+}
+
+/** After Enter: wait for the proof, pressing the submit keys again now and then. */
+export function confirmLines(options: {
+  paths: AgentPaths;
+  target: string;
+  signals: TurnSignals;
+  text: string;
+  submit: string;
+  notDelivered: (reason: string) => string;
+}): string[] {
+  const { paths, target, signals, notDelivered } = options;
+  if (signals.kind === "none") return [];
+  const proof =
+    signals.kind === "reported"
+      ? `fleet_now=0; if [ -f ${q(paths.prompts)} ]; then fleet_now=$(wc -l < ${q(paths.prompts)}); fi; [ "$fleet_now" -gt "$fleet_before" ] && break`
+      : screenProof(target, signals.busyMarks, options.text);
+  const presses = Math.floor(CONFIRM_POLLS / RESUBMIT_EVERY);
+  const resubmitAt = Array.from({ length: presses - 1 }, (_, i) => (i + 1) * RESUBMIT_EVERY);
+  return [
+    "fleet_poll=0",
+    "while :; do",
+    `  ${proof}`,
+    "  fleet_poll=$((fleet_poll + 1))",
+    `  case $fleet_poll in ${resubmitAt.join("|")}) ${options.submit} || true;; ${CONFIRM_POLLS}) ${notDelivered(`it was typed, but the agent did not take it (Enter was pressed ${presses} times)`)};; esac`,
+    "  sleep 0.1",
+    "done",
+  ];
+}
+
+/**
+ * Screen proof: it shows it is busy, or the message's last line is gone from the
+ * input box at the bottom of the screen (too short a line proves nothing).
+ */
+function screenProof(target: string, busyMarks: readonly string[], text: string): string {
+  const lines = text.split("\n");
+  const last = (lines.filter((line) => line.trim() !== "").at(-1) ?? "").trim().slice(0, 40);
+  const capture = `fleet_screen=$(tmux -u capture-pane -p -J -t ${q(target)} 2>/dev/null)`;
+  const busy = `printf '%s\\n' "$fleet_screen" | grep -qiF ${busyMarks.map((m) => `-e ${q(m)}`).join(" ")} && break`;
+  if (last.length < 4) return `${capture}; ${busy}`;
+  const bottom = lines.length + INPUT_BOX_LINES;
+  return `${capture}; ${busy}; printf '%s\\n' "$fleet_screen" | tail -n ${bottom} | grep -qF -e ${q(last)} || break`;
+}
