@@ -123,7 +123,7 @@ function startModelIn(container: string): Promise<ContainerModel> {
   });
 }
 
-describe("real agent CLIs on a docker host, offline", { skip, timeout: 600_000 }, () => {
+describe("real agent CLIs on a docker host, offline", { timeout: 600_000 }, () => {
   let f: DockerFixture;
   let model: ContainerModel;
   let container = "";
@@ -149,6 +149,7 @@ describe("real agent CLIs on a docker host, offline", { skip, timeout: 600_000 }
     JSON.stringify(model.requests.filter((r) => r.kind === "turn").map((r) => r.lastUserText));
 
   before(async () => {
+    if (skip !== false) return;
     if (dockerProblem !== false) throw new Error(`FLEET_TEST_DOCKER=1 but ${dockerProblem}`);
     f = await dockerFixture("real-agents-docker");
     const image = await agentImage(CLIS, baseImage);
@@ -165,11 +166,12 @@ describe("real agent CLIs on a docker host, offline", { skip, timeout: 600_000 }
   });
 
   after(async () => {
+    if (skip !== false) return;
     await model?.stop();
     await f?.cleanup();
   });
 
-  test("the host container has no network interface but loopback", async () => {
+  test("the host container has no network interface but loopback", { skip }, async () => {
     const info = await f.client.inspectContainer(container);
     assert.equal(info.HostConfig?.NetworkMode, "none");
     const links = await inside(["ls", "/sys/class/net"]);
@@ -202,139 +204,147 @@ describe("real agent CLIs on a docker host, offline", { skip, timeout: 600_000 }
   });
 
   for (const c of CASES) {
-    test(`${c.type} in the container: apply with a first message reaches the model, the reply shows, no dialog; ten messages in order, once each${c.type === "claude" ? "; fleet wait returns at the end of a turn" : ""}`, async () => {
-      const name = `real-${c.type}`;
-      const message = `hello ${c.type} from fleet\nthis is the second line`;
-      const env = { ...c.env(model.port), PATH: AGENT_IMAGE_PATH };
-      const file = await f.file(
-        fleetFile([
-          `  ${name}:`,
-          `    agent: ${c.type}`,
-          `    host: ${HOST}`,
-          `    env: ${JSON.stringify(env)}`,
-          `    secrets: ${JSON.stringify(Object.keys(c.secrets))}`,
-          `    message: ${JSON.stringify(message)}`,
-        ]),
-        `${c.type}.yaml`,
-      );
-
-      // Capture the agent's pane over and over while apply starts it and types the message.
-      const target = `=${f.sb.prefix}${name}:agent`;
-      const screens: string[] = [];
-      let applying = true;
-      const capturing = (async () => {
-        while (applying) {
-          const shot = await inside(["tmux", "capture-pane", "-p", "-J", "-t", target]);
-          if (shot.code === 0 && shot.stdout.trim() !== "") screens.push(shot.stdout);
-          await new Promise((resolve) => setTimeout(resolve, 100));
-        }
-      })();
-      const applied = await f.sb.fleet(["apply", "-f", file, "-y"], { env: c.secrets });
-      // Keep watching until the reply is in: a dialog could still come after the paste.
-      const turn = await waitFor(
-        () =>
-          Promise.resolve(
-            model.requests.find((r) => r.kind === "turn" && r.lastUserText === message),
-          ),
-        60_000,
-        200,
-      ).catch(() => undefined);
-      applying = false;
-      await capturing;
-      assert.equal(
-        applied.code,
-        0,
-        `${applied.stdout}\n${applied.stderr}\n${screens.at(-1) ?? ""}`,
-      );
-      assert.ok(
-        turn,
-        `the message reached the model; it got: ${JSON.stringify(model.requests.map((r) => [r.path, r.kind, r.lastUserText]))}\nscreen:\n${screens.at(-1) ?? ""}`,
-      );
-      const turns = model.requests.filter((r) => r.kind === "turn" && r.lastUserText === message);
-      assert.equal(turns.length, 1, "the message reached the model exactly once");
-
-      assert.ok(screens.length > 0, "the pane was captured during the start");
-      const type = await getAgentType(c.type);
-      for (const screen of screens) {
-        assert.doesNotMatch(screen, ANY_DIALOG, `a dialog was on screen:\n${screen}`);
-        for (const dialog of type.dialogs ?? []) {
-          assert.doesNotMatch(screen, dialog.pattern, `${dialog.reason} was on screen:\n${screen}`);
-        }
-      }
-
-      const reply = `ok: hello ${c.type} from fleet`;
-      let shown = "";
-      const transcript = await waitFor(
-        async () => {
-          const result = await f.sb.fleet(["transcript", name]);
-          shown = result.stdout + result.stderr;
-          return result.code === 0 && result.stdout.includes(reply) ? result.stdout : undefined;
-        },
-        30_000,
-        500,
-      ).catch(() => undefined);
-      assert.ok(
-        transcript,
-        `fleet transcript shows the reply "${reply}"; lines with ok:/hello:\n${shown
-          .split("\n")
-          .filter((l) => /ok:|hello/.test(l))
-          .join("\n")}`,
-      );
-
-      // Nine more, some multi-line, each sent as soon as the model has the one before.
-      const more = Array.from({ length: 9 }, (_, i) =>
-        i % 3 === 0
-          ? `message ${i + 2} to ${c.type}\nline two\nline three`
-          : `message ${i + 2} to ${c.type}`,
-      );
-      for (const text of more) {
-        const sentOne = await f.sb.fleet(["message", name], { input: text });
-        assert.equal(sentOne.code, 0, sentOne.stderr);
-        await waitFor(
-          () => Promise.resolve(model.requests.some((r) => sameText(r.lastUserText, text))),
-          60_000,
-          100,
-        ).catch(() => assert.fail(`"${text}" never reached the model; it got: ${userTurns()}`));
-      }
-      const ours = new Set([message, ...more]);
-      const received = model.requests
-        .map((r) => (r.kind === "turn" ? r.lastUserText?.trimEnd() : undefined))
-        .filter((text) => text !== undefined && ours.has(text));
-      assert.deepEqual(
-        received,
-        [message, ...more],
-        "each message reached the model once, in order",
-      );
-
-      if (c.type === "claude") {
-        // A slow turn (its reply streams for 3 s): `fleet wait` right after the
-        // message returns once that turn is over, the agent waiting for input.
-        const slow = "a slow one [[slow]]";
-        const sentSlow = await f.sb.fleet(["message", name, slow]);
-        assert.equal(sentSlow.code, 0, sentSlow.stderr);
-        const waited = await f.sb.fleet(["wait", name, "--timeout", "60s", "--format", "json"]);
-        assert.equal(waited.code, 0, waited.stdout + waited.stderr);
-        const reached = JSON.parse(waited.stdout) as {
-          agent: { state: string; waitingFor?: string };
-        };
-        assert.deepEqual([reached.agent.state, reached.agent.waitingFor], ["WAITING", "input"]);
-        assert.ok(
-          model.requests.some((r) => r.kind === "turn" && r.lastUserText === slow),
-          `the slow turn was asked of the model before the wait ended; it got: ${userTurns()}`,
+    test(
+      `${c.type} in the container: apply with a first message reaches the model, the reply shows, no dialog; ten messages in order, once each${c.type === "claude" ? "; fleet wait returns at the end of a turn" : ""}`,
+      { skip },
+      async () => {
+        const name = `real-${c.type}`;
+        const message = `hello ${c.type} from fleet\nthis is the second line`;
+        const env = { ...c.env(model.port), PATH: AGENT_IMAGE_PATH };
+        const file = await f.file(
+          fleetFile([
+            `  ${name}:`,
+            `    agent: ${c.type}`,
+            `    host: ${HOST}`,
+            `    env: ${JSON.stringify(env)}`,
+            `    secrets: ${JSON.stringify(Object.keys(c.secrets))}`,
+            `    message: ${JSON.stringify(message)}`,
+          ]),
+          `${c.type}.yaml`,
         );
-        // The turn ended (Claude's Stop hook left the mark): its reply is on screen.
-        await waitFor(
+
+        // Capture the agent's pane over and over while apply starts it and types the message.
+        const target = `=${f.sb.prefix}${name}:agent`;
+        const screens: string[] = [];
+        let applying = true;
+        const capturing = (async () => {
+          while (applying) {
+            const shot = await inside(["tmux", "capture-pane", "-p", "-J", "-t", target]);
+            if (shot.code === 0 && shot.stdout.trim() !== "") screens.push(shot.stdout);
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          }
+        })();
+        const applied = await f.sb.fleet(["apply", "-f", file, "-y"], { env: c.secrets });
+        // Keep watching until the reply is in: a dialog could still come after the paste.
+        const turn = await waitFor(
+          () =>
+            Promise.resolve(
+              model.requests.find((r) => r.kind === "turn" && r.lastUserText === message),
+            ),
+          60_000,
+          200,
+        ).catch(() => undefined);
+        applying = false;
+        await capturing;
+        assert.equal(
+          applied.code,
+          0,
+          `${applied.stdout}\n${applied.stderr}\n${screens.at(-1) ?? ""}`,
+        );
+        assert.ok(
+          turn,
+          `the message reached the model; it got: ${JSON.stringify(model.requests.map((r) => [r.path, r.kind, r.lastUserText]))}\nscreen:\n${screens.at(-1) ?? ""}`,
+        );
+        const turns = model.requests.filter((r) => r.kind === "turn" && r.lastUserText === message);
+        assert.equal(turns.length, 1, "the message reached the model exactly once");
+
+        assert.ok(screens.length > 0, "the pane was captured during the start");
+        const type = await getAgentType(c.type);
+        for (const screen of screens) {
+          assert.doesNotMatch(screen, ANY_DIALOG, `a dialog was on screen:\n${screen}`);
+          for (const dialog of type.dialogs ?? []) {
+            assert.doesNotMatch(
+              screen,
+              dialog.pattern,
+              `${dialog.reason} was on screen:\n${screen}`,
+            );
+          }
+        }
+
+        const reply = `ok: hello ${c.type} from fleet`;
+        let shown = "";
+        const transcript = await waitFor(
           async () => {
             const result = await f.sb.fleet(["transcript", name]);
-            return result.stdout.includes("ok: a slow one [[slow]]") ? true : undefined;
+            shown = result.stdout + result.stderr;
+            return result.code === 0 && result.stdout.includes(reply) ? result.stdout : undefined;
           },
           30_000,
           500,
+        ).catch(() => undefined);
+        assert.ok(
+          transcript,
+          `fleet transcript shows the reply "${reply}"; lines with ok:/hello:\n${shown
+            .split("\n")
+            .filter((l) => /ok:|hello/.test(l))
+            .join("\n")}`,
         );
-      }
 
-      const destroyed = await f.sb.fleet(["destroy", name, "-y"]);
-      assert.equal(destroyed.code, 0, destroyed.stderr);
-    });
+        // Nine more, some multi-line, each sent as soon as the model has the one before.
+        const more = Array.from({ length: 9 }, (_, i) =>
+          i % 3 === 0
+            ? `message ${i + 2} to ${c.type}\nline two\nline three`
+            : `message ${i + 2} to ${c.type}`,
+        );
+        for (const text of more) {
+          const sentOne = await f.sb.fleet(["message", name], { input: text });
+          assert.equal(sentOne.code, 0, sentOne.stderr);
+          await waitFor(
+            () => Promise.resolve(model.requests.some((r) => sameText(r.lastUserText, text))),
+            60_000,
+            100,
+          ).catch(() => assert.fail(`"${text}" never reached the model; it got: ${userTurns()}`));
+        }
+        const ours = new Set([message, ...more]);
+        const received = model.requests
+          .map((r) => (r.kind === "turn" ? r.lastUserText?.trimEnd() : undefined))
+          .filter((text) => text !== undefined && ours.has(text));
+        assert.deepEqual(
+          received,
+          [message, ...more],
+          "each message reached the model once, in order",
+        );
+
+        if (c.type === "claude") {
+          // A slow turn (its reply streams for 3 s): `fleet wait` right after the
+          // message returns once that turn is over, the agent waiting for input.
+          const slow = "a slow one [[slow]]";
+          const sentSlow = await f.sb.fleet(["message", name, slow]);
+          assert.equal(sentSlow.code, 0, sentSlow.stderr);
+          const waited = await f.sb.fleet(["wait", name, "--timeout", "60s", "--format", "json"]);
+          assert.equal(waited.code, 0, waited.stdout + waited.stderr);
+          const reached = JSON.parse(waited.stdout) as {
+            agent: { state: string; waitingFor?: string };
+          };
+          assert.deepEqual([reached.agent.state, reached.agent.waitingFor], ["WAITING", "input"]);
+          assert.ok(
+            model.requests.some((r) => r.kind === "turn" && r.lastUserText === slow),
+            `the slow turn was asked of the model before the wait ended; it got: ${userTurns()}`,
+          );
+          // The turn ended (Claude's Stop hook left the mark): its reply is on screen.
+          await waitFor(
+            async () => {
+              const result = await f.sb.fleet(["transcript", name]);
+              return result.stdout.includes("ok: a slow one [[slow]]") ? true : undefined;
+            },
+            30_000,
+            500,
+          );
+        }
+
+        const destroyed = await f.sb.fleet(["destroy", name, "-y"]);
+        assert.equal(destroyed.code, 0, destroyed.stderr);
+      },
+    );
   }
 });
