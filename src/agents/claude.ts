@@ -37,7 +37,11 @@ const base = cliAgentType({
       reason: "onboarding / login",
     },
     { pattern: /Bypass Permissions mode/i, reason: "bypass-permissions warning" },
-    { pattern: /Do you want to (?:proceed|make this edit|create|allow)/, reason: "approval" },
+    {
+      pattern: /Do you want to (?:proceed|make this edit|create|allow)/,
+      reason: "approval",
+      duringTurn: true,
+    },
   ],
 });
 

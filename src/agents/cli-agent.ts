@@ -11,7 +11,9 @@ import {
   type AgentRecords,
   type AgentType,
   type LaunchContext,
+  type ScreenSignals,
 } from "../core/contracts/agent-type.ts";
+import { screenWatchLines } from "./screen-watch.ts";
 import { shellJoin, shellQuote } from "../core/contracts/transport.ts";
 import type { AgentSpec } from "../core/model.ts";
 
@@ -36,8 +38,8 @@ export interface CliAgentOptions {
   prepare?: (spec: AgentSpec, context: LaunchContext) => string[];
   /** Where its CLI keeps its own records of the conversation (src/agents/records/). */
   records?: AgentRecords;
-  /** Text on screen while the agent works (for types without turn hooks; plain, any case). */
-  busyMarks?: readonly string[];
+  /** What its screen shows while it works or waits (for types without turn hooks). */
+  screenSignals?: ScreenSignals;
   /**
    * Resuming the last conversation: a shell test that is true when there is one,
    * the words added then, and the flags by which a user's args pick a session
@@ -61,6 +63,7 @@ export function cliAgentType(options: CliAgentOptions): AgentType {
       const command = shellJoin([options.binary, ...(options.fixedArgs?.(spec) ?? [])]);
       return [
         ...(options.prepare?.(spec, context) ?? []),
+        ...(options.screenSignals ? screenWatchLines(options.screenSignals) : []),
         ...(resume ? [resume.test] : []),
         [
           command,
@@ -75,7 +78,7 @@ export function cliAgentType(options: CliAgentOptions): AgentType {
       exitWindowMs: 400,
     },
     waitingPattern: options.waitingPattern,
-    ...(options.busyMarks ? { busyMarks: options.busyMarks } : {}),
+    ...(options.screenSignals ? { screenSignals: options.screenSignals } : {}),
     ...(options.reportsTurns ? { reportsTurns: options.reportsTurns } : {}),
     ...(options.dialogs ? { dialogs: options.dialogs } : {}),
     delivery: { kind: "paste", bracketed: true, submitKeys: ["Enter"] },

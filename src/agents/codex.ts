@@ -103,7 +103,11 @@ export default cliAgentType({
     { pattern: /Sign in with ChatGPT|Provide your own API key|Welcome to Codex/i, reason: "login" },
     { pattern: /Hooks need review/i, reason: "hooks review dialog" },
     { pattern: /Update available|update now/i, reason: "update dialog" },
-    { pattern: /Would you like to run the following command/, reason: "approval" },
+    {
+      pattern: /Would you like to run the following command/,
+      reason: "approval",
+      duringTurn: true,
+    },
   ],
   prepare: (spec, context) => {
     if (!ownsCodexHome(spec)) return [];

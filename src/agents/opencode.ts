@@ -36,10 +36,13 @@ export default cliAgentType({
   records: opencodeRecords,
   readyPattern: /enter send|ctrl\+p commands|ctrl\+x [a-z]|\/help/i,
   waitingPattern: /Permission required|allow (?:once|always)|\(y\/n\)/i,
-  dialogs: [{ pattern: /Permission required/i, reason: "approval" }],
+  dialogs: [{ pattern: /Permission required/i, reason: "approval", duringTurn: true }],
   // It has no hooks fleet can install offline (a plugin makes it install packages
-  // at start-up), so its turns are read off the screen: this shows while it works.
-  busyMarks: ["esc interrupt", "esc to interrupt"],
+  // at start-up, which hangs), so a watcher reads its screen (screen-watch.ts).
+  screenSignals: {
+    busy: ["esc interrupt", "esc to interrupt"],
+    waiting: [{ text: "Permission required", reason: "approval" }],
+  },
   // Its sessions are kept by work dir; one was this agent's once fleet typed into it.
   resume: {
     when: () => '[ -e "$FLEET_AGENT_DIR/activity/message" ]',

@@ -16,10 +16,23 @@ export interface LaunchContext {
   agentDir: string;
 }
 
+/** Plain screen text (any case) that tells what an agent without hooks is doing. */
+export interface ScreenSignals {
+  /** On screen while it works. */
+  busy: readonly string[];
+  /** On screen while it waits for the user, and for what. */
+  waiting: readonly { text: string; reason: string }[];
+}
+
 export interface AgentDialog {
   pattern: RegExp;
   /** What it waits for, e.g. "folder trust dialog". */
   reason: string;
+  /**
+   * Asked during a turn (an approval), not at start-up: a message then waits in
+   * the agent's queue until it is answered, instead of being refused.
+   */
+  duringTurn?: boolean;
 }
 
 export interface AgentType {
@@ -67,11 +80,12 @@ export interface AgentType {
   reportsTurns?(spec: AgentSpec): boolean;
 
   /**
-   * Text on screen that means "working", for agents that do not report their
-   * turns (plain text, any case): a message waits while one shows, and one
-   * showing after Enter confirms a delivery. Matched on the host with grep -F.
+   * For agents that do not report their turns: plain text (any case) on screen
+   * while it works, and while it waits for the user (with the reason). A watcher
+   * the launch starts beside it keeps the waiting mark from them (src/agents/screen-watch.ts);
+   * a message waits while any shows, and `busy` showing after Enter confirms a delivery.
    */
-  readonly busyMarks?: readonly string[];
+  readonly screenSignals?: ScreenSignals;
 
   /**
    * Screens that block the agent before it takes input (a trust, login or

@@ -6,8 +6,8 @@
  *   (so a message sent while it works is queued, in order, never merged into its
  *   input or typed into an approval);
  * - after Enter, it waits for proof the agent took it: a new line in the agent's
- *   `prompts` file, or for agents without hooks the screen (busy, or the text gone
- *   from the input box). Enter is pressed again, never the text, when no proof
+ *   `prompts` file, or for agents without hooks the screen showing it works.
+ *   Enter is pressed again, never the text, when no proof
  *   comes; after a bounded time the message is reported not delivered.
  */
 import { shellQuote as q } from "../contracts/transport.ts";
@@ -15,20 +15,21 @@ import type { AgentPaths } from "./agent-record.ts";
 
 /** What tells that the agent is back at its prompt, and that it took a message. */
 export type TurnSignals =
-  { kind: "reported" } | { kind: "screen"; busyMarks: readonly string[] } | { kind: "none" };
+  | { kind: "reported" }
+  | { kind: "screen"; busyMarks: readonly string[]; waitingMarks: readonly string[] }
+  | { kind: "none" };
 
 /** Polls of 0.1 s after Enter before it is pressed again, and before giving up. */
 const RESUBMIT_EVERY = 20;
 const CONFIRM_POLLS = 100;
 
-/** Lines of the screen's bottom that hold the input box, beyond the message's own. */
-const INPUT_BOX_LINES = 5;
-
 /** The shell test "the agent is back at its prompt". */
 function idleTest(paths: AgentPaths, target: string, signals: TurnSignals): string {
   if (signals.kind === "reported")
     return `{ [ -e ${q(paths.waiting)} ] && [ ! -s ${q(paths.waiting)} ]; }`;
-  if (signals.kind === "screen") return `! ${screenHas(target, signals.busyMarks)}`;
+  // Read off the screen itself, not the watcher's mark, which is up to a second late.
+  if (signals.kind === "screen")
+    return `! ${screenHas(target, [...signals.busyMarks, ...signals.waitingMarks])}`;
   return "true";
 }
 
@@ -87,7 +88,6 @@ export function confirmLines(options: {
   paths: AgentPaths;
   target: string;
   signals: TurnSignals;
-  text: string;
   submit: string;
   notDelivered: (reason: string) => string;
 }): string[] {
@@ -96,7 +96,7 @@ export function confirmLines(options: {
   const proof =
     signals.kind === "reported"
       ? `fleet_now=0; if [ -f ${q(paths.prompts)} ]; then fleet_now=$(wc -l < ${q(paths.prompts)}); fi; [ "$fleet_now" -gt "$fleet_before" ] && break`
-      : screenProof(target, signals.busyMarks, options.text);
+      : screenProof(target, signals.busyMarks);
   const presses = Math.floor(CONFIRM_POLLS / RESUBMIT_EVERY);
   const resubmitAt = Array.from({ length: presses - 1 }, (_, i) => (i + 1) * RESUBMIT_EVERY);
   return [
@@ -111,15 +111,11 @@ export function confirmLines(options: {
 }
 
 /**
- * Screen proof: it shows it is busy, or the message's last line is gone from the
- * input box at the bottom of the screen (too short a line proves nothing).
+ * Screen proof: it shows it is working. (Whether the text left the input box is no
+ * proof: OpenCode's first screen draws the box mid-screen, and a lost Enter leaves
+ * the text there, where a later message would be appended to it.)
  */
-function screenProof(target: string, busyMarks: readonly string[], text: string): string {
-  const lines = text.split("\n");
-  const last = (lines.filter((line) => line.trim() !== "").at(-1) ?? "").trim().slice(0, 40);
-  const capture = `fleet_screen=$(tmux -u capture-pane -p -J -t ${q(target)} 2>/dev/null)`;
-  const busy = `printf '%s\\n' "$fleet_screen" | grep -qiF ${busyMarks.map((m) => `-e ${q(m)}`).join(" ")} && break`;
-  if (last.length < 4) return `${capture}; ${busy}`;
-  const bottom = lines.length + INPUT_BOX_LINES;
-  return `${capture}; ${busy}; printf '%s\\n' "$fleet_screen" | tail -n ${bottom} | grep -qF -e ${q(last)} || break`;
+function screenProof(target: string, busyMarks: readonly string[]): string {
+  const capture = `tmux -u capture-pane -p -J -t ${q(target)} 2>/dev/null`;
+  return `${capture} | grep -qiF ${busyMarks.map((m) => `-e ${q(m)}`).join(" ")} && break`;
 }

@@ -132,7 +132,6 @@ export function deliveryCommands(options: {
           paths,
           target,
           signals,
-          text: payload.text,
           submit: tmux(submit),
           notDelivered,
         }),

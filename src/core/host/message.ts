@@ -81,8 +81,10 @@ export async function sendMessage(
 /** What tells that this agent is at its prompt and took a message (delivery-turns.ts). */
 export function turnSignals(type: AgentType, spec: AgentSpec): TurnSignals {
   if (type.reportsTurns?.(spec) === true) return { kind: "reported" };
-  if (type.busyMarks && type.busyMarks.length > 0)
-    return { kind: "screen", busyMarks: type.busyMarks };
+  if (type.screenSignals && type.screenSignals.busy.length > 0) {
+    const { busy, waiting } = type.screenSignals;
+    return { kind: "screen", busyMarks: busy, waitingMarks: waiting.map((w) => w.text) };
+  }
   return { kind: "none" };
 }
 
@@ -187,6 +189,8 @@ export async function waitForReady(
     const screen = (parts.get("screen") ?? []).join("\n");
     if (pattern.test(screen)) return;
     const dialog = type.dialogs?.find((candidate) => candidate.pattern.test(screen));
+    // A question of a turn is no start-up dialog: the message waits in the queue.
+    if (dialog?.duringTurn) return;
     if (dialog) await reportDialog(transport, session, name, dialog.reason);
     if (Date.now() > deadline) {
       throw new FleetError(
