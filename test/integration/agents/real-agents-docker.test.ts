@@ -11,8 +11,8 @@
  * agent with a first message gets it to the model exactly once, the reply shows
  * in `fleet transcript`, no dialog was on screen at any point of the start (the
  * pane is captured throughout); nine more messages, some multi-line, reach the
- * model in order, once each. Claude also: `fleet wait --timeout 60s` returns
- * when a turn ends, with the agent WAITING for input (its hooks mark it).
+ * model in order, once each. Claude and Codex also: `fleet wait --timeout 60s`
+ * returns when a turn ends, with the agent WAITING for input (their hooks mark it).
  */
 import assert from "node:assert/strict";
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
@@ -40,6 +40,8 @@ interface Case {
   type: RealCli;
   env: (port: number) => Record<string, string>;
   secrets: Record<string, string>;
+  /** Its hooks mark the end of a turn: `fleet wait` is checked. */
+  waits: boolean;
 }
 
 const CASES: Case[] = [
@@ -47,16 +49,19 @@ const CASES: Case[] = [
     type: "claude",
     env: (port) => ({ ANTHROPIC_BASE_URL: `http://127.0.0.1:${port}` }),
     secrets: { ANTHROPIC_API_KEY: "sk-ant-fake-key-for-tests-0123456789abcdef" },
+    waits: true,
   },
   {
     type: "codex",
     env: (port) => ({ OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1`, OPENAI_MODEL: "fake-model" }),
     secrets: { OPENAI_API_KEY: "sk-fake-key-for-tests" },
+    waits: true,
   },
   {
     type: "opencode",
     env: (port) => ({ OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1`, OPENAI_MODEL: "fake-model" }),
     secrets: { OPENAI_API_KEY: "sk-fake-key-for-tests" },
+    waits: false,
   },
 ];
 
@@ -205,7 +210,7 @@ describe("real agent CLIs on a docker host, offline", { timeout: 600_000 }, () =
 
   for (const c of CASES) {
     test(
-      `${c.type} in the container: apply with a first message reaches the model, the reply shows, no dialog; ten messages in order, once each${c.type === "claude" ? "; fleet wait returns at the end of a turn" : ""}`,
+      `${c.type} in the container: apply with a first message reaches the model, the reply shows, no dialog; ten messages in order, once each${c.waits ? "; fleet wait returns at the end of a turn" : ""}`,
       { skip },
       async () => {
         const name = `real-${c.type}`;
@@ -315,7 +320,7 @@ describe("real agent CLIs on a docker host, offline", { timeout: 600_000 }, () =
           "each message reached the model once, in order",
         );
 
-        if (c.type === "claude") {
+        if (c.waits) {
           // A slow turn (its reply streams for 3 s): `fleet wait` right after the
           // message returns once that turn is over, the agent waiting for input.
           const slow = "a slow one [[slow]]";
@@ -331,7 +336,7 @@ describe("real agent CLIs on a docker host, offline", { timeout: 600_000 }, () =
             model.requests.some((r) => r.kind === "turn" && r.lastUserText === slow),
             `the slow turn was asked of the model before the wait ended; it got: ${userTurns()}`,
           );
-          // The turn ended (Claude's Stop hook left the mark): its reply is on screen.
+          // The turn ended (the CLI's Stop hook left the mark): its reply is in the transcript.
           await waitFor(
             async () => {
               const result = await f.sb.fleet(["transcript", name]);
