@@ -19,9 +19,15 @@ export type TurnSignals =
   | { kind: "screen"; busyMarks: readonly string[]; waitingMarks: readonly string[] }
   | { kind: "none" };
 
-/** Polls of 0.1 s after Enter before it is pressed again, and before giving up. */
+/** Polls of 0.1 s after Enter before it is pressed again (3 more times at most). */
 const RESUBMIT_EVERY = 20;
-const CONFIRM_POLLS = 100;
+const RESUBMITS = 3;
+/**
+ * Polls of 0.1 s before giving up: an agent's own hook comes within a second when
+ * all is well, a screen can take much longer to show it works (OpenCode on a busy
+ * machine took over 10 s).
+ */
+const CONFIRM_POLLS = { reported: 200, screen: 450 } as const;
 
 /** The shell test "the agent is back at its prompt". */
 function idleTest(paths: AgentPaths, target: string, signals: TurnSignals): string {
@@ -97,14 +103,14 @@ export function confirmLines(options: {
     signals.kind === "reported"
       ? `fleet_now=0; if [ -f ${q(paths.prompts)} ]; then fleet_now=$(wc -l < ${q(paths.prompts)}); fi; [ "$fleet_now" -gt "$fleet_before" ] && break`
       : screenProof(target, signals.busyMarks);
-  const presses = Math.floor(CONFIRM_POLLS / RESUBMIT_EVERY);
-  const resubmitAt = Array.from({ length: presses - 1 }, (_, i) => (i + 1) * RESUBMIT_EVERY);
+  const resubmitAt = Array.from({ length: RESUBMITS }, (_, i) => (i + 1) * RESUBMIT_EVERY);
+  const giveUp = CONFIRM_POLLS[signals.kind];
   return [
     "fleet_poll=0",
     "while :; do",
     `  ${proof}`,
     "  fleet_poll=$((fleet_poll + 1))",
-    `  case $fleet_poll in ${resubmitAt.join("|")}) ${options.submit} || true;; ${CONFIRM_POLLS}) ${notDelivered(`it was typed, but the agent did not take it (Enter was pressed ${presses} times)`)};; esac`,
+    `  case $fleet_poll in ${resubmitAt.join("|")}) ${options.submit} || true;; ${giveUp}) ${notDelivered(`it was typed, but the agent did not take it within ${giveUp / 10} s (Enter was pressed ${RESUBMITS + 1} times)`)};; esac`,
     "  sleep 0.1",
     "done",
   ];
