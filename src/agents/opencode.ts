@@ -7,7 +7,7 @@
  * model (key from `OPENAI_API_KEY`, model from `OPENAI_MODEL`).
  */
 import type { AgentSpec } from "../core/model.ts";
-import { OPENCODE_DB, opencodeRecords } from "./records/opencode-records.ts";
+import { OPENCODE_DB, opencodePromptCount, opencodeRecords } from "./records/opencode-records.ts";
 import { cliAgentType, specEnv, writeFileLine } from "./cli-agent.ts";
 
 export function opencodeConfig(spec: AgentSpec): Record<string, unknown> {
@@ -42,6 +42,7 @@ export default cliAgentType({
   screenSignals: {
     busy: ["esc interrupt", "esc to interrupt"],
     waiting: [{ text: "Permission required", reason: "approval" }],
+    promptCount: opencodePromptCount,
   },
   // Its sessions are kept by work dir; one was this agent's once fleet typed into it.
   resume: {

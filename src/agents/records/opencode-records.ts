@@ -51,6 +51,10 @@ const QUERY = [
   ") ORDER BY t, mid, k, pid;",
 ].join(" ");
 
+/** How many prompts the agent has taken: user messages in its database (nothing without sqlite3). */
+export const opencodePromptCount = (spec: AgentSpec): string =>
+  `sqlite3 -readonly ${databaseWord(spec)} ${shellQuote("SELECT count(*) FROM message WHERE json_extract(data, '$.role') = 'user';")} 2>/dev/null`;
+
 export function opencodeRecordsScript(spec: AgentSpec, _context: LaunchContext): string {
   return [
     `fleet_db=${databaseWord(spec)}`,

@@ -22,6 +22,13 @@ export interface ScreenSignals {
   busy: readonly string[];
   /** On screen while it waits for the user, and for what. */
   waiting: readonly { text: string; reason: string }[];
+  /**
+   * A shell command that prints how many prompts the agent has taken, read from
+   * its own records (`$FLEET_AGENT_DIR` is set), or nothing when it cannot tell:
+   * a delivery is proven when it grows, even when the screen showed it working
+   * too briefly to be seen.
+   */
+  promptCount?: (spec: AgentSpec) => string;
 }
 
 export interface AgentDialog {

@@ -16,7 +16,13 @@ import type { AgentPaths } from "./agent-record.ts";
 /** What tells that the agent is back at its prompt, and that it took a message. */
 export type TurnSignals =
   | { kind: "reported" }
-  | { kind: "screen"; busyMarks: readonly string[]; waitingMarks: readonly string[] }
+  | {
+      kind: "screen";
+      busyMarks: readonly string[];
+      waitingMarks: readonly string[];
+      /** Prints how many prompts the agent took, from its records (may print nothing). */
+      promptCount?: string;
+    }
   | { kind: "none" };
 
 /** Polls of 0.1 s after Enter before it is pressed again (3 more times at most). */
@@ -83,6 +89,12 @@ export function queueLines(options: {
 
 /** Before typing: what the proof is measured against. */
 export function beforeTypingLines(paths: AgentPaths, signals: TurnSignals): string[] {
+  if (signals.kind === "screen" && signals.promptCount !== undefined) {
+    return [
+      `FLEET_AGENT_DIR=${q(paths.dir)}; export FLEET_AGENT_DIR`,
+      `fleet_before=$(${signals.promptCount})`,
+    ];
+  }
   if (signals.kind !== "reported") return [];
   return [
     `fleet_before=0; if [ -f ${q(paths.prompts)} ]; then fleet_before=$(wc -l < ${q(paths.prompts)}); fi`,
@@ -102,7 +114,7 @@ export function confirmLines(options: {
   const proof =
     signals.kind === "reported"
       ? `fleet_now=0; if [ -f ${q(paths.prompts)} ]; then fleet_now=$(wc -l < ${q(paths.prompts)}); fi; [ "$fleet_now" -gt "$fleet_before" ] && break`
-      : screenProof(target, signals.busyMarks);
+      : screenProof(target, signals.busyMarks, signals.promptCount);
   const resubmitAt = Array.from({ length: RESUBMITS }, (_, i) => (i + 1) * RESUBMIT_EVERY);
   const giveUp = CONFIRM_POLLS[signals.kind];
   return [
@@ -117,11 +129,19 @@ export function confirmLines(options: {
 }
 
 /**
- * Screen proof: it shows it is working. (Whether the text left the input box is no
+ * Screen proof: it shows it is working, or its records count one more prompt
+ * (a fast turn can show it works for less than a poll). (Whether the text left the input box is no
  * proof: OpenCode's first screen draws the box mid-screen, and a lost Enter leaves
  * the text there, where a later message would be appended to it.)
  */
-function screenProof(target: string, busyMarks: readonly string[]): string {
+function screenProof(
+  target: string,
+  busyMarks: readonly string[],
+  promptCount: string | undefined,
+): string {
   const capture = `tmux -u capture-pane -p -J -t ${q(target)} 2>/dev/null`;
-  return `${capture} | grep -qiF ${busyMarks.map((m) => `-e ${q(m)}`).join(" ")} && break`;
+  const busy = `${capture} | grep -qiF ${busyMarks.map((m) => `-e ${q(m)}`).join(" ")} && break`;
+  if (promptCount === undefined) return busy;
+  const counted = `fleet_now=$(${promptCount}); case $fleet_before$fleet_now in *[!0-9]*|'') ;; *) [ "$fleet_now" -gt "$fleet_before" ] && break;; esac`;
+  return `${busy}; ${counted}`;
 }

@@ -82,8 +82,13 @@ export async function sendMessage(
 export function turnSignals(type: AgentType, spec: AgentSpec): TurnSignals {
   if (type.reportsTurns?.(spec) === true) return { kind: "reported" };
   if (type.screenSignals && type.screenSignals.busy.length > 0) {
-    const { busy, waiting } = type.screenSignals;
-    return { kind: "screen", busyMarks: busy, waitingMarks: waiting.map((w) => w.text) };
+    const { busy, waiting, promptCount } = type.screenSignals;
+    return {
+      kind: "screen",
+      busyMarks: busy,
+      waitingMarks: waiting.map((w) => w.text),
+      ...(promptCount ? { promptCount: promptCount(spec) } : {}),
+    };
   }
   return { kind: "none" };
 }
