@@ -1,7 +1,7 @@
 /**
  * For an agent CLI without hooks fleet can install (OpenCode: a plugin makes it
  * install packages at start-up, which hangs offline), the launcher starts a small
- * watcher beside it that reads its screen once a second and keeps the same
+ * watcher beside it that reads its screen every 0.3 s and keeps the same
  * waiting mark the hooks keep for the others (src/agents/turn-hooks.ts):
  * `approval` (or another reason) while a question is on screen, none while it
  * works, empty when it is back at its prompt. So `fleet list`, `fleet wait` and
@@ -12,6 +12,9 @@ import type { ScreenSignals } from "../core/contracts/agent-type.ts";
 import { shellQuote as q } from "../core/contracts/transport.ts";
 
 const MARK = '"$FLEET_AGENT_DIR/waiting"';
+
+/** How often it reads the screen: a state shown is up to this late (a capture costs ~3 ms). */
+const POLL_S = "0.3";
 
 const grepAny = (texts: readonly string[]): string =>
   `grep -qiF ${texts.map((text) => `-e ${q(text)}`).join(" ")}`;
@@ -29,7 +32,7 @@ export function screenWatchLines(signals: ScreenSignals): string[] {
     // Its own pane, found by its terminal: the launcher's environment has no TMUX_PANE.
     `fleet_pane=$(tmux list-panes -a -F '#{pane_tty} #{pane_id}' 2>/dev/null | while read -r fleet_t fleet_p; do [ "$fleet_t" = "$fleet_tty" ] && echo "$fleet_p"; done)`,
     '[ -n "$fleet_pane" ] || exit 0',
-    'while sleep 1 && kill -0 "$fleet_agent" 2>/dev/null; do',
+    `while sleep ${POLL_S} && kill -0 "$fleet_agent" 2>/dev/null; do`,
     '  fleet_s=$(tmux capture-pane -p -J -t "$fleet_pane" 2>/dev/null) || exit 0',
     "  fleet_now=input",
     `  if printf '%s\\n' "$fleet_s" | ${grepAny(signals.busy)}; then fleet_now=busy; fi`,

@@ -29,9 +29,11 @@ import { beforeTypingLines, confirmLines, queueLines, type TurnSignals } from ".
 
 /**
  * Agents that understand bracketed paste tell a paste from typing by timing too;
- * an Enter arriving in the same burst can be taken as part of the paste.
+ * an Enter arriving in the same burst can be taken as part of the paste. 50 ms
+ * is the gap that Codex needs (AGENT-CLIS.md); an Enter lost anyway is pressed
+ * again by the delivery proof (delivery-turns.ts).
  */
-const SUBMIT_AFTER_PASTE_S = "0.2";
+const SUBMIT_AFTER_PASTE_S = "0.05";
 
 /** Exit status of a delivery script that typed nothing (or not all of it). */
 export const NOT_DELIVERED_EXIT = 77;

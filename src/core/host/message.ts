@@ -18,7 +18,7 @@ import { AGENT_WINDOW } from "./probe.ts";
 import { requireAgent } from "./read-agent.ts";
 import { sections } from "./script-output.ts";
 
-const READY_POLL_MS = 150;
+const READY_POLL_MS = 50;
 
 /**
  * Types a message (or, on purpose, named keys) into a running agent. The text is

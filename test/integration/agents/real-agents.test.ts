@@ -181,31 +181,78 @@ describe("real agent CLIs on the local host, offline", { skip: skipAll ?? false 
             .join("\n")}`,
         );
 
-        // Nine more, some multi-line, each sent as soon as the model has the one before
-        // (the CLI may still be finishing that turn): all arrive, in order, once each.
-        const more = Array.from({ length: 9 }, (_, i) =>
-          i % 3 === 0
-            ? `message ${i + 2} to ${c.type}\nline two\nline three`
-            : `message ${i + 2} to ${c.type}`,
-        );
+        // Nine more, back to back: some multi-line, some `[[slow]]` (the reply streams for
+        // 3 s, so the next one is sent while the agent works and must wait its turn), and
+        // the last three all at once from three `fleet message`s started 700 ms apart.
+        // `fleet message` returns once the agent took its message (its own proof): all
+        // reach the model, in the order sent, once each, never merged.
+        const more = [
+          `message 2 to ${c.type}\nline two\nline three`,
+          `message 3 to ${c.type} [[slow]]`,
+          `message 4 to ${c.type}`,
+          `message 5 to ${c.type}\nline two\nline three`,
+          `message 6 to ${c.type} [[slow]]`,
+          `message 7 to ${c.type} [[slow]]`,
+        ];
+        const together = [
+          `message 8 to ${c.type}\nline two\nline three`,
+          `message 9 to ${c.type}`,
+          `message 10 to ${c.type}`,
+        ];
         for (const text of more) {
           const sentOne = await sb.fleet(["message", name], { input: text });
-          assert.equal(sentOne.code, 0, sentOne.stderr);
-          await waitFor(
-            () => Promise.resolve(ns.requests().some((r) => sameText(r.lastUserText, text))),
-            60_000,
-            100,
-          ).catch(() => assert.fail(`"${text}" never reached the model; it got: ${userTurns(ns)}`));
+          assert.equal(sentOne.code, 0, `${text}: ${sentOne.stderr}\n${userTurns(ns)}`);
+          if (c.type !== "opencode" && more[more.indexOf(text) - 1]?.includes("[[slow]]")) {
+            // claude and codex report their turns: this one was known to wait.
+            assert.match(sentOne.stderr, /is working: the message waits/, text);
+          }
         }
-        const ours = new Set([message, ...more]);
+        const sends = together.map(async (text, i) => {
+          await new Promise((resolve) => setTimeout(resolve, i * 700));
+          return sb.fleet(["message", name], { input: text });
+        });
+        for (const [i, sentOne] of (await Promise.all(sends)).entries()) {
+          assert.equal(sentOne.code, 0, `${together[i]}: ${sentOne.stderr}\n${userTurns(ns)}`);
+        }
+        const all = [message, ...more, ...together];
+        await waitFor(
+          () =>
+            Promise.resolve(ns.requests().some((r) => sameText(r.lastUserText, all.at(-1) ?? ""))),
+          60_000,
+          100,
+        ).catch(() =>
+          assert.fail(`the last message never reached the model; it got: ${userTurns(ns)}`),
+        );
+        const ours = new Set(all);
         const received = ns
           .requests()
-          .map((r) => (r.kind === "turn" ? r.lastUserText?.trimEnd() : undefined))
+          .filter((r) => r.kind === "turn")
+          .map((r) => r.lastUserText?.trimEnd())
           .filter((text) => text !== undefined && ours.has(text));
-        assert.deepEqual(
-          received,
-          [message, ...more],
-          "each message reached the model once, in order",
+        assert.deepEqual(received, all, "each message reached the model once, in order");
+
+        // Stopped and started again, it continues the same conversation: the model is
+        // shown the turns from before the restart.
+        const stopped = await sb.fleet(["stop", name]);
+        assert.equal(stopped.code, 0, stopped.stderr);
+        const started = await sb.fleet(["start", name], { env: c.secrets });
+        assert.equal(started.code, 0, started.stderr);
+        const afterRestart = `after the restart, ${c.type}`;
+        const resent = await sb.fleet(["message", name], { input: afterRestart });
+        assert.equal(resent.code, 0, resent.stderr);
+        const resumed = await waitFor(
+          () =>
+            Promise.resolve(
+              ns
+                .requests()
+                .find((r) => r.kind === "turn" && sameText(r.lastUserText, afterRestart)),
+            ),
+          60_000,
+          100,
+        );
+        assert.ok(
+          resumed.userTexts?.some((text) => sameText(text, message)),
+          `the model saw the turns before the restart: ${JSON.stringify(resumed.userTexts)}`,
         );
 
         const destroyed = await sb.fleet(["destroy", name, "-y"]);
@@ -214,95 +261,151 @@ describe("real agent CLIs on the local host, offline", { skip: skipAll ?? false 
     );
   }
 
-  test(
-    "claude: a tool call that needs approval shows WAITING (approval) and runs once approved",
-    { skip: cliSkipReason("claude") ?? false },
-    async () => {
-      const name = "real-claude-approve";
-      const home = join(sb.dir, "home-claude-approve");
-      await mkdir(home, { recursive: true });
-      const file = join(sb.dir, "claude-approve.yaml");
-      const env = { ANTHROPIC_BASE_URL: `http://127.0.0.1:${ns.port}`, HOME: home };
-      await writeFile(
-        file,
-        [
-          "version: 1",
-          "name: real-claude-approve",
-          "agents:",
-          `  ${name}:`,
-          "    agent: claude",
-          // Claude Code 2.1's default "auto mode" asks a classifier, not the user.
-          "    args: [--permission-mode, default]",
-          `    env: ${JSON.stringify(env)}`,
-          "    secrets: [ANTHROPIC_API_KEY]",
-          '    message: "run the tool [[tool]]"',
-          "",
-        ].join("\n"),
-      );
-      const secrets = { ANTHROPIC_API_KEY: "sk-ant-fake-key-for-tests-0123456789abcdef" };
-      const applied = await sb.fleet(["apply", "-f", file, "-y"], { env: secrets });
-      assert.equal(applied.code, 0, applied.stderr);
-      const stateOf = async () => {
-        const listed = await sb.fleet(["list", "--format", "json"]);
-        const list = JSON.parse(listed.stdout) as { agents: { name: string; state: string }[] };
-        return list.agents.find((a) => a.name === name)?.state;
-      };
-      const target = `=${sb.prefix}${name}:agent`;
-      const screen = await waitFor(
-        async () => {
-          const shot = await sb.tmux(["capture-pane", "-p", "-J", "-t", target]);
-          return /Do you want to proceed/.test(shot.stdout) ? shot.stdout : undefined;
-        },
-        60_000,
-        200,
-      );
-      assert.match(screen, /touch fleet-tool-ran/);
-      await waitFor(async () => ((await stateOf()) === "WAITING" ? true : undefined), 30_000, 200);
-      const table = await sb.fleet(["list"]);
-      assert.match(table.stdout, new RegExp(`${name}\\s+local\\s+WAITING\\(approval\\)`));
-      const mark = await readFile(join(sb.home, "agents", name, "waiting"), "utf8");
-      assert.equal(mark, "approval\n");
-      const workdir = join(sb.home, "agents", name, "work");
-      await assert.rejects(readFile(join(workdir, "fleet-tool-ran")), /ENOENT/);
-
-      // The user approves (the first choice, "Yes"): the tool runs and the turn ends.
-      const approved = await sb.tmux(["send-keys", "-t", target, "Enter"]);
-      assert.equal(approved.code, 0, approved.stderr);
-      // A key pressed while the dialog is still being drawn can be dropped: as a user
-      // would, press Enter again while the same question is still on screen.
-      let asked = Date.now();
-      await waitFor(
-        async () => {
-          if (ns.requests().some((r) => r.kind === "tool-result")) return true;
-          if (Date.now() - asked > 3000) {
-            asked = Date.now();
-            const shot = await sb.tmux(["capture-pane", "-p", "-J", "-t", target]);
-            if (/Do you want to proceed/.test(shot.stdout))
-              await sb.tmux(["send-keys", "-t", target, "Enter"]);
-          }
-          return undefined;
-        },
-        60_000,
-        200,
-      );
-      assert.equal(await readFile(join(workdir, "fleet-tool-ran"), "utf8"), "");
-      // The approval is over (PostToolUse cleared its mark before the result went out):
-      // `fleet wait` returns when the turn ends, with the agent waiting for input.
-      const waited = await sb.fleet(["wait", name, "--timeout", "60s", "--format", "json"]);
-      assert.equal(waited.code, 0, waited.stderr);
-      const reached = JSON.parse(waited.stdout) as { agent: { state: string; waitingFor: string } };
-      assert.deepEqual([reached.agent.state, reached.agent.waitingFor], ["WAITING", "input"]);
-      // The tool's hooks cleared the approval mark; the end of the turn set a plain one.
-      const markFile = join(sb.home, "agents", name, "waiting");
-      await waitFor(
-        async () =>
-          (await readFile(markFile, "utf8").catch(() => undefined)) === "" ? true : undefined,
-        30_000,
-        200,
-      );
-      assert.equal(await stateOf(), "WAITING");
-      const destroyed = await sb.fleet(["destroy", name, "-y"]);
-      assert.equal(destroyed.code, 0, destroyed.stderr);
+  const APPROVALS = [
+    {
+      type: "claude",
+      // Claude Code 2.1's default "auto mode" asks a classifier, not the user.
+      args: ["--permission-mode", "default"],
+      env: (port: number) => ({ ANTHROPIC_BASE_URL: `http://127.0.0.1:${port}` }),
+      secrets: { ANTHROPIC_API_KEY: "sk-ant-fake-key-for-tests-0123456789abcdef" },
+      question: /Do you want to proceed/,
     },
-  );
+    {
+      type: "codex",
+      args: [],
+      env: (port: number) => ({
+        OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1`,
+        OPENAI_MODEL: "fake-model",
+      }),
+      secrets: { OPENAI_API_KEY: "sk-fake-key-for-tests" },
+      question: /Would you like to run the following command/,
+    },
+    {
+      type: "opencode",
+      args: [],
+      // OpenCode runs shell commands without asking unless told to ask.
+      env: (port: number) => ({
+        OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1`,
+        OPENAI_MODEL: "fake-model",
+        OPENCODE_PERMISSION: '{"bash":"ask"}',
+      }),
+      secrets: { OPENAI_API_KEY: "sk-fake-key-for-tests" },
+      question: /Permission required/,
+    },
+  ] as const;
+
+  for (const a of APPROVALS) {
+    test(
+      `${a.type}: a tool call that needs approval shows WAITING (approval) and runs once approved`,
+      { skip: cliSkipReason(a.type) ?? false },
+      async (t) => {
+        const name = `real-${a.type}-approve`;
+        const home = join(sb.dir, `home-${a.type}-approve`);
+        await mkdir(home, { recursive: true });
+        const file = join(sb.dir, `${a.type}-approve.yaml`);
+        const env = { ...a.env(ns.port), HOME: home, PATH: realCliPath() };
+        await writeFile(
+          file,
+          [
+            "version: 1",
+            `name: real-${a.type}-approve`,
+            "agents:",
+            `  ${name}:`,
+            `    agent: ${a.type}`,
+            `    args: ${JSON.stringify(a.args)}`,
+            `    env: ${JSON.stringify(env)}`,
+            `    secrets: ${JSON.stringify(Object.keys(a.secrets))}`,
+            '    message: "run the tool [[tool]]"',
+            "",
+          ].join("\n"),
+        );
+        const secrets = a.secrets;
+        const applied = await sb.fleet(["apply", "-f", file, "-y"], { env: secrets });
+        assert.equal(applied.code, 0, applied.stderr);
+        const listed = async () => {
+          const shown = await sb.fleet(["list", "--format", "json"]);
+          const list = JSON.parse(shown.stdout) as {
+            agents: { name: string; state: string; waitingFor: string | null }[];
+          };
+          return list.agents.find((a) => a.name === name);
+        };
+        const stateOf = async () => (await listed())?.state;
+        const target = `=${sb.prefix}${name}:agent`;
+        const screen = await waitFor(
+          async () => {
+            const shot = await sb.tmux(["capture-pane", "-p", "-J", "-t", target]);
+            return a.question.test(shot.stdout) ? shot.stdout : undefined;
+          },
+          60_000,
+          200,
+        );
+        assert.match(screen, /touch fleet-tool-ran/);
+        const asking = Date.now();
+        await waitFor(
+          async () => ((await stateOf()) === "WAITING" ? true : undefined),
+          30_000,
+          200,
+        );
+        // Reported, not asserted (machines are shared and noisy): the issue's budget is 2 s.
+        t.diagnostic(
+          `WAITING in fleet list ${Date.now() - asking} ms after the question was on screen`,
+        );
+        const table = await sb.fleet(["list"]);
+        assert.match(table.stdout, new RegExp(`${name}\\s+local\\s+WAITING\\(approval\\)`));
+        const mark = await readFile(join(sb.home, "agents", name, "waiting"), "utf8");
+        assert.equal(mark, "approval\n");
+        const workdir = join(sb.home, "agents", name, "work");
+        await assert.rejects(readFile(join(workdir, "fleet-tool-ran")), /ENOENT/);
+
+        // The model is shared by the tests: count this agent's tool result only.
+        const toolResults = () => ns.requests().filter((r) => r.kind === "tool-result").length;
+        const resultsBefore = toolResults();
+        // The user approves (the first choice, "Yes"): the tool runs and the turn ends.
+        const approved = await sb.tmux(["send-keys", "-t", target, "Enter"]);
+        assert.equal(approved.code, 0, approved.stderr);
+        // A key pressed while the dialog is still being drawn can be dropped: as a user
+        // would, press Enter again while the same question is still on screen.
+        let asked = Date.now();
+        await waitFor(
+          async () => {
+            if (toolResults() > resultsBefore) return true;
+            if (Date.now() - asked > 3000) {
+              asked = Date.now();
+              const shot = await sb.tmux(["capture-pane", "-p", "-J", "-t", target]);
+              if (a.question.test(shot.stdout)) await sb.tmux(["send-keys", "-t", target, "Enter"]);
+            }
+            return undefined;
+          },
+          60_000,
+          200,
+        );
+        assert.equal(await readFile(join(workdir, "fleet-tool-ran"), "utf8"), "");
+        // The approval is over (claude's and codex's PostToolUse cleared the mark before
+        // the result went out; opencode's watcher sees the question gone within 0.3 s):
+        // `fleet wait` returns when the turn ends, with the agent waiting for input.
+        await waitFor(
+          async () => ((await listed())?.waitingFor === "approval" ? undefined : true),
+          10_000,
+          100,
+        );
+        const waited = await sb.fleet(["wait", name, "--timeout", "60s", "--format", "json"]);
+        assert.equal(waited.code, 0, waited.stderr);
+        const reached = JSON.parse(waited.stdout) as {
+          agent: { state: string; waitingFor: string };
+        };
+        assert.deepEqual([reached.agent.state, reached.agent.waitingFor], ["WAITING", "input"]);
+        // The tool's hooks cleared the approval mark; the end of the turn set a plain one.
+        const markFile = join(sb.home, "agents", name, "waiting");
+        await waitFor(
+          async () =>
+            (await readFile(markFile, "utf8").catch(() => undefined)) === "" ? true : undefined,
+          30_000,
+          200,
+        );
+        assert.equal(await stateOf(), "WAITING");
+        const destroyed = await sb.fleet(["destroy", name, "-y"]);
+        assert.equal(destroyed.code, 0, destroyed.stderr);
+      },
+    );
+  }
 });
