@@ -46,6 +46,8 @@ required=(
   "procps:pkill"
   "rsync:rsync"
   "zsh:zsh"
+  # opencode keeps its conversation in SQLite: fleet reads it with sqlite3 on the host.
+  "sqlite3:sqlite3"
   "ca-certificates:/etc/ssl/certs/ca-certificates.crt"
 )
 
