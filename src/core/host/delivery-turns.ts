@@ -6,9 +6,10 @@
  *   (so a message sent while it works is queued, in order, never merged into its
  *   input or typed into an approval);
  * - after Enter, it waits for proof the agent took it: a new line in the agent's
- *   `prompts` file, or for agents without hooks the screen showing it works.
- *   Enter is pressed again, never the text, when no proof
- *   comes; after a bounded time the message is reported not delivered.
+ *   `prompts` file, or for agents without hooks the screen showing it works (or
+ *   its records counting one more prompt). Enter is pressed again, never the
+ *   text, while no proof comes; after a bounded time the message is reported
+ *   not delivered.
  */
 import { shellQuote as q } from "../contracts/transport.ts";
 import type { AgentPaths } from "./agent-record.ts";
@@ -39,7 +40,7 @@ const CONFIRM_POLLS = { reported: 200, screen: 450 } as const;
 function idleTest(paths: AgentPaths, target: string, signals: TurnSignals): string {
   if (signals.kind === "reported")
     return `{ [ -e ${q(paths.waiting)} ] && [ ! -s ${q(paths.waiting)} ]; }`;
-  // Read off the screen itself, not the watcher's mark, which is up to a second late.
+  // Read off the screen itself, not the watcher's mark, which can be a poll late.
   if (signals.kind === "screen")
     return `! ${screenHas(target, [...signals.busyMarks, ...signals.waitingMarks])}`;
   return "true";
