@@ -10,6 +10,7 @@
  * title requests are not in the records, and not counted).
  */
 import assert from "node:assert/strict";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -21,7 +22,7 @@ import {
   startLoopbackNamespace,
   type LoopbackNamespace,
 } from "../../helpers/loopback-netns.ts";
-import { makeSandbox, waitFor, type Sandbox } from "../../helpers/sandbox.ts";
+import { fleetBin, makeSandbox, waitFor, type Sandbox } from "../../helpers/sandbox.ts";
 
 interface Case {
   type: "claude" | "codex" | "opencode";
@@ -80,7 +81,10 @@ describe(
       sb = await makeSandbox("real-records");
       ns = await startLoopbackNamespace(sb);
     });
+    /** `--follow` readers, stopped even when a check fails first. */
+    const followers: ChildProcess[] = [];
     after(async () => {
+      for (const child of followers) child.kill();
       await ns?.stop();
       await sb?.cleanup();
     });
@@ -137,6 +141,18 @@ describe(
               200,
             );
           await reached(first);
+          // Followed from before the second message: its turns come out as they are recorded.
+          const follow = spawn(
+            process.execPath,
+            [fleetBin, "transcript", name, "--follow", "--format", "jsonl"],
+            {
+              env: sb.env,
+              stdio: ["ignore", "pipe", "pipe"],
+            },
+          );
+          followers.push(follow);
+          let followed = "";
+          follow.stdout.on("data", (chunk: Buffer) => (followed += chunk.toString()));
           const sent = await sb.fleet(["message", name, second]);
           assert.equal(sent.code, 0, sent.stderr);
           await reached(second);
@@ -175,6 +191,18 @@ describe(
             );
           }
           assert.ok(turns[1]?.usage && turns[3]?.usage, "the assistant turns carry their usage");
+          await waitFor(
+            () => Promise.resolve(followed.includes(`ok: ${second}`) || undefined),
+            30_000,
+            200,
+          ).catch(() => assert.fail(`--follow never printed the reply; it printed:\n${followed}`));
+          follow.kill();
+          const followedTurns = followed
+            .split("\n")
+            .filter((line) => line !== "")
+            .map((line) => JSON.parse(line) as JsonTurn)
+            .map((t) => [t.role, t.text.trimEnd()]);
+          assert.deepEqual(followedTurns.slice(-2), want.slice(-2), "followed, in order");
 
           const text = await sb.fleet(["transcript", name]);
           assert.equal(text.code, 0, text.stderr);
