@@ -296,9 +296,10 @@ withCommon(program.command("transcript"), ["text", "json", "jsonl"], "text")
 withCommon(program.command("usage"), ["table", "json"], "table")
   .description("tokens used per agent and for the fleet, from the agents' own records")
   .argument("[agent]", "NAME or NAME@HOST (default: every agent)")
+  .option("--fleet <name>", "only the agents of this fleet")
   .addHelpText(
     "after",
-    "\nExit codes: 0 ok; 1 an agent's records could not be read (its row says so) or another error.\n\nExamples:\n  fleet usage\n  fleet usage docs --format json",
+    "\nExit codes: 0 ok; 1 an agent's records could not be read (its row says so) or another error.\n\nExamples:\n  fleet usage\n  fleet usage --fleet docs-team\n  fleet usage docs --format json",
   )
   .action(lazy(() => import("./commands/usage.ts")));
 

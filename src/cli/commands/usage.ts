@@ -1,4 +1,9 @@
-import { fleetUsage, type AgentUsage, type UsageTarget } from "../../core/actions/usage.ts";
+import {
+  fleetUsage,
+  type FleetUsage,
+  type UsageSum,
+  type UsageTarget,
+} from "../../core/actions/usage.ts";
 import { byText } from "../../core/sort.ts";
 import { getProvider } from "../../core/registry.ts";
 import { resolveAgent } from "../../core/state/resolve-agent.ts";
@@ -6,16 +11,21 @@ import { findAgent, readLive } from "../agent-target.ts";
 import { type CliContext, type CommonOptions, cliContext, printJson } from "../context.ts";
 import { renderTable } from "../render/table.ts";
 
-export async function run(ref: string | undefined, options: CommonOptions): Promise<void> {
+export async function run(
+  ref: string | undefined,
+  options: CommonOptions & { fleet?: string },
+): Promise<void> {
   const context = cliContext(options, ["table", "json"], "table");
-  const targets = ref === undefined ? await allAgents(context) : [await oneAgent(ref, context)];
+  const targets = (
+    ref === undefined ? await allAgents(context) : [await oneAgent(ref, context)]
+  ).filter((target) => options.fleet === undefined || target.fleet === options.fleet);
   const result = await fleetUsage(targets);
   if (context.format === "json") {
     printJson({ format_version: "1.0", ...result });
   } else if (result.agents.length === 0) {
     process.stdout.write("No agents.\n");
   } else {
-    process.stdout.write(table(result.agents, result.total) + "\n");
+    process.stdout.write(table(result) + "\n");
   }
   for (const row of result.agents) {
     if (row.status === "unreadable" && context.format !== "json") {
@@ -31,7 +41,7 @@ export async function run(ref: string | undefined, options: CommonOptions): Prom
 
 async function oneAgent(ref: string, context: CliContext): Promise<UsageTarget> {
   const { agent, handle } = await findAgent(ref, context);
-  return { name: agent.name, host: agent.host, handle };
+  return { name: agent.name, host: agent.host, fleet: agent.fleet, handle };
 }
 
 async function allAgents(context: CliContext): Promise<UsageTarget[]> {
@@ -51,49 +61,40 @@ async function allAgents(context: CliContext): Promise<UsageTarget[]> {
     agents.map(async (selected) => {
       const { agent, host } = resolveAgent(`${selected.name}@${selected.host}`, live, hosts);
       const handle = { provider: await getProvider(host.provider), host, ctx: context };
-      return { name: agent.name, host: agent.host, handle };
+      return { name: agent.name, host: agent.host, fleet: agent.fleet, handle };
     }),
   );
 }
 
 const number = (n: number): string => n.toLocaleString("en-US");
 
-function table(
-  rows: readonly AgentUsage[],
-  total: Awaited<ReturnType<typeof fleetUsage>>["total"],
-): string {
-  const cells = rows.map((row) =>
-    row.status === "ok"
-      ? [
-          row.agent,
-          row.host,
-          row.type,
-          number(row.usage.input),
-          number(row.usage.output),
-          number(row.usage.cacheRead),
-          number(row.usage.cacheWrite),
-        ]
-      : [
-          row.agent,
-          row.host,
-          row.type,
-          row.status === "none" ? "(no records)" : "(unreadable)",
-          "",
-          "",
-          "",
-        ],
-  );
-  cells.push([
-    "TOTAL",
-    "",
-    `${total.agents} of ${rows.length}`,
-    number(total.input),
-    number(total.output),
-    number(total.cacheRead),
-    number(total.cacheWrite),
+const sums = (sum: UsageSum): string[] => [
+  number(sum.input),
+  number(sum.output),
+  number(sum.cacheRead),
+  number(sum.cacheWrite),
+];
+
+/** One row per agent; a TOTAL per fleet when there are several, then the TOTAL. */
+function table({ agents, fleets, total }: FleetUsage): string {
+  const cells = agents.map((row) => [
+    row.agent,
+    row.host,
+    row.fleet ?? "-",
+    row.type,
+    ...(row.status === "ok"
+      ? sums({ ...row.usage, agents: 1, responses: row.responses })
+      : [row.status === "none" ? "(no records)" : "(unreadable)", "", "", ""]),
   ]);
+  if (fleets.length > 1) {
+    for (const fleet of fleets) {
+      const of = agents.filter((row) => row.fleet === fleet.fleet).length;
+      cells.push(["TOTAL", "", fleet.fleet ?? "-", `${fleet.agents} of ${of}`, ...sums(fleet)]);
+    }
+  }
+  cells.push(["TOTAL", "", "", `${total.agents} of ${agents.length}`, ...sums(total)]);
   return renderTable(
-    ["AGENT", "HOST", "TYPE", "INPUT", "OUTPUT", "CACHE READ", "CACHE WRITE"],
+    ["AGENT", "HOST", "FLEET", "TYPE", "INPUT", "OUTPUT", "CACHE READ", "CACHE WRITE"],
     cells,
   );
 }

@@ -11,26 +11,32 @@ import { readConversation } from "../host/records.ts";
 export interface UsageTarget {
   name: string;
   host: string;
+  /** The fleet that owns it, null for an agent made by hand outside any fleet file. */
+  fleet: string | null;
   handle: HostHandle;
 }
 
-export type AgentUsage = { agent: string; host: string; type: string } & (
+export type AgentUsage = { agent: string; host: string; fleet: string | null; type: string } & (
   | { status: "ok"; usage: TokenUsage; responses: number }
   /** `none`: its type keeps no records; `unreadable`: they could not be read. */
   | { status: "none" | "unreadable"; reason: string }
 );
 
+export type UsageSum = TokenUsage & { agents: number; responses: number };
+
 export interface FleetUsage {
   agents: AgentUsage[];
+  /** The sum per fleet over its agents with status `ok`, by fleet name (null last). */
+  fleets: (UsageSum & { fleet: string | null })[];
   /** The sum over the agents with status `ok`. */
-  total: TokenUsage & { agents: number; responses: number };
+  total: UsageSum;
 }
 
 /** Agents read at once. */
 const PARALLEL = 8;
 
 async function agentUsage(target: UsageTarget): Promise<AgentUsage> {
-  const where = { agent: target.name, host: target.host };
+  const where = { agent: target.name, host: target.host, fleet: target.fleet };
   try {
     const read = await readConversation(target.handle, target.name);
     if (read.kind === "records") {
@@ -57,15 +63,32 @@ export async function fleetUsage(targets: readonly UsageTarget[]): Promise<Fleet
     }
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL, targets.length) }, worker));
-  const total = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, agents: 0, responses: 0 };
+  const total = emptySum();
+  const byFleet = new Map<string | null, UsageSum>();
   for (const row of agents) {
+    let fleet = byFleet.get(row.fleet);
+    if (fleet === undefined) byFleet.set(row.fleet, (fleet = emptySum()));
     if (row.status !== "ok") continue;
-    total.input += row.usage.input;
-    total.output += row.usage.output;
-    total.cacheRead += row.usage.cacheRead;
-    total.cacheWrite += row.usage.cacheWrite;
-    total.responses += row.responses;
-    total.agents++;
+    for (const sum of [total, fleet]) {
+      sum.input += row.usage.input;
+      sum.output += row.usage.output;
+      sum.cacheRead += row.usage.cacheRead;
+      sum.cacheWrite += row.usage.cacheWrite;
+      sum.responses += row.responses;
+      sum.agents++;
+    }
   }
-  return { agents, total };
+  const fleets = [...byFleet.entries()]
+    .sort(([a], [b]) => (a === null ? 1 : b === null ? -1 : a < b ? -1 : a > b ? 1 : 0))
+    .map(([fleet, sum]) => ({ fleet, ...sum }));
+  return { agents, fleets, total };
 }
+
+const emptySum = (): UsageSum => ({
+  input: 0,
+  output: 0,
+  cacheRead: 0,
+  cacheWrite: 0,
+  agents: 0,
+  responses: 0,
+});

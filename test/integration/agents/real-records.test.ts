@@ -274,6 +274,20 @@ describe(
           }
           const { input, output, cacheRead, cacheWrite } = usage.total;
           assert.deepEqual({ input, output, cacheRead, cacheWrite }, reported(c.api));
+          // Per fleet: every agent of this file's fleet, and only those.
+          const byFleet = await sb.fleet(["usage", "--fleet", `rec-${c.type}`, "--format", "json"]);
+          assert.equal(byFleet.code, 0, byFleet.stderr);
+          const fleetDoc = JSON.parse(byFleet.stdout) as UsageDoc & {
+            fleets: { fleet: string | null; input: number; output: number; agents: number }[];
+          };
+          assert.deepEqual(
+            fleetDoc.agents.map((a) => a.agent),
+            [name],
+          );
+          assert.deepEqual(
+            fleetDoc.fleets.map((f) => [f.fleet, f.input, f.output, f.agents]),
+            [[`rec-${c.type}`, reported(c.api).input, reported(c.api).output, 1]],
+          );
 
           // The table, for humans: the agent's row and the total.
           const table = await sb.fleet(["usage"]);
@@ -281,7 +295,7 @@ describe(
           assert.match(
             table.stdout,
             new RegExp(
-              `^${name}\\s+local\\s+${c.type}\\s+${reported(c.api).input.toLocaleString("en-US")}\\s`,
+              `^${name}\\s+local\\s+rec-${c.type}\\s+${c.type}\\s+${reported(c.api).input.toLocaleString("en-US")}\\s`,
               "m",
             ),
           );
@@ -314,7 +328,7 @@ describe(
       assert.equal(doc.agents[0]?.usage, undefined);
       assert.equal(doc.total.agents, 0);
       const table = await sb.fleet(["usage", "plain"]);
-      assert.match(table.stdout, /^plain\s+local\s+command\s+\(no records\)/m);
+      assert.match(table.stdout, /^plain\s+local\s+-\s+command\s+\(no records\)/m);
       await sb.fleet(["destroy", "plain", "-y"]);
     });
   },
