@@ -415,9 +415,9 @@ async function firstMessage(cli: Cli, model: FakeModel): Promise<void> {
     measured,
     floor: timing(byHandTyped),
     floorDescription: `${cli.type} started by hand in tmux, its prompt awaited, the message pasted and Enter pressed, until the model has it`,
-    budget: "—",
-    pass: true,
-    notes: "the same fleet runs as the row above; this floor does by hand what fleet does",
+    budget: "≤ 1.3× floor",
+    pass: measured.medianMs / timing(byHandTyped).medianMs <= 1.3,
+    notes: `the same fleet runs as the row above; this floor does by hand what fleet does. Typing by hand is itself ${(timing(byHandTyped).medianMs / floor.medianMs).toFixed(2)}× the floor above (docs/agents.md#how-fast-a-message-arrives)`,
   });
 }
 
