@@ -96,12 +96,23 @@ run_suite() {
   summaries+=("$(printf '%-12s%s  (%s, exit %d)' "$name:" "$line" "$(elapsed "$started")" "$status")")
 }
 
+# A test (or a tool one runs) that replaces /dev/null with a regular file breaks every
+# later `2>/dev/null` and tmux itself ("daemon failed: No such device"): say so plainly.
+check_dev_null() {
+  [[ -c /dev/null ]] && return 0
+  say "ERROR: /dev/null is not a character device ($1): $(ls -la /dev/null)"
+  overall=1
+}
+check_dev_null "before the tests"
+
 if (($# > 0)); then
   run_suite selected "$@"
 else
   run_suite unit 'test/unit/**/*.test.ts'
   run_suite integration 'test/integration/**/*.test.ts'
 fi
+
+check_dev_null "after the tests"
 
 # The runner's own summary format, totalled over the runs, so the last lines say it all.
 printf '\n[test-all] summary\n'

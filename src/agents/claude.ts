@@ -17,6 +17,7 @@ import { shellJoin, shellQuote } from "../core/contracts/transport.ts";
 import type { AgentSpec } from "../core/model.ts";
 import { claudeRecords } from "./records/claude-records.ts";
 import { cliAgentType, globMatches, linkCredentials, resumeLines, specEnv } from "./cli-agent.ts";
+import { approvalWatchLines } from "./screen-watch.ts";
 import { START_WAITING, turnHooks, type HookEvent } from "./turn-hooks.ts";
 
 const base = cliAgentType({
@@ -122,6 +123,14 @@ const CLAUDE_RESUME = {
   userFlags: ["--continue", "-c", "--resume", "-r", "--session-id", "--from-pr", "--teleport"],
 };
 
+/** What Claude Code asks when a tool call needs approval (its approval dialog). */
+const CLAUDE_APPROVAL_QUESTIONS = [
+  "Do you want to proceed",
+  "Do you want to make this edit",
+  "Do you want to create",
+  "Do you want to allow",
+];
+
 /** True when the launch installs fleet's hooks (not with the user's own `--settings`). */
 const installsHooks = (spec: AgentSpec): boolean => !hasOwnSettings(spec.args);
 
@@ -139,6 +148,7 @@ const claude: AgentType = {
         ? [
             `printf '%s\\n' ${shellQuote(settings)} > ${CLAUDE_SETTINGS_FILE} || exit 71`,
             START_WAITING,
+            ...approvalWatchLines(CLAUDE_APPROVAL_QUESTIONS),
           ]
         : []),
       ...(resume ? [resume.test] : []),

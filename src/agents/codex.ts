@@ -14,6 +14,7 @@ import type { LaunchContext } from "../core/contracts/agent-type.ts";
 import type { AgentSpec } from "../core/model.ts";
 import { codexRecords } from "./records/codex-records.ts";
 import { cliAgentType, globMatches, linkCredentials, specEnv, writeFileLine } from "./cli-agent.ts";
+import { approvalWatchLines } from "./screen-watch.ts";
 import { START_WAITING, turnHooks, type HookEvent } from "./turn-hooks.ts";
 
 /** Where the agent's CODEX_HOME is, as a shell word. */
@@ -57,6 +58,14 @@ export function codexConfig(spec: AgentSpec, context: LaunchContext): string {
   }
   return lines.join("\n");
 }
+
+/** What Codex asks when a command or an edit needs approval. */
+const CODEX_APPROVAL_QUESTIONS = [
+  "Would you like to run the following command",
+  "Would you like to make the following edits",
+  "Would you like to apply",
+  "Allow command?",
+];
 
 /** fleet makes the agent's CODEX_HOME unless the spec names its own. */
 const ownsCodexHome = (spec: AgentSpec): boolean => specEnv(spec, "CODEX_HOME") === undefined;
@@ -117,6 +126,7 @@ export default cliAgentType({
       writeFileLine('"$CODEX_HOME/config.toml"', codexConfig(spec, context)),
       writeFileLine('"$CODEX_HOME/hooks.json"', JSON.stringify(turnHooks(CODEX_HOOK_EVENTS))),
       START_WAITING,
+      ...approvalWatchLines(CODEX_APPROVAL_QUESTIONS),
       linkCredentials('"$HOME/.codex/auth.json"', '"$CODEX_HOME/auth.json"'),
     ];
   },

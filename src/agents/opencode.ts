@@ -7,7 +7,12 @@
  * model (key from `OPENAI_API_KEY`, model from `OPENAI_MODEL`).
  */
 import type { AgentSpec } from "../core/model.ts";
-import { OPENCODE_DB, opencodePromptCount, opencodeRecords } from "./records/opencode-records.ts";
+import {
+  OPENCODE_DB,
+  opencodePromptCount,
+  opencodeRecords,
+  opencodeTurnState,
+} from "./records/opencode-records.ts";
 import { cliAgentType, specEnv, writeFileLine } from "./cli-agent.ts";
 
 export function opencodeConfig(spec: AgentSpec): Record<string, unknown> {
@@ -43,6 +48,7 @@ export default cliAgentType({
     busy: ["esc interrupt", "esc to interrupt"],
     waiting: [{ text: "Permission required", reason: "approval" }],
     promptCount: opencodePromptCount,
+    turnState: opencodeTurnState,
   },
   // Its sessions are kept by work dir; one was this agent's once fleet typed into it.
   resume: {

@@ -19,33 +19,63 @@ const POLL_S = "0.3";
 const grepAny = (texts: readonly string[]): string =>
   `grep -qiF ${texts.map((text) => `-e ${q(text)}`).join(" ")}`;
 
+/** Lines that find the watcher's own pane, by its terminal (the launcher's env has no TMUX_PANE). */
+const FIND_PANE = [
+  `fleet_pane=$(tmux list-panes -a -F '#{pane_tty} #{pane_id}' 2>/dev/null | while read -r fleet_t fleet_p; do [ "$fleet_t" = "$fleet_tty" ] && echo "$fleet_p"; done)`,
+  '[ -n "$fleet_pane" ] || exit 0',
+];
+
+const CAPTURE = 'fleet_s=$(tmux capture-pane -p -J -t "$fleet_pane" 2>/dev/null) || exit 0';
+
 /**
- * Shell lines for the launcher, before the CLI starts: the watcher runs in the
- * background while the launcher's shell (`$$`, the CLI's parent) lives.
+ * Shell lines for the launcher, before the CLI starts: `body` runs every poll in
+ * the background while the launcher's shell (`$$`, the CLI's parent) lives.
  */
+function watcherLines(body: readonly string[]): string[] {
+  const loop = [
+    ...FIND_PANE,
+    `while sleep ${POLL_S} && kill -0 "$fleet_agent" 2>/dev/null; do`,
+    ...body.map((line) => `  ${line}`),
+    "done",
+  ];
+  return [
+    "fleet_tty=$(tty 2>/dev/null) || fleet_tty=",
+    `[ -z "$fleet_tty" ] || ( fleet_agent=$$; fleet_seen=; ${loop.join("\n")}\n) >/dev/null 2>&1 &`,
+  ];
+}
+
+/** The whole state, from the screen, for an agent without hooks. */
 export function screenWatchLines(signals: ScreenSignals): string[] {
   const questions = signals.waiting.map(
     ({ text, reason }) =>
       `if printf '%s\\n' "$fleet_s" | grep -qiF -e ${q(text)}; then fleet_now=${q(reason)}; fi`,
   );
-  const loop = [
-    // Its own pane, found by its terminal: the launcher's environment has no TMUX_PANE.
-    `fleet_pane=$(tmux list-panes -a -F '#{pane_tty} #{pane_id}' 2>/dev/null | while read -r fleet_t fleet_p; do [ "$fleet_t" = "$fleet_tty" ] && echo "$fleet_p"; done)`,
-    '[ -n "$fleet_pane" ] || exit 0',
-    `while sleep ${POLL_S} && kill -0 "$fleet_agent" 2>/dev/null; do`,
-    '  fleet_s=$(tmux capture-pane -p -J -t "$fleet_pane" 2>/dev/null) || exit 0',
-    "  fleet_now=input",
-    `  if printf '%s\\n' "$fleet_s" | ${grepAny(signals.busy)}; then fleet_now=busy; fi`,
-    ...questions.map((line) => `  ${line}`),
-    "  case $fleet_now in",
-    `    busy) rm -f ${MARK} ;;`,
-    `    input) [ ! -s ${MARK} ] && [ -e ${MARK} ] || : > ${MARK} ;;`,
-    `    *) [ "$(cat ${MARK} 2>/dev/null)" = "$fleet_now" ] || printf '%s\\n' "$fleet_now" > ${MARK} ;;`,
-    "  esac",
-    "done",
-  ];
-  return [
-    "fleet_tty=$(tty 2>/dev/null) || fleet_tty=",
-    `[ -z "$fleet_tty" ] || ( fleet_agent=$$; ${loop.join("\n")}\n) >/dev/null 2>&1 &`,
-  ];
+  return watcherLines([
+    CAPTURE,
+    "fleet_now=input",
+    `if printf '%s\\n' "$fleet_s" | ${grepAny(signals.busy)}; then fleet_now=busy; fi`,
+    ...questions,
+    "case $fleet_now in",
+    `  busy) rm -f ${MARK} ;;`,
+    `  input) [ ! -s ${MARK} ] && [ -e ${MARK} ] || : > ${MARK} ;;`,
+    `  *) [ "$(cat ${MARK} 2>/dev/null)" = "$fleet_now" ] || printf '%s\\n' "$fleet_now" > ${MARK} ;;`,
+    "esac",
+  ]);
+}
+
+/**
+ * The end of an approval, for agents whose hooks mark it (claude, codex): no hook
+ * fires when the user answers (PostToolUse comes only once the tool is done), so
+ * while the mark says `approval` the watcher reads the screen, and once the
+ * question it saw is gone, clears the mark: the agent works again. A question not
+ * seen yet (the hook can come before it is drawn) is waited for. Nothing is read
+ * while there is no approval mark.
+ */
+export function approvalWatchLines(questions: readonly string[]): string[] {
+  return watcherLines([
+    `fleet_m=; [ -s ${MARK} ] && read -r fleet_m < ${MARK}`,
+    '[ "$fleet_m" = approval ] || { fleet_seen=; continue; }',
+    CAPTURE,
+    `if printf '%s\\n' "$fleet_s" | ${grepAny(questions)}; then fleet_seen=1; elif [ -n "$fleet_seen" ]; then rm -f ${MARK}; fleet_seen=; fi`,
+  ]);
 }

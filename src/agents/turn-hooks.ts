@@ -10,21 +10,28 @@
  * - `activity/agent`: touched whenever it works (docs/idle.md).
  */
 
-/** What a hook runs: the activity file's mtime is the signal (docs/idle.md). */
-export const TOUCH_ACTIVITY = 'touch "$FLEET_AGENT_DIR/activity/agent" 2>/dev/null || true';
+/*
+ * The hooks use the shell's own builtins, not `touch`: a hook runs with the agent's
+ * PATH, where any `touch` may come first, and Claude Code cancels a hook after its
+ * timeout. A redirection inside braces that fails is reported (to /dev/null) and
+ * does not end the hook's shell, as it would on `:`.
+ */
 
-/** Marks the agent as waiting for the user: discovery then reports WAITING. */
-export const MARK_WAITING = 'touch "$FLEET_AGENT_DIR/waiting" 2>/dev/null || true';
+/** What a hook runs: the activity file's mtime is the signal (docs/idle.md). */
+export const TOUCH_ACTIVITY = '{ true > "$FLEET_AGENT_DIR/activity/agent"; } 2>/dev/null || true';
+
+/** Marks the agent as waiting for the user (keeping a reason already there). */
+export const MARK_WAITING = '{ true >> "$FLEET_AGENT_DIR/waiting"; } 2>/dev/null || true';
 /** The same mark, saying what it waits for (the mark's content is the reason). */
 export const MARK_WAITING_FOR_APPROVAL =
-  "printf 'approval\\n' > \"$FLEET_AGENT_DIR/waiting\" 2>/dev/null || true";
+  "{ printf 'approval\\n' > \"$FLEET_AGENT_DIR/waiting\"; } 2>/dev/null || true";
 /** Clears the mark when work starts again. */
 export const CLEAR_WAITING = 'rm -f "$FLEET_AGENT_DIR/waiting" 2>/dev/null || true';
 /** Counts a prompt the agent took: the proof a message was submitted. */
-export const COUNT_PROMPT = 'echo >> "$FLEET_AGENT_DIR/prompts" 2>/dev/null || true';
+export const COUNT_PROMPT = '{ echo >> "$FLEET_AGENT_DIR/prompts"; } 2>/dev/null || true';
 
 /** A shell line for the launcher: the agent is at its prompt, waiting for input, once ready. */
-export const START_WAITING = ': > "$FLEET_AGENT_DIR/waiting" 2>/dev/null || true';
+export const START_WAITING = '{ true > "$FLEET_AGENT_DIR/waiting"; } 2>/dev/null || true';
 
 export type HookEvent =
   | "SessionStart"

@@ -55,6 +55,10 @@ const QUERY = [
 export const opencodePromptCount = (spec: AgentSpec): string =>
   `sqlite3 -readonly ${databaseWord(spec)} ${shellQuote("SELECT count(*) FROM message WHERE json_extract(data, '$.role') = 'user';")} 2>/dev/null`;
 
+/** `busy` while its newest message is not a finished answer (nothing without sqlite3). */
+export const opencodeTurnState = (spec: AgentSpec): string =>
+  `sqlite3 -readonly ${databaseWord(spec)} ${shellQuote("SELECT CASE WHEN json_extract(data, '$.role') = 'assistant' AND json_extract(data, '$.time.completed') IS NOT NULL THEN 'idle' ELSE 'busy' END FROM message ORDER BY time_created DESC, id DESC LIMIT 1;")} 2>/dev/null`;
+
 export function opencodeRecordsScript(spec: AgentSpec, _context: LaunchContext): string {
   return [
     `fleet_db=${databaseWord(spec)}`,

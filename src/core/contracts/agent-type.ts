@@ -29,6 +29,12 @@ export interface ScreenSignals {
    * too briefly to be seen.
    */
   promptCount?: (spec: AgentSpec) => string;
+  /**
+   * A shell command that prints `busy` while the agent's own records show a turn
+   * not yet answered, anything else (or nothing) otherwise: a message waits while
+   * it says `busy`, even when the screen does not show it working yet.
+   */
+  turnState?: (spec: AgentSpec) => string;
 }
 
 export interface AgentDialog {

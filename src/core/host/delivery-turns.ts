@@ -23,6 +23,8 @@ export type TurnSignals =
       waitingMarks: readonly string[];
       /** Prints how many prompts the agent took, from its records (may print nothing). */
       promptCount?: string;
+      /** Prints `busy` while its records show a turn not yet answered. */
+      turnState?: string;
     }
   | { kind: "none" };
 
@@ -41,8 +43,13 @@ function idleTest(paths: AgentPaths, target: string, signals: TurnSignals): stri
   if (signals.kind === "reported")
     return `{ [ -e ${q(paths.waiting)} ] && [ ! -s ${q(paths.waiting)} ]; }`;
   // Read off the screen itself, not the watcher's mark, which can be a poll late.
-  if (signals.kind === "screen")
-    return `! ${screenHas(target, [...signals.busyMarks, ...signals.waitingMarks])}`;
+  if (signals.kind === "screen") {
+    const screen = `! ${screenHas(target, [...signals.busyMarks, ...signals.waitingMarks])}`;
+    // Its records know a turn has begun before its screen shows it working.
+    return signals.turnState === undefined
+      ? screen
+      : `{ ${screen} && [ "$(${signals.turnState})" != busy ]; }`;
+  }
   return "true";
 }
 
@@ -67,6 +74,8 @@ export function queueLines(options: {
   const { paths, target, signals, notDelivered } = options;
   const dir = q(queueDir(paths));
   return [
+    // What the agent type's own commands (its records) read, as in its launch.
+    `FLEET_AGENT_DIR=${q(paths.dir)}; export FLEET_AGENT_DIR`,
     `fleet_q=${dir}`,
     `mkdir -p "$fleet_q" || ${notDelivered("its message queue could not be made")}`,
     `fleet_me=$( { flock -w 30 9 || exit 1; fleet_n=0; if [ -f "$fleet_q/seq" ]; then read -r fleet_n < "$fleet_q/seq"; fi; case $fleet_n in ''|*[!0-9]*) fleet_n=0;; esac; fleet_n=$((fleet_n + 1)); echo "$fleet_n" > "$fleet_q/seq"; fleet_id=$(printf '%012d' "$fleet_n"); echo $$ > "$fleet_q/$fleet_id"; echo "$fleet_id"; } 9>>"$fleet_q/lock" ) || ${notDelivered("its message queue stayed locked")}`,
@@ -91,10 +100,7 @@ export function queueLines(options: {
 /** Before typing: what the proof is measured against. */
 export function beforeTypingLines(paths: AgentPaths, signals: TurnSignals): string[] {
   if (signals.kind === "screen" && signals.promptCount !== undefined) {
-    return [
-      `FLEET_AGENT_DIR=${q(paths.dir)}; export FLEET_AGENT_DIR`,
-      `fleet_before=$(${signals.promptCount})`,
-    ];
+    return [`fleet_before=$(${signals.promptCount})`];
   }
   if (signals.kind !== "reported") return [];
   return [

@@ -82,12 +82,13 @@ export async function sendMessage(
 export function turnSignals(type: AgentType, spec: AgentSpec): TurnSignals {
   if (type.reportsTurns?.(spec) === true) return { kind: "reported" };
   if (type.screenSignals && type.screenSignals.busy.length > 0) {
-    const { busy, waiting, promptCount } = type.screenSignals;
+    const { busy, waiting, promptCount, turnState } = type.screenSignals;
     return {
       kind: "screen",
       busyMarks: busy,
       waitingMarks: waiting.map((w) => w.text),
       ...(promptCount ? { promptCount: promptCount(spec) } : {}),
+      ...(turnState ? { turnState: turnState(spec) } : {}),
     };
   }
   return { kind: "none" };

@@ -3,13 +3,16 @@
  * API gives the same scripted behaviour:
  * - a title request (the CLIs ask for a conversation title as JSON) gets JSON;
  * - a turn whose newest input is a tool result gets a short closing text;
- * - a user message containing `[[tool]]` gets a shell tool call that needs approval;
+ * - a user message containing `[[tool]]` gets a shell tool call that needs approval,
+ *   `[[slowtool]]` the same call made to take 3 s;
  * - one containing `[[slow]]` gets a text reply streamed slowly;
  * - anything else gets `ok: <the message's first line>`.
  */
 
 /** The command of the scripted tool call: it writes a file, so every CLI asks first. */
 export const TOOL_COMMAND = "touch fleet-tool-ran";
+/** The same, taking 3 s: long enough to see what the agent shows while it runs. */
+export const SLOW_TOOL_COMMAND = "sleep 3 && touch fleet-tool-ran";
 export const TOOL_DONE_TEXT = "the tool ran";
 export const TITLE_JSON = '{"title":"Fake conversation","isNewTopic":true}';
 
@@ -43,6 +46,9 @@ export function isTitleRequest(facts: RequestFacts): boolean {
 export function chooseReply(facts: RequestFacts, options: ReplyOptions): Reply {
   if (isTitleRequest(facts)) return { kind: "text", text: TITLE_JSON, chunkDelayMs: 0 };
   if (facts.afterToolResult) return { kind: "text", text: TOOL_DONE_TEXT, chunkDelayMs: 0 };
+  if (facts.lastUserText.includes("[[slowtool]]") && facts.hasTools) {
+    return { kind: "tool", command: SLOW_TOOL_COMMAND };
+  }
   if (facts.lastUserText.includes("[[tool]]") && facts.hasTools) {
     return { kind: "tool", command: TOOL_COMMAND };
   }

@@ -22,8 +22,8 @@
  *   shown the first message again).
  * Then, for each CLI, an agent of its own runs a tool call that needs approval
  * (made to take 3 s): WAITING (approval) in `fleet list` (the delay is reported,
- * not asserted), RUNNING once approved while the tool runs (a TODO for claude and
- * codex: APPROVAL_MARK_GAP), then WAITING (input) when `fleet wait` returns. Last, the
+ * not asserted), RUNNING once approved while the tool runs, then WAITING (input)
+ * when `fleet wait` returns. Last, the
  * container is restarted (`docker restart`): the agents show MISSING, `fleet
  * start` brings each back, and each resumes its conversation.
  */
@@ -60,22 +60,9 @@ interface Case {
    * while it works is told it waits.
    */
   hooks: boolean;
-  /**
-   * For the approval test: its args and extra env, its question on screen, and
-   * why it is not yet seen RUNNING while the approved tool runs (then that check
-   * is a TODO, not a failure).
-   */
-  approval: { args: string[]; env: Record<string, string>; question: RegExp; gap?: string };
+  /** For the approval test: its args and extra env, and its question on screen. */
+  approval: { args: string[]; env: Record<string, string>; question: RegExp };
 }
-
-/**
- * Claude's and Codex's approval mark is cleared by their PostToolUse hook
- * (src/agents/turn-hooks.ts), which fires once the tool has finished: nothing
- * tells fleet that the user approved, so `fleet list` says WAITING (approval)
- * while the approved tool runs.
- */
-const APPROVAL_MARK_GAP =
-  "WAITING (approval) lasts until the approved tool ends: only PostToolUse clears the mark";
 
 const CASES: Case[] = [
   {
@@ -89,7 +76,6 @@ const CASES: Case[] = [
       args: ["--permission-mode", "default"],
       env: {},
       question: /Do you want to proceed/,
-      gap: APPROVAL_MARK_GAP,
     },
   },
   {
@@ -102,7 +88,6 @@ const CASES: Case[] = [
       args: [],
       env: {},
       question: /Would you like to run the following command/,
-      gap: APPROVAL_MARK_GAP,
     },
   },
   {
@@ -700,14 +685,7 @@ describe("real agent CLIs on a docker host, offline", { timeout: 1_200_000 }, ()
         assert.equal(states.at(-1)?.label, "WAITING(input)", history());
         // Approved, it works: RUNNING while the tool runs (before its file is there).
         const working = states.some((s) => s.label === "RUNNING" && s.toolRunning);
-        if (!working && c.approval.gap !== undefined) {
-          t.todo(`not RUNNING while the approved tool ran (${c.approval.gap}): ${history()}`);
-        } else {
-          assert.ok(
-            working,
-            `RUNNING while the approved tool ran; fleet list showed: ${history()}`,
-          );
-        }
+        assert.ok(working, `RUNNING while the approved tool ran; fleet list showed: ${history()}`);
         const destroyed = await f.sb.fleet(["destroy", name, "-y"]);
         assert.equal(destroyed.code, 0, destroyed.stderr);
       },

@@ -315,7 +315,8 @@ describe("real agent CLIs on the local host, offline", { skip: skipAll ?? false 
             `    args: ${JSON.stringify(a.args)}`,
             `    env: ${JSON.stringify(env)}`,
             `    secrets: ${JSON.stringify(Object.keys(a.secrets))}`,
-            '    message: "run the tool [[tool]]"',
+            // The scripted tool takes 3 s here, so what the agent shows while it runs is seen.
+            '    message: "run the tool [[slowtool]]"',
             "",
           ].join("\n"),
         );
@@ -366,8 +367,16 @@ describe("real agent CLIs on the local host, offline", { skip: skipAll ?? false 
         // A key pressed while the dialog is still being drawn can be dropped: as a user
         // would, press Enter again while the same question is still on screen.
         let asked = Date.now();
+        // What fleet list says while the approved tool runs (its file not there yet).
+        const seen: string[] = [];
         await waitFor(
           async () => {
+            const now = await listed();
+            const toolDone = await readFile(join(workdir, "fleet-tool-ran")).then(
+              () => true,
+              () => false,
+            );
+            if (!toolDone) seen.push(`${now?.state ?? "?"}(${now?.waitingFor ?? ""})`);
             if (toolResults() > resultsBefore) return true;
             if (Date.now() - asked > 3000) {
               asked = Date.now();
@@ -380,6 +389,11 @@ describe("real agent CLIs on the local host, offline", { skip: skipAll ?? false 
           200,
         );
         assert.equal(await readFile(join(workdir, "fleet-tool-ran"), "utf8"), "");
+        // Approved, it works: RUNNING while the tool runs (the question gone from its screen).
+        assert.ok(
+          seen.includes("RUNNING()"),
+          `RUNNING while the tool ran; fleet list showed ${seen.join(" ")}`,
+        );
         // The approval is over (claude's and codex's PostToolUse cleared the mark before
         // the result went out; opencode's watcher sees the question gone within 0.3 s):
         // `fleet wait` returns when the turn ends, with the agent waiting for input.

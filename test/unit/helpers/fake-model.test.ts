@@ -5,7 +5,13 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { startFakeModel, type FakeModel } from "../../helpers/fake-model/server.ts";
-import { TITLE_JSON, TOOL_COMMAND, TOOL_DONE_TEXT } from "../../helpers/fake-model/replies.ts";
+import {
+  chooseReply,
+  SLOW_TOOL_COMMAND,
+  TITLE_JSON,
+  TOOL_COMMAND,
+  TOOL_DONE_TEXT,
+} from "../../helpers/fake-model/replies.ts";
 
 let model: FakeModel;
 before(async () => {
@@ -300,5 +306,26 @@ describe("fake model: other requests", () => {
         ["GET", "/v1/models", "other"],
       ],
     );
+  });
+});
+
+describe("the scripted replies", () => {
+  const facts = (text: string) => ({
+    lastUserText: text,
+    userTexts: [text],
+    afterToolResult: false,
+    hasTools: true,
+    system: "",
+  });
+  it("answers [[slowtool]] with the tool call made to take 3 s, and [[tool]] with the quick one", () => {
+    assert.deepEqual(chooseReply(facts("go [[slowtool]]"), { slowMs: 0 }), {
+      kind: "tool",
+      command: SLOW_TOOL_COMMAND,
+    });
+    assert.match(SLOW_TOOL_COMMAND, /^sleep 3 && touch fleet-tool-ran$/);
+    assert.deepEqual(chooseReply(facts("go [[tool]]"), { slowMs: 0 }), {
+      kind: "tool",
+      command: TOOL_COMMAND,
+    });
   });
 });
