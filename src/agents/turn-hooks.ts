@@ -27,6 +27,12 @@ export const MARK_WAITING_FOR_APPROVAL =
   "{ printf 'approval\\n' > \"$FLEET_AGENT_DIR/waiting\"; } 2>/dev/null || true";
 /** Clears the mark when work starts again. */
 export const CLEAR_WAITING = 'rm -f "$FLEET_AGENT_DIR/waiting" 2>/dev/null || true';
+/**
+ * Claude's Notification: a mark for what it says, except for an approval prompt
+ * (PermissionRequest marked that at once, and this comes ~6 s later, even after the
+ * prompt was answered: it would mark a working agent as waiting for input).
+ */
+export const MARK_WAITING_UNLESS_APPROVAL = `grep -q permission_prompt 2>/dev/null || ${MARK_WAITING}`;
 /** Counts a prompt the agent took: the proof a message was submitted. */
 export const COUNT_PROMPT = '{ echo >> "$FLEET_AGENT_DIR/prompts"; } 2>/dev/null || true';
 
@@ -54,8 +60,8 @@ const TOOL_EVENTS: ReadonlySet<HookEvent> = new Set([
  * What each event does. A prompt taken is counted and starts work; a tool call
  * is work (and ends an approval); a finished turn is activity and leaves it
  * waiting for input; an approval asked for marks it waiting for approval.
- * Notification (Claude: it asks for permission, or has waited a minute for
- * input) means waiting but is not activity, and keeps an approval's reason.
+ * Notification (Claude: it has waited a minute for input, or needs the user for
+ * something else) means waiting but is not activity, and keeps a reason there.
  */
 const ACTIONS: Record<HookEvent, readonly string[]> = {
   SessionStart: [TOUCH_ACTIVITY],
@@ -67,7 +73,7 @@ const ACTIONS: Record<HookEvent, readonly string[]> = {
   SubagentStop: [TOUCH_ACTIVITY, CLEAR_WAITING],
   PermissionRequest: [MARK_WAITING_FOR_APPROVAL],
   Stop: [TOUCH_ACTIVITY, MARK_WAITING],
-  Notification: [MARK_WAITING],
+  Notification: [MARK_WAITING_UNLESS_APPROVAL],
 };
 
 /** The commands a hook of `event` runs, as one shell line. */

@@ -16,6 +16,7 @@ import {
   CLEAR_WAITING,
   COUNT_PROMPT,
   MARK_WAITING,
+  MARK_WAITING_UNLESS_APPROVAL,
   TOUCH_ACTIVITY,
 } from "../../../src/agents/turn-hooks.ts";
 import type { AgentSpec } from "../../../src/core/model.ts";
@@ -80,8 +81,9 @@ describe("claude hooks", () => {
     assert.equal(hooks.PreToolUse?.[0]?.matcher, "*");
     // A finished turn is activity, and now it waits for the user.
     assert.deepEqual(commandsOf("Stop"), [`${TOUCH_ACTIVITY}; ${MARK_WAITING}`]);
-    // Notification (a permission prompt, or a minute of waiting) means waiting, not activity.
-    assert.deepEqual(commandsOf("Notification"), [MARK_WAITING]);
+    // Notification (a minute of waiting) means waiting, not activity; not for a permission
+    // prompt, which PermissionRequest marked at once and which may be answered by now.
+    assert.deepEqual(commandsOf("Notification"), [MARK_WAITING_UNLESS_APPROVAL]);
   });
 
   test("Stop marks the agent waiting and the next prompt clears it", async () => {
@@ -146,6 +148,33 @@ describe("claude hooks", () => {
     assert.deepEqual(written, claudeHookSettings());
     const argv = (await readFile(join(agentDir, "argv"), "utf8")).split("\n").filter(Boolean);
     assert.deepEqual(argv, ["--settings", settingsPath, "--model", "opus", "it's a prompt"]);
+  });
+
+  test("Notification marks waiting after a minute idle, not for an approval prompt already answered", async () => {
+    await launch([]);
+    const settings = JSON.parse(await readFile(join(agentDir, "claude-settings.json"), "utf8")) as {
+      hooks: Record<string, HookGroup[]>;
+    };
+    const command = settings.hooks.Notification?.[0]?.hooks[0]?.command ?? "false";
+    const notify = (type: string) =>
+      new Promise<void>((resolve, reject) => {
+        const child = execFile(
+          "sh",
+          ["-c", command],
+          { env: { PATH: "/usr/bin:/bin", FLEET_AGENT_DIR: agentDir } },
+          (error) => (error ? reject(error) : resolve()),
+        );
+        child.stdin?.end(
+          JSON.stringify({ hook_event_name: "Notification", notification_type: type }),
+        );
+      });
+    const mark = join(agentDir, "waiting");
+    await rm(mark, { force: true });
+    await notify("permission_prompt");
+    await assert.rejects(stat(mark), /ENOENT/, "the approved tool's agent is not made to wait");
+    await notify("idle_prompt");
+    assert.equal(await readFile(mark, "utf8"), "");
+    await rm(mark);
   });
 
   test("PermissionRequest marks the agent waiting for an approval, at once", async () => {
