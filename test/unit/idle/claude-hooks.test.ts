@@ -162,7 +162,7 @@ describe("claude hooks", () => {
           "sh",
           ["-c", command],
           { env: { PATH: "/usr/bin:/bin", FLEET_AGENT_DIR: agentDir } },
-          (error) => (error ? reject(error) : resolve()),
+          (error) => (error ? reject(new Error(`the hook failed: ${error.message}`)) : resolve()),
         );
         child.stdin?.end(
           JSON.stringify({ hook_event_name: "Notification", notification_type: type }),
