@@ -40,7 +40,7 @@ function watcherLines(body: readonly string[]): string[] {
   ];
   return [
     "fleet_tty=$(tty 2>/dev/null) || fleet_tty=",
-    `[ -z "$fleet_tty" ] || ( fleet_agent=$$; fleet_seen=; ${loop.join("\n")}\n) >/dev/null 2>&1 &`,
+    `[ -z "$fleet_tty" ] || ( fleet_agent=$$; fleet_seen=; fleet_now=; ${loop.join("\n")}\n) >/dev/null 2>&1 &`,
   ];
 }
 
@@ -52,12 +52,14 @@ export function screenWatchLines(signals: ScreenSignals): string[] {
   );
   return watcherLines([
     CAPTURE,
-    "fleet_now=input",
+    "fleet_was=$fleet_now; fleet_now=input",
     `if printf '%s\\n' "$fleet_s" | ${grepAny(signals.busy)}; then fleet_now=busy; fi`,
     ...questions,
     "case $fleet_now in",
     `  busy) rm -f ${MARK} ;;`,
-    `  input) [ ! -s ${MARK} ] && [ -e ${MARK} ] || : > ${MARK} ;;`,
+    // Its prompt on two reads in a row: between an answered question and the screen
+    // showing it works, one read can see neither.
+    `  input) [ "$fleet_was" = input ] || continue; [ ! -s ${MARK} ] && [ -e ${MARK} ] || : > ${MARK} ;;`,
     `  *) [ "$(cat ${MARK} 2>/dev/null)" = "$fleet_now" ] || printf '%s\\n' "$fleet_now" > ${MARK} ;;`,
     "esac",
   ]);
