@@ -257,18 +257,9 @@ async function startByHand(
   return { readyMs, deliveredMs };
 }
 
-/** `fleet create --message` until the model has the message; ms. */
-async function createWithMessage(
-  cli: Cli,
-  model: FakeModel,
-  i: number,
-): Promise<{ ms: number; returnedMs: number }> {
-  const name = `${cli.type}-create-${i < 0 ? "warm" : i}`;
-  const message = `first message ${i} to ${cli.type}`;
-  const envArgs = Object.entries(cli.env(model.port)).map(([k, v]) => `${k}=${v}`);
-  const started = performance.now();
-  let returned = NaN;
-  const created = fleet([
+/** `fleet create NAME --agent TYPE --message TEXT`, its env pointing at the fake model. */
+const createAgent = (cli: Cli, model: FakeModel, name: string, message: string) =>
+  fleet([
     "create",
     name,
     "--agent",
@@ -279,8 +270,20 @@ async function createWithMessage(
     "--secret",
     cli.secret,
     "-e",
-    ...envArgs,
-  ]).then(() => (returned = performance.now()));
+    ...Object.entries(cli.env(model.port)).map(([k, v]) => `${k}=${v}`),
+  ]);
+
+/** `fleet create --message` until the model has the message; ms. */
+async function createWithMessage(
+  cli: Cli,
+  model: FakeModel,
+  i: number,
+): Promise<{ ms: number; returnedMs: number }> {
+  const name = `${cli.type}-create-${i < 0 ? "warm" : i}`;
+  const message = `first message ${i} to ${cli.type}`;
+  const started = performance.now();
+  let returned = NaN;
+  const created = createAgent(cli, model, name, message).then(() => (returned = performance.now()));
   await until(`${cli.type} agent ${name}'s first message at the model`, () =>
     received(model, message),
   );
@@ -315,20 +318,7 @@ async function settled(name: string): Promise<void> {
 
 async function messages(cli: Cli, model: FakeModel): Promise<void> {
   const name = `${cli.type}-messages`;
-  const envArgs = Object.entries(cli.env(model.port)).map(([k, v]) => `${k}=${v}`);
-  await fleet([
-    "create",
-    name,
-    "--agent",
-    cli.type,
-    "--no-connect",
-    "--message",
-    `warm-up for ${cli.type}`,
-    "--secret",
-    cli.secret,
-    "-e",
-    ...envArgs,
-  ]);
+  await createAgent(cli, model, name, `warm-up for ${cli.type}`);
   await until(`warm-up at ${cli.type}`, () => received(model, `warm-up for ${cli.type}`));
   await settled(name);
   const wall: number[] = [];

@@ -15,7 +15,7 @@
 import type { AgentType, LaunchContext } from "../core/contracts/agent-type.ts";
 import { shellJoin, shellQuote } from "../core/contracts/transport.ts";
 import type { AgentSpec } from "../core/model.ts";
-import { claudeRecords } from "./records/claude-records.ts";
+import { claudeProjectDir, claudeRecords } from "./records/claude-records.ts";
 import { cliAgentType, globMatches, linkCredentials, resumeLines, specEnv } from "./cli-agent.ts";
 import { approvalWatchLines } from "./screen-watch.ts";
 import { START_WAITING, turnHooks, type HookEvent } from "./turn-hooks.ts";
@@ -117,7 +117,7 @@ const hasOwnSettings = (args: readonly string[]): boolean =>
 const CLAUDE_RESUME = {
   when: (context: LaunchContext) =>
     globMatches(
-      `"$CLAUDE_CONFIG_DIR/projects/"${shellQuote(context.workdir.replace(/[^A-Za-z0-9]/g, "-"))}/*.jsonl`,
+      `"$CLAUDE_CONFIG_DIR/projects/"${shellQuote(claudeProjectDir(context.workdir))}/*.jsonl`,
     ),
   words: "--continue",
   userFlags: ["--continue", "-c", "--resume", "-r", "--session-id", "--from-pr", "--teleport"],

@@ -9,15 +9,12 @@
  * for them. The watcher stops with the agent.
  */
 import type { ScreenSignals } from "../core/contracts/agent-type.ts";
-import { shellQuote as q } from "../core/contracts/transport.ts";
+import { grepAnyText, shellQuote as q } from "../core/contracts/transport.ts";
 
 const MARK = '"$FLEET_AGENT_DIR/waiting"';
 
 /** How often it reads the screen: a state shown is up to this late (a capture costs ~3 ms). */
 const POLL_S = "0.3";
-
-const grepAny = (texts: readonly string[]): string =>
-  `grep -qiF ${texts.map((text) => `-e ${q(text)}`).join(" ")}`;
 
 /** Lines that find the watcher's own pane, by its terminal (the launcher's env has no TMUX_PANE). */
 const FIND_PANE = [
@@ -48,12 +45,12 @@ function watcherLines(body: readonly string[]): string[] {
 export function screenWatchLines(signals: ScreenSignals): string[] {
   const questions = signals.waiting.map(
     ({ text, reason }) =>
-      `if printf '%s\\n' "$fleet_s" | grep -qiF -e ${q(text)}; then fleet_now=${q(reason)}; fi`,
+      `if printf '%s\\n' "$fleet_s" | ${grepAnyText([text])}; then fleet_now=${q(reason)}; fi`,
   );
   return watcherLines([
     CAPTURE,
     "fleet_was=$fleet_now; fleet_now=input",
-    `if printf '%s\\n' "$fleet_s" | ${grepAny(signals.busy)}; then fleet_now=busy; fi`,
+    `if printf '%s\\n' "$fleet_s" | ${grepAnyText(signals.busy)}; then fleet_now=busy; fi`,
     ...questions,
     "case $fleet_now in",
     `  busy) rm -f ${MARK} ;;`,
@@ -78,6 +75,6 @@ export function approvalWatchLines(questions: readonly string[]): string[] {
     `fleet_m=; [ -s ${MARK} ] && read -r fleet_m < ${MARK}`,
     '[ "$fleet_m" = approval ] || { fleet_seen=; continue; }',
     CAPTURE,
-    `if printf '%s\\n' "$fleet_s" | ${grepAny(questions)}; then fleet_seen=1; elif [ -n "$fleet_seen" ]; then rm -f ${MARK}; fleet_seen=; fi`,
+    `if printf '%s\\n' "$fleet_s" | ${grepAnyText(questions)}; then fleet_seen=1; elif [ -n "$fleet_seen" ]; then rm -f ${MARK}; fleet_seen=; fi`,
   ]);
 }

@@ -285,7 +285,10 @@ async function docker(args: string[]): Promise<string> {
   return result.stdout;
 }
 
-function runDocker(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/** The docker CLI, its output collected; never rejects for a non-zero exit. */
+export function runDocker(
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn("docker", args, { stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";

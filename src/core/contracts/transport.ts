@@ -46,3 +46,7 @@ export function shellQuote(word: string): string {
 }
 
 export const shellJoin = (argv: readonly string[]): string => argv.map(shellQuote).join(" ");
+
+/** `grep -qiF -e TEXT...`: true when its input holds any of the texts, in any case. */
+export const grepAnyText = (texts: readonly string[]): string =>
+  `grep -qiF ${texts.map((text) => `-e ${shellQuote(text)}`).join(" ")}`;

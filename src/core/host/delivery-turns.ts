@@ -11,7 +11,7 @@
  *   text, while no proof comes; after a bounded time the message is reported
  *   not delivered.
  */
-import { shellQuote as q } from "../contracts/transport.ts";
+import { grepAnyText, shellQuote as q } from "../contracts/transport.ts";
 import type { AgentPaths } from "./agent-record.ts";
 
 /** What tells that the agent is back at its prompt, and that it took a message. */
@@ -54,7 +54,7 @@ function idleTest(paths: AgentPaths, target: string, signals: TurnSignals): stri
 }
 
 const screenHas = (target: string, marks: readonly string[]): string =>
-  `tmux -u capture-pane -p -J -t ${q(target)} 2>/dev/null | grep -qiF ${marks.map((m) => `-e ${q(m)}`).join(" ")}`;
+  `tmux -u capture-pane -p -J -t ${q(target)} 2>/dev/null | ${grepAnyText(marks)}`;
 
 export const queueDir = (paths: AgentPaths): string => `${paths.dir}/queue`;
 
@@ -137,17 +137,16 @@ export function confirmLines(options: {
 
 /**
  * Screen proof: it shows it is working, or its records count one more prompt
- * (a fast turn can show it works for less than a poll). (Whether the text left the input box is no
- * proof: OpenCode's first screen draws the box mid-screen, and a lost Enter leaves
- * the text there, where a later message would be appended to it.)
+ * (a fast turn can show it works for less than a poll). Whether the text left the
+ * input box is no proof: OpenCode's first screen draws the box mid-screen, and a
+ * lost Enter leaves the text there, where a later message would be appended to it.
  */
 function screenProof(
   target: string,
   busyMarks: readonly string[],
   promptCount: string | undefined,
 ): string {
-  const capture = `tmux -u capture-pane -p -J -t ${q(target)} 2>/dev/null`;
-  const busy = `${capture} | grep -qiF ${busyMarks.map((m) => `-e ${q(m)}`).join(" ")} && break`;
+  const busy = `${screenHas(target, busyMarks)} && break`;
   if (promptCount === undefined) return busy;
   const counted = `fleet_now=$(${promptCount}); case $fleet_before$fleet_now in *[!0-9]*|'') ;; *) [ "$fleet_now" -gt "$fleet_before" ] && break;; esac`;
   return `${busy}; ${counted}`;

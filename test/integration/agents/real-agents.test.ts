@@ -21,6 +21,11 @@ import {
   type LoopbackNamespace,
 } from "../../helpers/loopback-netns.ts";
 import { makeSandbox, waitFor, type Sandbox } from "../../helpers/sandbox.ts";
+import {
+  assertTenMessagesInOrder,
+  assertTranscriptShows,
+  sameText,
+} from "../../helpers/real-agent-checks.ts";
 import { getAgentType } from "../../../src/core/registry.ts";
 
 /** Words of every first-run dialog of the three CLIs, whatever their type lists. */
@@ -52,22 +57,6 @@ const CASES: Case[] = [
 ];
 
 const skipAll = netnsSkipReason();
-
-/**
- * Seen with OpenCode 1.18.33: a pasted three-line message reached the model whole
- * but with a space after it (a two-line one did not). Trailing space is not content.
- */
-const sameText = (received: string | undefined, sent: string): boolean =>
-  received?.trimEnd() === sent;
-
-/** What the model was sent as users' turns, for failure messages. */
-const userTurns = (ns: LoopbackNamespace): string =>
-  JSON.stringify(
-    ns
-      .requests()
-      .filter((r) => r.kind === "turn")
-      .map((r) => r.lastUserText),
-  );
 
 describe("real agent CLIs on the local host, offline", { skip: skipAll ?? false }, () => {
   let sb: Sandbox;
@@ -162,74 +151,15 @@ describe("real agent CLIs on the local host, offline", { skip: skipAll ?? false 
           }
         }
 
-        const reply = `ok: hello ${c.type} from fleet`;
-        let shown = "";
-        const transcript = await waitFor(
-          async () => {
-            const result = await sb.fleet(["transcript", name]);
-            shown = result.stdout + result.stderr;
-            return result.code === 0 && result.stdout.includes(reply) ? result.stdout : undefined;
-          },
-          30_000,
-          500,
-        ).catch(() => undefined);
-        assert.ok(
-          transcript,
-          `fleet transcript shows the reply "${reply}"; lines with ok:/hello:\n${shown
-            .split("\n")
-            .filter((l) => /ok:|hello/.test(l))
-            .join("\n")}`,
-        );
-
-        // Nine more, back to back: some multi-line, some `[[slow]]` (the reply streams for
-        // 3 s, so the next one is sent while the agent works and must wait its turn), and
-        // the last three all at once from three `fleet message`s started 700 ms apart.
-        // `fleet message` returns once the agent took its message (its own proof): all
-        // reach the model, in the order sent, once each, never merged.
-        const more = [
-          `message 2 to ${c.type}\nline two\nline three`,
-          `message 3 to ${c.type} [[slow]]`,
-          `message 4 to ${c.type}`,
-          `message 5 to ${c.type}\nline two\nline three`,
-          `message 6 to ${c.type} [[slow]]`,
-          `message 7 to ${c.type} [[slow]]`,
-        ];
-        const together = [
-          `message 8 to ${c.type}\nline two\nline three`,
-          `message 9 to ${c.type}`,
-          `message 10 to ${c.type}`,
-        ];
-        for (const text of more) {
-          const sentOne = await sb.fleet(["message", name], { input: text });
-          assert.equal(sentOne.code, 0, `${text}: ${sentOne.stderr}\n${userTurns(ns)}`);
-          if (c.type !== "opencode" && more[more.indexOf(text) - 1]?.includes("[[slow]]")) {
-            // claude and codex report their turns: this one was known to wait.
-            assert.match(sentOne.stderr, /is working: the message waits/, text);
-          }
-        }
-        const sends = together.map(async (text, i) => {
-          await new Promise((resolve) => setTimeout(resolve, i * 700));
-          return sb.fleet(["message", name], { input: text });
+        await assertTranscriptShows(sb, name, `ok: hello ${c.type} from fleet`);
+        await assertTenMessagesInOrder({
+          sb,
+          name,
+          type: c.type,
+          first: message,
+          requests: () => ns.requests(),
+          reportsTurns: c.type !== "opencode",
         });
-        for (const [i, sentOne] of (await Promise.all(sends)).entries()) {
-          assert.equal(sentOne.code, 0, `${together[i]}: ${sentOne.stderr}\n${userTurns(ns)}`);
-        }
-        const all = [message, ...more, ...together];
-        await waitFor(
-          () =>
-            Promise.resolve(ns.requests().some((r) => sameText(r.lastUserText, all.at(-1) ?? ""))),
-          60_000,
-          100,
-        ).catch(() =>
-          assert.fail(`the last message never reached the model; it got: ${userTurns(ns)}`),
-        );
-        const ours = new Set(all);
-        const received = ns
-          .requests()
-          .filter((r) => r.kind === "turn")
-          .map((r) => r.lastUserText?.trimEnd())
-          .filter((text) => text !== undefined && ours.has(text));
-        assert.deepEqual(received, all, "each message reached the model once, in order");
 
         // Stopped and started again, it continues the same conversation: the model is
         // shown the turns from before the restart.
