@@ -16,8 +16,16 @@ const oldDir = `${finalDir}.old-${process.pid}`;
 rmSync(outdir, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  entryPoints: ["src/cli/main.ts", "src/core/config/define.ts", "src/core/config/ts-worker.ts"],
+  entryPoints: {
+    main: "src/cli/main.ts",
+    define: "src/core/config/define.ts",
+    "ts-worker": "src/core/config/ts-worker.ts",
+    "pulumi-provider": "src/engines/pulumi/provider-main.ts",
+  },
   entryNames: "[name]",
+  // Pulumi's SDK loads its own files at run time (gRPC stubs, its language
+  // runtime): it stays a package, loaded only by the Pulumi engine's path.
+  external: ["@pulumi/pulumi", "@pulumi/pulumi/*"],
   outdir,
   bundle: true,
   splitting: true,

@@ -90,6 +90,22 @@ withCommon(program.command("validate"), ["text", "json"], "text")
   )
   .action(lazy(() => import("./commands/validate.ts")));
 
+function engineOption(): Option {
+  return new Option(
+    "--engine <engine>",
+    "native (the default) or pulumi: Pulumi's engine, state and history (docs/pulumi.md)",
+  )
+    .choices(["native", "pulumi"])
+    .default("native");
+}
+
+function stackOption(): Option {
+  return new Option(
+    "--stack <name>",
+    "with --engine pulumi: the stack (default: NAME for stacks/NAME/fleet.yaml, else the fleet's name)",
+  );
+}
+
 withCommon(program.command("plan"), ["text", "json", "markdown"], "text")
   .description("show what apply would change, against what is really running")
   .addOption(fileOption)
@@ -103,9 +119,11 @@ withCommon(program.command("plan"), ["text", "json", "markdown"], "text")
     ),
   )
   .option("--detailed-exitcode", "exit 0 with no changes, 1 on error, 2 when there are changes")
+  .addOption(engineOption())
+  .addOption(stackOption())
   .addHelpText(
     "after",
-    "\nExamples:\n  fleet plan\n  fleet plan --format markdown > plan.md     # for a pull-request comment\n  fleet plan -o plan.json && fleet apply plan.json",
+    "\nExamples:\n  fleet plan\n  fleet plan --format markdown > plan.md     # for a pull-request comment\n  fleet plan -o plan.json && fleet apply plan.json\n  fleet plan --engine pulumi                 # Pulumi's preview (with refresh), in fleet's formats",
   )
   .action(lazy(() => import("./commands/plan.ts")));
 
@@ -115,12 +133,11 @@ withCommon(program.command("apply"), ["text", "json"], "text")
   .addOption(fileOption)
   .option("-y, --yes", "apply without asking")
   .addOption(new Option("--parallelism <n>", "changes run at once").default("8"))
-  .addOption(
-    new Option("--engine <engine>", "engine").choices(["native", "pulumi"]).default("native"),
-  )
+  .addOption(engineOption())
+  .addOption(stackOption())
   .addHelpText(
     "after",
-    "\nExamples:\n  fleet apply\n  fleet apply -y --parallelism 4\n  fleet apply plan.json",
+    "\nExamples:\n  fleet apply\n  fleet apply -y --parallelism 4\n  fleet apply plan.json\n  fleet apply --engine pulumi -y              # through Pulumi's engine (state, history, refresh)",
   )
   .action(lazy(() => import("./commands/apply.ts")));
 
@@ -132,6 +149,8 @@ withCommon(program.command("destroy"), ["text", "json"], "text")
   .addOption(fileOption)
   .addOption(selectorOption())
   .option("-y, --yes", "destroy without asking")
+  .addOption(engineOption())
+  .addOption(stackOption())
   .addHelpText(
     "after",
     "\nExamples:\n  fleet destroy -y              # everything the fleet file owns\n  fleet destroy scratch -y      # one agent\n  fleet destroy -l role=scratch -y",

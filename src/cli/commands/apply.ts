@@ -1,5 +1,5 @@
 import { applyFleet, type AppliedFleet } from "../../core/apply/apply-fleet.ts";
-import { FleetError, usageError } from "../../core/errors.ts";
+import { usageError } from "../../core/errors.ts";
 import type { DesiredState } from "../../core/model.ts";
 import { readPlanFile } from "../../core/plan/plan-file.ts";
 import type { Plan } from "../../core/plan/types.ts";
@@ -21,6 +21,7 @@ export interface ApplyCommandOptions extends CommonOptions {
   yes?: boolean;
   parallelism?: string;
   engine?: string;
+  stack?: string;
 }
 
 export async function run(
@@ -58,15 +59,6 @@ export async function applyDesired(
       `--parallelism must be a whole number of at least 1, not "${options.parallelism ?? ""}"`,
     );
   }
-  if (options.engine === "pulumi") {
-    throw new FleetError(
-      "ENGINE_UNAVAILABLE",
-      "the Pulumi engine is not available in this version",
-      {
-        hint: "use the default native engine (--engine native)",
-      },
-    );
-  }
   // A reviewed saved plan needs no second confirmation; anything else does, and
   // without a terminal to ask on we refuse rather than guess.
   const mustAsk = savedPlan === undefined && options.yes !== true;
@@ -77,7 +69,26 @@ export async function applyDesired(
     );
   }
   const interrupt = gracefulInterrupt(context.io);
+  const confirm = async ({ plan }: { plan: Plan }): Promise<boolean> => {
+    if (context.format !== "json")
+      process.stdout.write(renderPlanText(plan, { color: context.color }) + "\n");
+    return mustAsk ? context.io.confirm(question, false) : true;
+  };
   try {
+    const engine = savedPlan?.engine?.name ?? options.engine;
+    if (engine === "pulumi") {
+      const { applyWithPulumi } = await import("../../engines/pulumi/run-stack.ts");
+      const { stackNameFor } = await import("../../engines/pulumi/stack-workspace.ts");
+      return await applyWithPulumi(destroy ? { ...desired, hosts: destroy.fileHosts } : desired, {
+        ctx: context,
+        stackName: savedPlan?.engine?.stack ?? stackNameFor(desired, options.stack),
+        parallelism,
+        destroying: destroy !== undefined,
+        signal: interrupt.signal,
+        ...(savedPlan ? { savedPlan } : {}),
+        confirm,
+      });
+    }
     return await applyFleet(desired, {
       ctx: context,
       engine: nativeEngine,
@@ -86,11 +97,7 @@ export async function applyDesired(
       destroying: destroy !== undefined,
       signal: interrupt.signal,
       ...(savedPlan ? { savedPlan } : {}),
-      confirm: async ({ plan }) => {
-        if (context.format !== "json")
-          process.stdout.write(renderPlanText(plan, { color: context.color }) + "\n");
-        return mustAsk ? context.io.confirm(question, false) : true;
-      },
+      confirm,
     });
   } finally {
     interrupt.dispose();

@@ -1,7 +1,8 @@
 import { planFleet } from "../../core/apply/apply-fleet.ts";
 import { hasChanges } from "../../core/plan/compute.ts";
 import { writePlanFile } from "../../core/plan/plan-file.ts";
-import { type CommonOptions, cliContext } from "../context.ts";
+import type { DesiredState } from "../../core/model.ts";
+import { type CliContext, type CommonOptions, cliContext } from "../context.ts";
 import { loadDesired } from "../load-fleet.ts";
 import { renderPlanJson } from "../render/plan-json.ts";
 import { renderPlanMarkdown } from "../render/plan-markdown.ts";
@@ -11,12 +12,28 @@ interface PlanOptions extends CommonOptions {
   file?: string;
   out?: string;
   detailedExitcode?: boolean;
+  engine?: string;
+  stack?: string;
+}
+
+async function planThroughPulumi(desired: DesiredState, context: CliContext, stack?: string) {
+  const { planWithPulumi } = await import("../../engines/pulumi/run-stack.ts");
+  const { stackNameFor } = await import("../../engines/pulumi/stack-workspace.ts");
+  return planWithPulumi(desired, {
+    ctx: context,
+    stackName: stackNameFor(desired, stack),
+    parallelism: 8,
+    confirm: () => Promise.resolve(false),
+  });
 }
 
 export async function run(options: PlanOptions): Promise<void> {
   const context = cliContext(options, ["text", "json", "markdown"], "text");
   const desired = await loadDesired(options.file);
-  const { plan } = await planFleet(desired, context);
+  const { plan } =
+    options.engine === "pulumi"
+      ? await planThroughPulumi(desired, context, options.stack)
+      : await planFleet(desired, context);
   if (options.out) {
     await writePlanFile(options.out, plan, desired);
     context.io.notify({

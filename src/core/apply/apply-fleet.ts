@@ -175,7 +175,7 @@ export async function applyFleet(
 }
 
 /** Apply touches nothing while a secret the plan needs is unset. */
-function refuseMissingSecrets(missing: readonly MissingSecret[]): void {
+export function refuseMissingSecrets(missing: readonly MissingSecret[]): void {
   if (missing.length === 0) return;
   const names = missingNames(missing);
   throw new FleetError(

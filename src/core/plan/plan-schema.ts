@@ -109,6 +109,7 @@ export const planSchema = z.object({
   source: z.string(),
   createdAt: z.string(),
   fingerprint: z.string().min(1),
+  engine: z.object({ name: z.literal("pulumi"), stack: z.string().min(1) }).optional(),
   changes: z.array(changeSchema),
   conflicts: z.array(z.object({ address: z.string(), message: z.string() })),
   hostErrors: z.array(

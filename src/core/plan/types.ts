@@ -116,6 +116,8 @@ export interface Plan {
   createdAt: string;
   /** liveFingerprint() of the live state the plan was computed from. */
   fingerprint: string;
+  /** Set for a Pulumi preview: `fleet apply PLAN` then applies through that stack. */
+  engine?: { name: "pulumi"; stack: string };
   changes: Change[];
   /** Desired objects that cannot be planned because something not ours is in the way. */
   conflicts: PlanConflict[];
