@@ -41,6 +41,7 @@ export function renderPlanJson(plan: Plan): string {
     source: plan.source,
     createdAt: plan.createdAt,
     fingerprint: plan.fingerprint,
+    ...(plan.engine ? { engine: { name: plan.engine.name, stack: plan.engine.stack } } : {}),
     summary: {
       add: plan.summary.add,
       change: plan.summary.change,

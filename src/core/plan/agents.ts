@@ -68,7 +68,7 @@ function deleteChange(ctx: PlanContext, live: LiveAgent, address: string, reason
 }
 
 /** The running agent's dead services, each to restart on its port. */
-function deadServices(live: LiveAgent): ServiceRestart[] {
+export function deadServices(live: LiveAgent): ServiceRestart[] {
   if (live.state !== "RUNNING" && live.state !== "WAITING") return [];
   const restarts: ServiceRestart[] = [];
   for (const service of live.services ?? []) {

@@ -74,6 +74,10 @@ function reasonsFor(meta: StepEventMetadata, action: PlanAction, change: Change)
   const reasons = change.fields.map(describeField);
   if (oldState === "MISSING")
     reasons.push("its session is gone (killed, or the machine rebooted): it is launched again");
+  if (oldState === "stopped") reasons.push("the host is stopped: it is started");
+  const dead = (meta.old?.outputs as Props)?.deadServices;
+  if (Array.isArray(dead) && dead.length > 0)
+    reasons.push(`service ${dead.join(", ")} is not running: it is restarted`);
   for (const key of meta.keys ?? []) {
     if (!change.fields.some((f) => f.field.split(".")[0] === key))
       reasons.push(`${key} changed (forces replacement)`);

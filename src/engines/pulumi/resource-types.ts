@@ -40,6 +40,8 @@ export type AgentOutputs = AgentInputs & {
   /** The live state at the last create, update or refresh. */
   state: AgentState;
   specHash: string;
+  /** Services found dead (exited or their window closed), which an update brings back. */
+  deadServices: string[];
 };
 
 export interface NetworkPolicyInputs {
@@ -60,7 +62,7 @@ export function parseAgentId(id: string): { host: string; name: string } | undef
 /** Agent inputs back to the spec fleet's runtime takes. */
 export function agentSpecOf(inputs: AgentInputs | AgentOutputs): AgentSpec {
   const { fleet: _fleet, hostSpec: _hostSpec, ...rest } = inputs as AgentOutputs;
-  const { state: _state, specHash: _specHash, ...spec } = rest;
+  const { state: _state, specHash: _specHash, deadServices: _dead, ...spec } = rest;
   return spec;
 }
 

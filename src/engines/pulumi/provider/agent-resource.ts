@@ -14,6 +14,7 @@ import {
   type LiveState,
 } from "../../../core/model.ts";
 import { diffAgentSpecs, sameValue } from "../../../core/plan/diff.ts";
+import { deadServices } from "../../../core/plan/agents.ts";
 import { computePlan } from "../../../core/plan/compute.ts";
 import type { Change } from "../../../core/plan/types.ts";
 import { getProvider } from "../../../core/registry.ts";
@@ -49,6 +50,7 @@ function outputsOf(inputs: AgentInputs, live: LiveAgent): AgentOutputs {
     hostSpec: inputs.hostSpec,
     state: live.state,
     specHash: live.specHash,
+    deadServices: deadServices(live).map((restart) => restart.service),
   };
 }
 
@@ -112,7 +114,7 @@ export function diffAgentResource(olds: AgentOutputs, news: AgentInputs): DiffRe
   const replaces = fields.filter((f) => f.forcesReplacement).map((f) => f.field);
   if (!sameValue(olds.hostSpec, news.hostSpec)) replaces.push("hostSpec");
   if (olds.fleet !== news.fleet) replaces.push("fleet");
-  const relaunch = olds.state === "MISSING";
+  const relaunch = olds.state === "MISSING" || (olds.deadServices ?? []).length > 0;
   return {
     changes: fields.length > 0 || replaces.length > 0 || relaunch,
     replaces,

@@ -22,7 +22,7 @@ import {
 } from "../resource-types.ts";
 import { operationContext, reportSaved, withHostLock } from "./operation-context.ts";
 
-function hostChange(spec: HostSpec, action: "create" | "delete"): Change {
+function hostChange(spec: HostSpec, action: "create" | "delete" | "start"): Change {
   return {
     address: `hosts.${spec.name}`,
     kind: "host",
@@ -69,6 +69,16 @@ export async function createHostResource(
       });
       return "running" as const;
     }
+    // A host an idle reconcile stopped is started again, as the native plan does.
+    if (provider.capabilities.manageHost && found.host?.state === "stopped") {
+      await executeChange(hostChange(spec, "start"), {
+        fleet: inputs.fleet,
+        ctx,
+        hosts: new Map([[spec.name, spec]]),
+        secrets: new Map(),
+      });
+      return "running" as const;
+    }
     return found.host?.state ?? "running";
   });
   await rememberHosts(ctx.env, [spec]);
@@ -105,8 +115,13 @@ export function diffHostResource(olds: HostOutputs, news: HostInputs): DiffResul
     ),
   ];
   if (olds.fleet !== news.fleet) replaces.push("fleet");
-  // A docker host found stopped (by an idle reconcile) stays so, as natively.
-  return { changes: replaces.length > 0 || fields.length > 0, replaces, deleteBeforeReplace: true };
+  // A host found stopped (by an idle reconcile) is started, as the native plan does.
+  const stopped = olds.state === "stopped";
+  return {
+    changes: replaces.length > 0 || fields.length > 0 || stopped,
+    replaces,
+    deleteBeforeReplace: true,
+  };
 }
 
 export async function deleteHostResource(props: HostOutputs): Promise<void> {
