@@ -21,6 +21,13 @@
 #                             with a warning, and exit status is 3).
 #          --pulumi-home DIR  also register the command plugin in DIR, as
 #                             `pulumi plugin install resource command VERSION --file`.
+#          --no-build         only look in the cache: print the bin directory if the
+#                             binaries are built for this recipe, else exit 4 (for
+#                             tests, which must not start a ten-minute compile).
+# Exit status: 0 all built; 3 the CLI is built but a binary whose module the proxy
+# does not serve is not (the Node.js language host is fleet's own instead:
+# bin/pulumi-language-nodejs, docs/pulumi-language-host.md); 4 not built
+# (--no-build); 1 any other failure.
 set -euo pipefail
 
 step() { printf '[pulumi] %s\n' "$*" >&2; }
@@ -35,11 +42,13 @@ version="${version#v}"
 command_version="${FLEET_PULUMI_COMMAND_VERSION:-1.2.1}"
 command_version="${command_version#v}"
 rebuild=0
+no_build=0
 require_all=0
 pulumi_home=""
 while (($# > 0)); do
   case "$1" in
     --rebuild) rebuild=1 ;;
+    --no-build) no_build=1 ;;
     --require-all) require_all=1 ;;
     --pulumi-home)
       (($# > 1)) || fail "--pulumi-home needs a directory"
@@ -117,6 +126,11 @@ finish() {
 if ((rebuild == 0)) && [[ -x "$bin/pulumi" ]] && [[ "$(cat "$out/recipe" 2>/dev/null)" == "$key" ]]; then
   step "reuse: $bin (key $key): $(cd "$bin" && printf '%s ' *)"
   finish
+fi
+if ((no_build)); then
+  printf '[pulumi] not built: no binaries in %s for this recipe (%s); run: bash %s\n' \
+    "$bin" "$recipe" "${BASH_SOURCE[0]}" >&2
+  exit 4
 fi
 
 # Prints the module's go.mod replaces that pin a module version, as go mod edit
