@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # Prepares this machine for fleet's test suite: the system packages the tests use,
-# a running Docker engine and the fleet/base:bookworm image.
+# the Pulumi engine's `pulumi` CLI (built from the Go module proxy by
+# scripts/build-pulumi.sh, cached by version under /var/cache/fleet), a running
+# Docker engine and the fleet/base:bookworm image.
 #
 # Idempotent and fast when everything is already there. As root it installs what is
 # missing (one `apt-get update`, then `apt-get install`); otherwise it says what is
-# missing and carries on, and the tests that need it skip with a message.
+# missing and carries on, and the tests that need it skip with a message. The first
+# pulumi build compiles for about ten minutes (two cores); later runs reuse it.
 #
 # Exit status: 0 ready; 1 packages could not be installed; 3 packages ready but the
-# Docker part (engine or base image) is not (Docker tests will skip).
+# Docker part (engine or base image) is not (Docker tests will skip). The pulumi
+# CLI not being built (no Go, a failed build) only says so: its tests skip.
 #
-# Options: --no-docker   only the packages; do not start dockerd or build the image.
+# Options: --no-docker   only the packages and pulumi; do not start dockerd or build the image.
+#          --no-pulumi   do not build the pulumi CLI (also FLEET_TEST_PULUMI=0).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -20,11 +25,14 @@ fail() {
 }
 
 with_docker=1
+with_pulumi=1
+[[ "${FLEET_TEST_PULUMI:-}" != 0 ]] || with_pulumi=0
 for arg in "$@"; do
   case "$arg" in
     --no-docker) with_docker=0 ;;
+    --no-pulumi) with_pulumi=0 ;;
     -h | --help)
-      sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+      sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *) fail "unknown option: $arg (try --help)" ;;
@@ -96,6 +104,35 @@ else
   done
   ((${#still[@]} == 0)) || fail "installed, but still missing: ${still[*]}"
   step "packages: installed in $((SECONDS - started)) s"
+fi
+
+# The Pulumi engine's CLI. Go comes with this kind of machine (/usr/local/go);
+# Debian's golang-go (1.19) is too old for pulumi's go.mod (1.26), so it is not
+# installed from there: without Go the Pulumi tests skip, saying so.
+if ((with_pulumi)); then
+  if ! command -v go >/dev/null 2>&1 && [[ -x /usr/local/go/bin/go ]]; then
+    export PATH="$PATH:/usr/local/go/bin"
+  fi
+  pulumi_log="${TMPDIR:-/tmp}/fleet-pulumi-build.log"
+  if ! command -v go >/dev/null 2>&1; then
+    step "pulumi: NOT built — no go command (Go >= 1.26 is needed; Debian's golang-go is too old) — Pulumi tests will be SKIPPED"
+  elif pulumi_bin="$(bash "$here/build-pulumi.sh" --no-build 2>/dev/null)" || [[ $? == 3 ]]; then
+    step "pulumi: cached in $pulumi_bin"
+  else
+    step "pulumi: building the CLI from the Go module proxy (a cold compile takes about 10 min; log: $pulumi_log)"
+    started=$SECONDS
+    status=0
+    pulumi_bin="$(bash "$here/build-pulumi.sh" 2>"$pulumi_log")" || status=$?
+    case "$status" in
+      # 3: the CLI is built; upstream's Node.js language host is not (the proxy
+      # refuses its module): fleet's bin/pulumi-language-nodejs stands in for it.
+      0 | 3) step "pulumi: built in $((SECONDS - started)) s: $pulumi_bin" ;;
+      *)
+        tail -n 15 "$pulumi_log" >&2
+        step "pulumi: build FAILED (exit $status; log: $pulumi_log) — Pulumi tests will be SKIPPED"
+        ;;
+    esac
+  fi
 fi
 
 ((with_docker)) || exit 0
