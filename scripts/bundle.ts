@@ -21,6 +21,8 @@ await build({
     define: "src/core/config/define.ts",
     "ts-worker": "src/core/config/ts-worker.ts",
     "pulumi-provider": "src/engines/pulumi/provider-main.ts",
+    // `fleet/pulumi`, the SDK for a team's own Pulumi programs (package.json "exports").
+    "pulumi-sdk": "src/pulumi-sdk/index.ts",
   },
   entryNames: "[name]",
   // Pulumi's SDK loads its own files at run time (gRPC stubs, its language
