@@ -5,15 +5,13 @@
  * no plugin downloads) with the passphrase secrets provider. `@pulumi/pulumi`
  * is imported here, on this path only.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { randomBytes } from "node:crypto";
-import { basename, delimiter, dirname, join, resolve } from "node:path";
+import { basename, delimiter, dirname, join } from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation/index.js";
 import type { FleetEnv } from "../../core/env.ts";
 import { usageError } from "../../core/errors.ts";
 import type { DesiredState } from "../../core/model.ts";
 import { NAME_PATTERN } from "../../core/names.ts";
-import { mkdirPrivate, writePrivateFile } from "../../core/private-files.ts";
+import { mkdirPrivate } from "../../core/private-files.ts";
 import { declareFleet } from "./declare-fleet.ts";
 import { findPulumiBin, fleetPluginBin } from "./pulumi-binary.ts";
 import { HOST_LOCKS_HELD_ENV, REPORT_FILE_ENV } from "./provider/operation-context.ts";
@@ -23,7 +21,6 @@ export interface PulumiPaths {
   root: string;
   home: string;
   backendUrl: string;
-  passphraseFile: string;
 }
 
 export function pulumiPaths(env: FleetEnv): PulumiPaths {
@@ -32,7 +29,6 @@ export function pulumiPaths(env: FleetEnv): PulumiPaths {
     root,
     home: join(root, "home"),
     backendUrl: `file://${join(root, "state")}`,
-    passphraseFile: join(root, "passphrase"),
   };
 }
 
@@ -55,36 +51,15 @@ function defaultStack(desired: DesiredState): string {
 }
 
 /**
- * The directory holding the project's Pulumi.yaml: the repository's own when the
- * fleet file sits under one of project `fleet` (so stack config is shared with
- * `pulumi up -s STACK` there), else one of fleet's under FLEET_HOME.
+ * fleet's stacks hold no secret value (secrets travel as names), so unless the
+ * user sets a passphrase of their own, it is empty: anyone may read the stacks'
+ * config, as they may read the fleet file, and a committed stack file
+ * (stacks/Pulumi.NAME.yaml, with its encryptionsalt) works on every machine.
  */
-function projectDir(desired: DesiredState, paths: PulumiPaths): { dir: string; shared: boolean } {
-  let dir = dirname(resolve(desired.source));
-  for (;;) {
-    const file = join(dir, "Pulumi.yaml");
-    if (existsSync(file) && /^name:\s*["']?fleet["']?\s*$/m.test(readFileSync(file, "utf8"))) {
-      return { dir, shared: true };
-    }
-    const up = dirname(dir);
-    if (up === dir) return { dir: join(paths.root, "project"), shared: false };
-    dir = up;
-  }
-}
-
-async function passphraseEnv(
-  paths: PulumiPaths,
-  env: NodeJS.ProcessEnv,
-): Promise<Record<string, string>> {
+function passphraseEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   if (env.PULUMI_CONFIG_PASSPHRASE !== undefined) return {};
   if (env.PULUMI_CONFIG_PASSPHRASE_FILE) return {};
-  // No secret value is ever in fleet's state; the passphrase only satisfies the
-  // secrets provider, and is kept private beside the state.
-  if (!existsSync(paths.passphraseFile)) {
-    await mkdirPrivate(paths.root);
-    await writePrivateFile(paths.passphraseFile, randomBytes(24).toString("base64url") + "\n");
-  }
-  return { PULUMI_CONFIG_PASSPHRASE_FILE: paths.passphraseFile };
+  return { PULUMI_CONFIG_PASSPHRASE: "" };
 }
 
 export interface OpenStackOptions {
@@ -111,8 +86,9 @@ export async function openStack(options: OpenStackOptions): Promise<OpenedStack>
   const { LocalWorkspace, PulumiCommand } = await import("@pulumi/pulumi/automation/index.js");
   await mkdirPrivate(paths.home);
   await mkdirPrivate(join(paths.root, "state"));
-  const project = projectDir(options.desired, paths);
-  if (!project.shared) await mkdirPrivate(project.dir);
+  // fleet's own project directory: stack files written there never touch a checkout.
+  const projectDir = join(paths.root, "project");
+  await mkdirPrivate(projectDir);
   const envVars: Record<string, string> = {
     PULUMI_HOME: paths.home,
     PULUMI_BACKEND_URL: paths.backendUrl,
@@ -124,7 +100,7 @@ export async function openStack(options: OpenStackOptions): Promise<OpenedStack>
     [HOST_LOCKS_HELD_ENV]: "1",
     [REPORT_FILE_ENV]: options.reportFile,
     PATH: [fleetPluginBin(), pulumiBin, processEnv.PATH ?? ""].join(delimiter),
-    ...(await passphraseEnv(paths, processEnv)),
+    ...passphraseEnv(processEnv),
   };
   const pulumiCommand = await PulumiCommand.get({
     root: dirname(pulumiBin),
@@ -141,20 +117,16 @@ export async function openStack(options: OpenStackOptions): Promise<OpenedStack>
       },
     },
     {
-      workDir: project.dir,
+      workDir: projectDir,
       pulumiHome: paths.home,
       pulumiCommand,
       envVars,
       secretsProvider: "passphrase",
-      ...(project.shared
-        ? {}
-        : {
-            projectSettings: {
-              name: PULUMI_PROJECT,
-              runtime: "nodejs",
-              backend: { url: paths.backendUrl },
-            },
-          }),
+      projectSettings: {
+        name: PULUMI_PROJECT,
+        runtime: "nodejs",
+        backend: { url: paths.backendUrl },
+      },
     },
   );
   return { stack, paths, envVars };

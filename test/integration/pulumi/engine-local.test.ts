@@ -9,7 +9,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fleetBin, makeSandbox, waitFor, type Sandbox } from "../../helpers/sandbox.ts";
-import { exportStack, pulumiSkip } from "./pulumi-env.ts";
+import { exportStack, fleetOffline, offlineArgv, pulumiSkip } from "./pulumi-env.ts";
 
 const skip = pulumiSkip("pulumi engine (local)");
 const SECRET = "pulumi-test-secret-value-81f3";
@@ -42,7 +42,7 @@ describe("the Pulumi engine on this machine", { skip, timeout: 600_000 }, () => 
   let file: string;
   let repo: string;
   const env = { PENGINE_TOKEN: SECRET };
-  const fleet = (args: string[], timeoutMs = 120_000) => sb.fleet(args, { env, timeoutMs });
+  const fleet = (args: string[]) => fleetOffline(sb, args, env);
   const write = async (args: string, extra = "") =>
     writeFile(file, fleetYaml(args, extra).replace("REPO", repo));
   const states = async () => {
@@ -232,8 +232,7 @@ describe("the Pulumi engine on this machine", { skip, timeout: 600_000 }, () => 
       `  native:\n    agent: command\n    command: "sleep 900"\n  extra:\n    agent: command\n    command: "sleep 901"\n  late:\n    agent: command\n    command: "sleep 902"\n`,
     );
     const child = spawn(
-      process.execPath,
-      [fleetBin, "apply", "--engine", "pulumi", "-f", file, "-y"],
+      ...offlineArgv(process.execPath, [fleetBin, "apply", "--engine", "pulumi", "-f", file, "-y"]),
       {
         env: { ...sb.env, ...env },
         detached: true,
