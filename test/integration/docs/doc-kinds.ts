@@ -32,6 +32,10 @@ export const EXEMPT: Record<string, Record<string, string>> = {
     'touch "$FLEET_AGENT_DIR/activity/agent"':
       "run by an agent; test/integration/idle/reconcile-idle.test.ts touches the same marker",
   },
+  "docs/pulumi.md": {
+    'export PULUMI_BACKEND_URL="file://$HOME/.fleet/pulumi/state"     # fleet\'s, for FLEET_HOME=~/.fleet':
+      "pulumi's own commands, on a user's ~/.fleet; test/integration/pulumi/root-project.test.ts runs them on a sandbox's stacks",
+  },
   "docs/ssh.md": {
     "ssh -o BatchMode=yes -o ControlMaster=auto -o ControlPath=FLEET_HOME/ssh/cm/<hash>":
       "ssh's own options; test/integration/ssh/ runs fleet through them against a real sshd",
