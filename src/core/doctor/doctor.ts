@@ -6,7 +6,9 @@
  */
 import { realpathSync } from "node:fs";
 import type { DesiredState } from "../model.ts";
-import { findBinary } from "./find-binary.ts";
+import { join } from "node:path";
+import { findPulumiBin } from "../../engines/pulumi/pulumi-binary.ts";
+import { binaryVersion, findBinary } from "./find-binary.ts";
 import { fleetNeeds, type Needs, remoteAgentClis } from "./needs.ts";
 
 export const BASE_IMAGE = "fleet/base:bookworm";
@@ -83,8 +85,6 @@ const BINARIES: BinarySpec[] = [
   { name: "opencode", group: "agents", hint: "install opencode (npm install -g opencode-ai)" },
 ];
 
-const ENGINE_BINARIES = ["pulumi", "pulumi-language-nodejs"];
-
 export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorReport> {
   const { desired } = options;
   const needs: Needs = desired
@@ -100,7 +100,7 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorRepo
     nodeChecks(),
     Promise.all(BINARIES.map((spec) => binaryCheck(spec, needs))),
     engineChecks(options.probeEngine, images, needs),
-    Promise.all(ENGINE_BINARIES.map(engineBinaryCheck)),
+    pulumiCheck().then((check) => [check]),
   ]);
   const checks = [...node, ...binaries, ...engine, ...pulumi].sort(
     (a, b) => GROUPS.indexOf(a.group) - GROUPS.indexOf(b.group),
@@ -244,17 +244,27 @@ function imageHint(image: string): string {
   return `pull or build ${image} into this machine's engine (docker pull ${image})`;
 }
 
-async function engineBinaryCheck(name: string): Promise<DoctorCheck> {
-  // The language host is a plugin server with no version flag: only its presence is reported.
-  const found = await findBinary(name, name === "pulumi" ? "version" : null);
+/** The Pulumi engine's CLI, where `--engine pulumi` looks for it; its plugins ship with fleet. */
+async function pulumiCheck(): Promise<DoctorCheck> {
+  let dir: string | undefined;
+  try {
+    dir = findPulumiBin();
+  } catch {
+    dir = undefined;
+  }
+  const path = dir === undefined ? undefined : join(dir, "pulumi");
+  const version = path === undefined ? undefined : await binaryVersion(path, "version");
   return {
-    name,
+    name: "pulumi",
     group: "engine",
     status: "info",
     required: false,
-    ...(found === undefined ? {} : { path: found.path }),
-    ...(found?.version === undefined ? {} : { version: found.version }),
-    detail: `${found ? "found" : "not found"}; the Pulumi engine is not built yet (fleet uses --engine native)`,
+    ...(path === undefined ? {} : { path }),
+    ...(version === undefined ? {} : { version }),
+    detail:
+      path === undefined
+        ? "not found; only --engine pulumi needs it (bash scripts/build-pulumi.sh builds it)"
+        : "found; --engine pulumi can run",
     neededBy: [],
   };
 }

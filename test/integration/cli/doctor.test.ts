@@ -20,6 +20,7 @@ interface Check {
   path?: string;
   neededBy: string[];
   hint?: string;
+  detail?: string;
 }
 interface Report {
   ok: boolean;
@@ -84,7 +85,30 @@ describe("fleet doctor", () => {
     assert.match(check(report, "tmux").version ?? "", /^tmux \d/);
     assert.match(check(report, "git").version ?? "", /^git version/);
     assert.equal(check(report, "pulumi").status, "info");
-    assert.match(JSON.stringify(check(report, "pulumi")), /not built yet/);
+  });
+
+  test("the Pulumi CLI is information: where --engine pulumi finds it, or how to build it", async () => {
+    const empty = join(sb.dir, "bare-bin");
+    const missing = await doctor(["--json"], { ...bare, FLEET_PULUMI_BIN: empty });
+    assert.equal(missing.code, 0);
+    const absent = check(missing.report, "pulumi");
+    assert.equal(absent.status, "info");
+    assert.equal(absent.path, undefined);
+    assert.match(
+      absent.detail ?? "",
+      /not found; only --engine pulumi needs it \(bash scripts\/build-pulumi\.sh/,
+    );
+    const pulumiDir = join(sb.dir, "pulumi-bin");
+    await mkdir(pulumiDir);
+    const fake = join(pulumiDir, "pulumi");
+    await writeFile(fake, "#!/bin/sh\necho v3.276.0\n", { mode: 0o755 });
+    const present = check(
+      (await doctor(["--json"], { ...bare, FLEET_PULUMI_BIN: pulumiDir })).report,
+      "pulumi",
+    );
+    assert.equal(present.path, fake);
+    assert.equal(present.version, "v3.276.0");
+    assert.match(present.detail ?? "", /--engine pulumi can run/);
   });
 
   test("without a fleet file, a missing tmux is fatal and named with a hint", async () => {
