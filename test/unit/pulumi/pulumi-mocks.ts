@@ -16,6 +16,8 @@ export interface Registration {
   name: string;
   urn: string;
   inputs: Record<string, unknown>;
+  /** The inputs as sent to the monitor, secrets still wrapped as Pulumi secrets. */
+  sent: Record<string, unknown>;
   /** URNs of what it was declared to depend on, sorted. */
   dependencies: string[];
 }
@@ -30,19 +32,29 @@ export interface Recorder {
 }
 
 export interface MockOptions {
+  /** The Pulumi project (what `new pulumi.Config()` reads keys of). Default PROJECT. */
+  project?: string;
   /** Run as a preview: outputs the mocks do not return are unknown. */
   preview?: boolean;
   /** Outputs of a resource beyond its inputs (a container's ports, ...). */
   outputs?: (args: pulumi.runtime.MockResourceArgs) => Record<string, unknown>;
 }
 
-export const urnOf = (type: string, name: string): string =>
-  `urn:pulumi:${STACK}::${PROJECT}::${type}::${name}`;
+export const urnOf = (type: string, name: string, project = PROJECT): string =>
+  `urn:pulumi:${STACK}::${project}::${type}::${name}`;
+
+/** Whether a value as sent to the monitor is a Pulumi secret. */
+export const isSentSecret = (value: unknown): boolean =>
+  typeof value === "object" &&
+  value !== null &&
+  (value as Record<string, unknown>)["4dabf18193072939515e22adb298388d"] ===
+    "1b47061264138c4ac30d75fd1eb44270";
 
 interface RegisterRequest {
   getType(): string;
   getName(): string;
   getDependenciesList(): string[];
+  getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 interface RegisterResponse {
   getUrn(): string;
@@ -68,7 +80,7 @@ export async function recordRegistrations(options: MockOptions = {}): Promise<Re
       },
       call: () => ({}),
     },
-    PROJECT,
+    options.project ?? PROJECT,
     STACK,
     options.preview ?? false,
   );
@@ -87,6 +99,7 @@ export async function recordRegistrations(options: MockOptions = {}): Promise<Re
           name,
           urn: response.getUrn(),
           inputs: inputs.get(key(type, name)) ?? {},
+          sent: request.getObject()?.toJavaScript() ?? {},
           dependencies: [...request.getDependenciesList()].sort(),
         });
       }
