@@ -18,6 +18,8 @@ export type BlockKind =
   | "layout" // a tree of paths: each path exists (readme-flow, doc-commands)
   | "log-line" // `fleet logs` output: the same columns as a real line (readme-flow)
   | "saved-work" // a saved-work notice: reproduced from a real destroy (cli/design-example)
+  | "pulumi-program" // a Pulumi program using fleet/pulumi: run under mocks, type-checked (doc-pulumi-sdk)
+  | "pulumi-project" // a Pulumi.yaml: the examples' own (doc-pulumi-sdk)
   | "exempt";
 
 /** file -> first line -> why no check runs it. */
@@ -60,11 +62,15 @@ export function blockKind(block: DocBlock): BlockKind | undefined {
 function contentKind(block: DocBlock): BlockKind | undefined {
   const first = firstLine(block);
   const body = block.body;
+  const sdkDoc = block.file === "docs/pulumi-sdk.md";
   if (block.lang === "yaml") {
     if (/^version:/m.test(body)) return "fleet-file";
+    if (sdkDoc && /^runtime:/m.test(body)) return "pulumi-project";
     if (/^(agents|hosts|templates):/m.test(body)) return "fleet-fragment";
     return undefined;
   }
+  if (sdkDoc && block.lang === "ts" && body.includes('from "fleet/pulumi"'))
+    return "pulumi-program";
   if (block.lang === "ts" && body.includes("defineFleet(")) return "fleet-ts";
   if (/^fleet\.yaml:\d+:\d+: /.test(first)) return "validation-errors";
   if (block.file === "README.md" && block.lang === "sh" && /^(npm install|alias fleet)/.test(first))
