@@ -99,22 +99,6 @@ function sharedOptions(opts: pulumi.CustomResourceOptions): pulumi.CustomResourc
   return Object.fromEntries(Object.entries(shared).filter(([, value]) => value !== undefined));
 }
 
-/** `opts` with `first` ahead of whatever dependsOn it already has. */
-export function dependingOn(
-  opts: pulumi.CustomResourceOptions,
-  first: pulumi.Resource[],
-): pulumi.CustomResourceOptions {
-  const given = opts.dependsOn;
-  if (first.length === 0) return opts;
-  if (given === undefined) return { ...opts, dependsOn: first };
-  if (Array.isArray(given)) return { ...opts, dependsOn: [...first, ...given] };
-  if (pulumi.Resource.isInstance(given)) return { ...opts, dependsOn: [...first, given] };
-  const later = pulumi
-    .output(given as pulumi.Input<pulumi.Resource | pulumi.Resource[]>)
-    .apply((resolved) => [...first, ...(Array.isArray(resolved) ? resolved : [resolved])]);
-  return { ...opts, dependsOn: later };
-}
-
 /** Whether a value holds no output or promise, at any depth: it can be resolved right away. */
 export function isPlain(value: unknown): boolean {
   if (pulumi.Output.isInstance(value) || pulumi.Resource.isInstance(value)) return false;
@@ -219,7 +203,7 @@ export class NetworkPolicy extends engine.NetworkPolicy {
         hostSpec: hostSpec as unknown as pulumi.Input<Omit<HostSpec, "network">>,
         policy,
       },
-      dependingOn(opts, [host]),
+      engine.dependingOn(opts, [host]),
     );
     host.networkPolicy = this;
   }
@@ -319,7 +303,7 @@ export class Agent extends engine.Agent {
           resolved.apply((r) => r.host),
         ) as unknown as pulumi.Input<HostSpec>,
       },
-      dependingOn(opts, placement.after),
+      engine.dependingOn(opts, placement.after),
     );
     this.spec = spec;
   }

@@ -9,7 +9,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_HOST, type DesiredState, type HostSpec } from "../../core/model.ts";
 import { sameValue } from "../../core/plan/diff.ts";
-import { Agent, Host, NetworkPolicy } from "./resources.ts";
+import { Agent, Host, NetworkPolicy, dependingOn } from "./resources.ts";
 
 export interface DeclaredFleet {
   hosts: Map<string, Host>;
@@ -43,7 +43,7 @@ export function declareFleet(desired: DesiredState, options: DeclareOptions = {}
       const policy = new NetworkPolicy(
         host.name,
         { fleet: desired.fleet, hostSpec: hostInputsOf(host), policy: host.network },
-        { ...base, dependsOn: [resource] },
+        dependingOn(base, [resource]),
       );
       declared.policies.set(host.name, policy);
     }
@@ -59,7 +59,7 @@ export function declareFleet(desired: DesiredState, options: DeclareOptions = {}
       new Agent(
         agent.name,
         { ...agent, fleet: desired.fleet, hostSpec },
-        { ...base, dependsOn: after, ...(adopt === undefined ? {} : { import: adopt }) },
+        { ...dependingOn(base, after), ...(adopt === undefined ? {} : { import: adopt }) },
       ),
     );
   }

@@ -57,3 +57,19 @@ export class Agent extends pulumi.CustomResource {
     super(AGENT_TYPE, name, { ...args, ...LIVE_OUTPUTS }, opts);
   }
 }
+
+/** `opts` with `first` ahead of whatever dependsOn it already has. */
+export function dependingOn(
+  opts: pulumi.CustomResourceOptions,
+  first: pulumi.Resource[],
+): pulumi.CustomResourceOptions {
+  const given = opts.dependsOn;
+  if (first.length === 0) return opts;
+  if (given === undefined) return { ...opts, dependsOn: first };
+  if (Array.isArray(given)) return { ...opts, dependsOn: [...first, ...given] };
+  if (pulumi.Resource.isInstance(given)) return { ...opts, dependsOn: [...first, given] };
+  const later = pulumi
+    .output(given as pulumi.Input<pulumi.Resource | pulumi.Resource[]>)
+    .apply((resolved) => [...first, ...(Array.isArray(resolved) ? resolved : [resolved])]);
+  return { ...opts, dependsOn: later };
+}

@@ -184,18 +184,39 @@ describe("declareFleet(fleet file) under Pulumi's mocks", () => {
     }
   });
 
-  test("resourceOptions.dependsOn orders the hosts, and so everything on them", async () => {
+  test("resourceOptions.dependsOn is kept on every resource, beside fleet's own order", async () => {
     const first = await recordRegistrations();
     const base = new fleet.Host("laptop", { fleet: "other", provider: "local" });
     await first.settled();
     recorder = await recordRegistrations();
     await fleet.declareFleet(file, { resourceOptions: { dependsOn: [base] } });
     await recorder.settled();
-    const deps = (type: string, name: string) => recorder.get(type, name).dependencies;
-    assert.deepEqual(deps(HOST, "sandbox"), [urnOf(HOST, "laptop")]);
-    assert.deepEqual(deps(HOST, "box"), [urnOf(HOST, "laptop")]);
-    assert.deepEqual(deps(POLICY, "sandbox"), [urnOf(HOST, "sandbox")]);
-    assert.deepEqual(deps(AGENT, "boxed"), [urnOf(HOST, "sandbox"), urnOf(POLICY, "sandbox")]);
+    const deps = (type: string, name: string) => recorder.get(type, name).dependencies.toSorted();
+    const laptop = urnOf(HOST, "laptop");
+    assert.deepEqual(deps(HOST, "sandbox"), [laptop]);
+    assert.deepEqual(deps(HOST, "box"), [laptop]);
+    assert.deepEqual(deps(POLICY, "sandbox"), [laptop, urnOf(HOST, "sandbox")].toSorted());
+    assert.deepEqual(
+      deps(AGENT, "boxed"),
+      [laptop, urnOf(HOST, "sandbox"), urnOf(POLICY, "sandbox")].toSorted(),
+    );
+    assert.deepEqual(deps(AGENT, "remote"), [laptop, urnOf(HOST, "box")].toSorted());
+    assert.deepEqual(deps(AGENT, "here"), [laptop]);
+  });
+
+  test("a single resource as resourceOptions.dependsOn is kept too", async () => {
+    const first = await recordRegistrations();
+    const base = new fleet.Host("laptop", { fleet: "other", provider: "local" });
+    await first.settled();
+    recorder = await recordRegistrations();
+    await fleet.declareFleet(file, { resourceOptions: { dependsOn: base } });
+    await recorder.settled();
+    const laptop = urnOf(HOST, "laptop");
+    assert.deepEqual(recorder.get(AGENT, "here").dependencies, [laptop]);
+    assert.deepEqual(
+      recorder.get(POLICY, "sandbox").dependencies.toSorted(),
+      [laptop, urnOf(HOST, "sandbox")].toSorted(),
+    );
   });
 });
 

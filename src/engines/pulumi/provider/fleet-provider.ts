@@ -40,19 +40,28 @@ function unknownType(urn: string): FleetError {
 
 type Props = Record<string, unknown>;
 
+/** What the engine sends for an input not known until another resource is made (preview). */
+const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+function isPresent(value: unknown, kind: "string" | "object"): boolean {
+  if (value === UNKNOWN_VALUE) return true;
+  if (kind === "string") return typeof value === "string" && value !== "";
+  return typeof value === "object" && value !== null;
+}
+
 export const fleetProvider: pulumiProvider.Provider = {
   version: FLEET_PROVIDER_VERSION,
 
   check(urn: string, _olds: Props, news: Props) {
     const type = typeOfUrn(urn);
     const failures: pulumiProvider.CheckFailure[] = [];
-    if (typeof news.fleet !== "string" || news.fleet === "") {
+    if (!isPresent(news.fleet, "string")) {
       failures.push({ property: "fleet", reason: "the owning fleet's name is required" });
     }
-    if (type !== NETWORK_POLICY_TYPE && typeof news.name !== "string") {
+    if (type !== NETWORK_POLICY_TYPE && !isPresent(news.name, "string")) {
       failures.push({ property: "name", reason: "a name is required" });
     }
-    if (type === AGENT_TYPE && (typeof news.hostSpec !== "object" || news.hostSpec === null)) {
+    if (type === AGENT_TYPE && !isPresent(news.hostSpec, "object")) {
       failures.push({ property: "hostSpec", reason: "the agent's host spec is required" });
     }
     return Promise.resolve({ inputs: news, failures });
