@@ -21,13 +21,15 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { netnsSkipReason } from "../../helpers/loopback-netns.ts";
 import { procEnviron } from "../../helpers/proc-env.ts";
-import { findPulumiBin } from "../../helpers/pulumi-bin.ts";
+import { findPulumiBin } from "../../../src/engines/pulumi/pulumi-binary.ts";
 import { repoRoot, type RunResult } from "../../helpers/sandbox.ts";
+import { pulumiSkip } from "./pulumi-env.ts";
 
 const HOST = join(repoRoot, "bin", "pulumi-language-nodejs");
-const lookup = findPulumiBin();
 const skip =
-  lookup.reason ?? (existsSync(HOST) ? undefined : `${HOST} is missing from this checkout`);
+  pulumiSkip("pulumi-language-nodejs") ||
+  (existsSync(HOST) ? undefined : `${HOST} is missing from this checkout`);
+const pulumiDir = () => findPulumiBin();
 /** As root, commands run with only loopback; the reason they do not otherwise. */
 const offline = netnsSkipReason() === undefined;
 
@@ -77,7 +79,7 @@ describe(
         PULUMI_CONFIG_PASSPHRASE: "test passphrase",
         PULUMI_SKIP_UPDATE_CHECK: "1",
         PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-        PATH: [join(repoRoot, "bin"), lookup.dir, process.env.PATH ?? ""].join(":"),
+        PATH: [join(repoRoot, "bin"), pulumiDir(), process.env.PATH ?? ""].join(":"),
       };
       const login = await run(root, ["login", `file://${join(root, "state")}`]);
       assert.equal(login.code, 0, login.stderr);
@@ -231,7 +233,7 @@ describe(
         "index.mjs": 'export const where = "plugin cache";\n',
       });
       // PATH without fleet's bin/: the CLI must take the host from its plugin cache.
-      const path = [lookup.dir, process.env.PATH ?? ""].join(":");
+      const path = [pulumiDir(), process.env.PATH ?? ""].join(":");
       ok(await project.pulumi(["stack", "init", "dev"], { PATH: path }), "stack init");
       const preview = await project.pulumi(["preview"], { PATH: path });
       ok(preview, "preview");
