@@ -23,7 +23,7 @@
 #                             `pulumi plugin install resource command VERSION --file`.
 #          --no-build         only look in the cache: print the bin directory if the
 #                             binaries are built for this recipe, else exit 4 (for
-#                             tests, which must not start a ten-minute compile).
+#                             tests, which must not start a six-minute compile).
 # Exit status: 0 all built; 3 the CLI is built but a binary whose module the proxy
 # does not serve is not (the Node.js language host is fleet's own instead:
 # bin/pulumi-language-nodejs, docs/pulumi-language-host.md); 4 not built

@@ -7,7 +7,7 @@
 # Idempotent and fast when everything is already there. As root it installs what is
 # missing (one `apt-get update`, then `apt-get install`); otherwise it says what is
 # missing and carries on, and the tests that need it skip with a message. The first
-# pulumi build compiles for about ten minutes (two cores); later runs reuse it.
+# pulumi build takes about six minutes (two cores); later runs reuse it.
 #
 # Exit status: 0 ready; 1 packages could not be installed; 3 packages ready but the
 # Docker part (engine or base image) is not (Docker tests will skip). The pulumi
