@@ -148,13 +148,7 @@ export async function applyFleet(
         },
       );
     }
-    if (plan.conflicts.length > 0) {
-      throw new FleetError(
-        "PLAN_CONFLICT",
-        plan.conflicts.map((c) => `${c.address}: ${c.message}`).join("\n"),
-        { hint: "rename the agent in the fleet file, or destroy the other agent first" },
-      );
-    }
+    refuseConflicts(plan);
     if (!plan.changes.some((c) => c.action !== "noop")) return { ...planned, declined: false };
     refuseMissingSecrets(plan.missingSecrets);
     const secrets = secretsForPlan(plan, env);
@@ -175,6 +169,16 @@ export async function applyFleet(
 }
 
 /** Apply touches nothing while a secret the plan needs is unset. */
+/** A plan with conflicts (a name another owner holds) is applied by no engine. */
+export function refuseConflicts(plan: Pick<Plan, "conflicts">): void {
+  if (plan.conflicts.length === 0) return;
+  throw new FleetError(
+    "PLAN_CONFLICT",
+    plan.conflicts.map((c) => `${c.address}: ${c.message}`).join("\n"),
+    { hint: "rename the agent in the fleet file, or destroy the other agent first" },
+  );
+}
+
 export function refuseMissingSecrets(missing: readonly MissingSecret[]): void {
   if (missing.length === 0) return;
   const names = missingNames(missing);

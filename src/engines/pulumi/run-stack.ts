@@ -11,6 +11,7 @@ import { join } from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation/index.js";
 import {
   fleetHosts,
+  refuseConflicts,
   refuseMissingSecrets,
   type AppliedFleet,
   type PlannedFleet,
@@ -155,15 +156,7 @@ export async function applyWithPulumi(
         },
       );
     }
-    if (plan.conflicts.length > 0) {
-      throw new FleetError(
-        "PLAN_CONFLICT",
-        plan.conflicts.map((c) => `${c.address}: ${c.message}`).join("\n"),
-        {
-          hint: "rename the agent in the fleet file, or destroy the other agent first",
-        },
-      );
-    }
+    refuseConflicts(plan);
     const progress = new UpdateProgress(plan, options.ctx.io);
     if (!progress.hasWork()) return { ...planned, declined: false };
     refuseMissingSecrets(plan.missingSecrets ?? []);

@@ -176,6 +176,23 @@ describe("the Pulumi engine on this machine", { skip, timeout: 600_000 }, () => 
     assert.match(native.stdout, /No changes/);
   });
 
+  test("a name another owner holds is a conflict: apply refuses it and nothing changes", async () => {
+    const made = await fleet(["create", "loner", "--no-connect", "--command", "sleep 900"]);
+    assert.equal(made.code, 0, made.stderr);
+    const created = async () =>
+      (await sb.tmux(["display", "-p", "-t", `${sb.prefix}loner`, "#{session_created}"])).stdout;
+    const before = await created();
+    await write('["600"]', `  loner:\n    agent: command\n    command: "sleep 900"\n`);
+    const applied = await fleet(["apply", "--engine", "pulumi", "-f", file, "-y"]);
+    assert.equal(applied.code, 1, applied.stdout);
+    assert.match(applied.stderr, /agents\.loner: .*already/);
+    assert.equal(await created(), before, "the other owner's agent is untouched");
+    const { resources } = await exportStack(sb, "pengine");
+    assert.ok(!resources.some((r) => r.id === "local/loner"), "nothing of it entered the stack");
+    assert.equal((await fleet(["destroy", "loner", "-y"])).code, 0);
+    await write('["600"]');
+  });
+
   test("agents the native engine made are adopted into the stack, not made again", async () => {
     await write('["800"]', `  native:\n    agent: command\n    command: "sleep 900"\n`);
     const made = await fleet(["apply", "-f", file, "-y"]);
