@@ -9,7 +9,8 @@
  */
 import type { HostSpec } from "../../src/core/model.ts";
 import { specHash } from "../../src/core/spec-hash.ts";
-import type { ContainerCreateBody, HostConfig, Labels } from "./engine-types.ts";
+import type { ContainerCreateBody, ContainerInspect, HostConfig, Labels } from "./engine-types.ts";
+import { CONTAINER_SOCKET_DIR } from "../../src/bus/paths.ts";
 import { GATE_PATH, GATE_SCRIPT, gateBinary } from "./gate.ts";
 import { CHANNEL_VERSION, KEEP_ALIVE_SCRIPT } from "./host-channel.ts";
 import { FLEET_DIR, LABELS } from "./names.ts";
@@ -33,9 +34,19 @@ export function hostLabels(host: HostSpec, fleet: string | null): Labels {
   };
 }
 
+/**
+ * The agents' bus: the directory holding its socket, mounted read-only (a
+ * socket on a read-only mount can still be connected to; nothing can be put
+ * beside it). Tokens decide who may talk on it.
+ */
+const busBind = (busDir: string): string => `${busDir}:${CONTAINER_SOCKET_DIR}:ro`;
+
+export const hasBusMount = (info: ContainerInspect): boolean =>
+  (info.HostConfig.Binds ?? []).some((bind) => bind.split(":")[1] === CONTAINER_SOCKET_DIR);
+
 export function containerBody(
   host: HostSpec,
-  options: { image: string; fleet: string | null },
+  options: { image: string; fleet: string | null; busDir?: string },
 ): ContainerCreateBody {
   const resources = host.resources ?? {};
   const name = hostnameOf(host.name);
@@ -56,7 +67,11 @@ export function containerBody(
     // The keep-alive answers probes on stdout: nothing worth logging.
     LogConfig: { Type: "none", Config: {} },
   };
-  if (gate !== undefined) hostConfig.Binds = [`${gate}:${GATE_PATH}:ro`];
+  const binds = [
+    ...(gate === undefined ? [] : [`${gate}:${GATE_PATH}:ro`]),
+    ...(options.busDir === undefined ? [] : [busBind(options.busDir)]),
+  ];
+  if (binds.length > 0) hostConfig.Binds = binds;
   if (resources.cpus !== undefined) hostConfig.NanoCpus = Math.round(resources.cpus * 1e9);
   if (resources.memory !== undefined) {
     hostConfig.Memory = resources.memory;

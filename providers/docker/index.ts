@@ -23,6 +23,8 @@ import { containerName } from "./names.ts";
 import { assertRulesHold } from "./network-policy.ts";
 import { isEngineNotFound } from "./engine-errors.ts";
 import { DockerTransport } from "./transport.ts";
+import { CONTAINER_SOCKET_DIR, SOCKET_NAME } from "../../src/bus/paths.ts";
+import { hasBusMount } from "./container-spec.ts";
 
 export interface DockerProviderOptions {
   /** Where DOCKER_HOST is read; process.env (at each call) by default. */
@@ -72,6 +74,17 @@ export function createDockerProvider(options: DockerProviderOptions = {}): Provi
     transport: guardedTransport,
 
     lock: lockDockerHost,
+
+    // The bus's run/ directory is mounted into every container fleet makes;
+    // a container made before the bus existed has no such mount, and no bus.
+    async busSocket(host, ctx) {
+      try {
+        const info = await client().inspectContainer(containerName(ctx.env.prefix, host.name));
+        return hasBusMount(info) ? `${CONTAINER_SOCKET_DIR}/${SOCKET_NAME}` : undefined;
+      } catch {
+        return undefined;
+      }
+    },
 
     async prepareWorkdir(host, spec, agentDir, ctx) {
       // An empty work dir is one idempotent mkdir: through the keep-alive it costs

@@ -18,6 +18,7 @@ import { prepareImage } from "./image.ts";
 import { ownerOf, probeAgents } from "./discover.ts";
 import { containerName, LABELS, owningFleet, snapshotReference } from "./names.ts";
 import { applyPolicy, forgetPolicy, isGated, readRemembered } from "./network-policy.ts";
+import { readySocketDir as readyBusDir } from "../../src/bus/paths.ts";
 
 export interface HostOps {
   client: EngineClient;
@@ -61,7 +62,10 @@ export async function createHost(ops: HostOps, host: HostSpec): Promise<void> {
   const image = await prepareImage(client, host, { container: name, env: ctx.env });
   let id: string;
   try {
-    id = await client.createContainer(name, containerBody(host, { image: image.id, fleet }));
+    id = await client.createContainer(
+      name,
+      containerBody(host, { image: image.id, fleet, busDir: await readyBusDir(ctx.env) }),
+    );
   } catch (error) {
     if (!(error instanceof FleetError && error.code === EngineErrorCode.conflict)) throw error;
     await reuseExisting(ops, host, fleet);
@@ -284,6 +288,7 @@ async function recreate(ops: HostOps, host: HostSpec, info: ContainerInspect): P
   const body = containerBody(host, {
     image: imageId,
     fleet: ownerOf(labels),
+    busDir: await readyBusDir(ctx.env),
   });
   // The spec label stays what the host was made from; the policy is tracked by network-policy.ts.
   body.Labels = {

@@ -17,6 +17,7 @@ import { discoverLocalAgents } from "./discover.ts";
 import { LocalTransport } from "./transport.ts";
 import { hostShellEnv } from "../../src/core/host/agent-env.ts";
 import { prepareLocalWorkdir } from "./workdir.ts";
+import { socketPath } from "../../src/bus/paths.ts";
 
 export interface LocalProviderOptions {
   /** The environment tmux, git and the agents run with; process.env (read at each call) by default. */
@@ -91,6 +92,9 @@ export function createLocalProvider(options: LocalProviderOptions = {}): Provide
     prepareWorkdir(_host, spec, agentDir, ctx) {
       return prepareLocalWorkdir(transportFor(ctx), spec, agentDir);
     },
+
+    // The bus's socket itself: agents here run on this machine.
+    busSocket: (_host, ctx) => Promise.resolve(socketPath(ctx.env)),
 
     ...unmanagedHostOperations(
       "this machine (provider local)",

@@ -12,7 +12,7 @@
  * idleness; so fleet starts it with `--settings` naming a file whose hooks touch
  * the agent's activity file on every prompt, tool call and finished turn.
  */
-import type { AgentType, LaunchContext } from "../core/contracts/agent-type.ts";
+import type { AgentType, LaunchContext, McpStdioServer } from "../core/contracts/agent-type.ts";
 import { shellJoin, shellQuote } from "../core/contracts/transport.ts";
 import type { AgentSpec } from "../core/model.ts";
 import { claudeProjectDir, claudeRecords } from "./records/claude-records.ts";
@@ -87,6 +87,15 @@ export function claudePrepareLines(spec: AgentSpec, context: LaunchContext): str
   ];
 }
 
+/** The agents' bus as Claude Code's MCP config (`--mcp-config`); its tools are allowed. */
+const CLAUDE_MCP_FILE = '"$FLEET_AGENT_DIR"/claude-mcp.json';
+
+function claudeMcpConfig(server: McpStdioServer): string {
+  return JSON.stringify({
+    mcpServers: { [server.name]: { type: "stdio", command: server.command, args: server.args } },
+  });
+}
+
 /** The file, in the agent's dir, that the launcher writes and `--settings` names. */
 export const CLAUDE_SETTINGS_FILE = '"$FLEET_AGENT_DIR"/claude-settings.json';
 
@@ -152,9 +161,18 @@ const claude: AgentType = {
           ]
         : []),
       ...(resume ? [resume.test] : []),
+      ...(context.bus
+        ? [
+            `printf '%s\\n' ${shellQuote(claudeMcpConfig(context.bus))} > ${CLAUDE_MCP_FILE} || exit 71`,
+          ]
+        : []),
       [
         "claude",
         ...(hooks ? [`--settings ${CLAUDE_SETTINGS_FILE}`] : []),
+        // `=`: both options take several values, and would swallow the args after them.
+        ...(context.bus
+          ? [`--mcp-config=${CLAUDE_MCP_FILE}`, `--allowedTools=mcp__${context.bus.name}`]
+          : []),
         ...(resume ? [resume.word] : []),
         ...(spec.args.length > 0 ? [shellJoin(spec.args)] : []),
       ].join(" "),

@@ -56,6 +56,15 @@ export function codexConfig(spec: AgentSpec, context: LaunchContext): string {
       'env_key = "OPENAI_API_KEY"',
     );
   }
+  if (context.bus) {
+    // The agents' bus, as an MCP server Codex starts itself (its tools: fleet-bus.*).
+    lines.push(
+      "",
+      `[mcp_servers.${toml(context.bus.name)}]`,
+      `command = ${toml(context.bus.command)}`,
+      `args = [${context.bus.args.map(toml).join(", ")}]`,
+    );
+  }
   return lines.join("\n");
 }
 

@@ -1,7 +1,8 @@
 /**
  * `command`: any program, given as a shell command line (`command:`), with
  * `args` appended shell-quoted. Ready as soon as it runs; messages are typed in
- * as lines. What tests and examples use.
+ * as lines. What tests and examples use. New bus mail is not announced in its
+ * terminal (a program is not a chat): it reads its mail through its endpoint.
  */
 import { AGENT_TYPE_CONTRACT_VERSION, type AgentType } from "../core/contracts/agent-type.ts";
 import { shellJoin } from "../core/contracts/transport.ts";
@@ -12,6 +13,7 @@ const command: AgentType = {
   name: "command",
   description: "any program: `command:` is a shell command line, `args` are appended",
   requiresCommand: true,
+  mailNotice: false,
   launchCommand(spec) {
     const line = spec.command?.trim() ?? "";
     if (line === "") {

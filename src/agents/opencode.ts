@@ -7,6 +7,7 @@
  * model (key from `OPENAI_API_KEY`, model from `OPENAI_MODEL`).
  */
 import type { AgentSpec } from "../core/model.ts";
+import type { LaunchContext } from "../core/contracts/agent-type.ts";
 import {
   OPENCODE_DB,
   opencodePromptCount,
@@ -15,8 +16,13 @@ import {
 } from "./records/opencode-records.ts";
 import { cliAgentType, specEnv, writeFileLine } from "./cli-agent.ts";
 
-export function opencodeConfig(spec: AgentSpec): Record<string, unknown> {
+export function opencodeConfig(spec: AgentSpec, context?: LaunchContext): Record<string, unknown> {
   const config: Record<string, unknown> = { autoupdate: false, share: "disabled" };
+  // The agents' bus, as a local MCP server OpenCode starts itself.
+  if (context?.bus) {
+    const { name, command, args } = context.bus;
+    config.mcp = { [name]: { type: "local", command: [command, ...args], enabled: true } };
+  }
   const baseUrl = specEnv(spec, "OPENAI_BASE_URL");
   if (baseUrl) {
     const model = specEnv(spec, "OPENAI_MODEL") ?? "default";
@@ -58,7 +64,7 @@ export default cliAgentType({
   },
   // Its TUI takes 7 to 10 s to draw on a quiet 2-core machine; more under load.
   readyTimeoutMs: 90_000,
-  prepare: (spec) => [
+  prepare: (spec, context) => [
     "export OPENCODE_DISABLE_AUTOUPDATE=1 OPENCODE_DISABLE_SHARE=1",
     // Its own database, so its records are its own (the login in auth.json stays shared).
     ...(specEnv(spec, "OPENCODE_DB") ? [] : [`export OPENCODE_DB=${OPENCODE_DB}`]),
@@ -68,7 +74,7 @@ export default cliAgentType({
       ? []
       : [
           'export OPENCODE_CONFIG="$FLEET_AGENT_DIR/opencode.json"',
-          writeFileLine('"$OPENCODE_CONFIG"', JSON.stringify(opencodeConfig(spec))),
+          writeFileLine('"$OPENCODE_CONFIG"', JSON.stringify(opencodeConfig(spec, context))),
         ]),
   ],
 });

@@ -312,6 +312,50 @@ withCommon(program.command("transcript"), ["text", "json", "jsonl"], "text")
   )
   .action(lazy(() => import("./commands/transcript.ts")));
 
+const messagesCommand = withCommon(program.command("messages"), ["text", "json", "jsonl"], "text")
+  .description("show the agents' bus traffic: who sent what to whom, and whether it was read")
+  .option("--agent <agent>", "only messages from or to this agent (NAME or NAME@HOST)")
+  .option("--fleet <name>", "only this fleet's mailbox (_adhoc: agents made with fleet create)")
+  .option("--unread", "only messages not yet read")
+  .option("-f, --follow", "keep printing new messages until Ctrl-C")
+  .addHelpText(
+    "after",
+    "\nRead from the mailboxes under FLEET_HOME/bus: the bus need not run. docs/mcp.md has the bus's\ndelivery semantics.\n\nExamples:\n  fleet messages\n  fleet messages --agent reviewer --follow\n  fleet messages --format jsonl --unread\n  fleet messages prune --older-than 1d",
+  )
+  .action(lazy(() => import("./commands/messages.ts")));
+
+withCommon(messagesCommand.command("prune"), ["text", "json"], "text")
+  .description("drop old read messages, and the oldest when a mailbox is over its size cap")
+  .option(
+    "--older-than <duration>",
+    "read more than this long ago (default FLEET_BUS_RETENTION or 7d)",
+  )
+  .option("--max-size <size>", "cap per fleet's mailbox (default FLEET_BUS_MAX_SIZE or 64MiB)")
+  .addHelpText(
+    "after",
+    "\nUnread messages go only when a mailbox is over its cap (oldest first). The bus also prunes with\nthe defaults at start and every hour.\n\nExamples:\n  fleet messages prune\n  fleet messages prune --older-than 12h --max-size 10MiB",
+  )
+  .action(lazy(async () => ({ run: (await import("./commands/messages.ts")).runPrune })));
+
+const busCommand = program
+  .command("bus")
+  .description("the agents' bus daemon (started on demand; see docs/mcp.md)");
+
+withCommon(busCommand.command("status"), ["text", "json"], "text")
+  .description("whether the bus daemon runs, its pid, socket and log")
+  .addHelpText("after", "\nExamples:\n  fleet bus status --format json")
+  .action(lazy(async () => ({ run: (await import("./commands/bus.ts")).runStatus })));
+
+withCommon(busCommand.command("serve"), ["text"], "text")
+  .description("run the bus daemon in the foreground (fleet starts it detached when needed)")
+  .addHelpText("after", "\nExamples:\n  fleet bus serve")
+  .action(lazy(async () => ({ run: (await import("./commands/bus.ts")).runServe })));
+
+withCommon(busCommand.command("stop"), ["text", "json"], "text")
+  .description("stop the bus daemon (messages are kept; the next need starts it again)")
+  .addHelpText("after", "\nExamples:\n  fleet bus stop")
+  .action(lazy(async () => ({ run: (await import("./commands/bus.ts")).runStop })));
+
 withCommon(program.command("usage"), ["table", "json"], "table")
   .description("tokens used per agent and for the fleet, from the agents' own records")
   .argument("[agent]", "NAME or NAME@HOST (default: every agent)")

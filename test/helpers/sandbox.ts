@@ -3,7 +3,7 @@
  * and a unique FLEET_PREFIX, all removed by cleanup().
  */
 import { execFile, spawn } from "node:child_process";
-import { mkdtemp, rm, mkdir, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -112,6 +112,17 @@ export async function makeSandbox(label: string): Promise<Sandbox> {
     },
     async cleanup() {
       await run("tmux", ["kill-server"]).catch(() => undefined);
+      // The agents' bus daemon a launch started (it would also leave by itself once its pid file is gone).
+      const busPid = Number(
+        await readFile(join(home, "bus", "daemon.pid"), "utf8").catch(() => ""),
+      );
+      if (Number.isInteger(busPid) && busPid > 0) {
+        try {
+          process.kill(busPid, "SIGTERM");
+        } catch {
+          // Already gone.
+        }
+      }
       await rm(dir, { recursive: true, force: true });
     },
   };

@@ -14,6 +14,19 @@ export interface LaunchContext {
   workdir: string;
   /** Absolute path of its agent dir (`$FLEET_AGENT_DIR`). */
   agentDir: string;
+  /**
+   * The agents' bus, when this host reaches it: an MCP server on stdio that the
+   * agent's CLI is to be told about (its MCP config), so the agent sees the bus's
+   * tools without setup.
+   */
+  bus?: McpStdioServer;
+}
+
+/** An MCP server an agent's CLI starts on stdio. */
+export interface McpStdioServer {
+  name: string;
+  command: string;
+  args: string[];
 }
 
 /** Plain screen text (any case) that tells what an agent without hooks is doing. */
@@ -79,6 +92,13 @@ export interface AgentType {
      */
     exitWindowMs?: number;
   };
+
+  /**
+   * False when new mail on the agents' bus must not be typed at its prompt as a
+   * notice ("2 new messages: call get_messages"): a program that is not a chat,
+   * which reads its mail itself. Unset: it gets the notice.
+   */
+  readonly mailNotice?: boolean;
 
   /** Pane text that means "waiting for the user", where the agent shows one. */
   readonly waitingPattern?: RegExp;

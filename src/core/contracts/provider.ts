@@ -79,4 +79,11 @@ export interface Provider {
   applyNetworkPolicy(host: HostSpec, policy: NetworkPolicy, ctx: ProviderContext): Promise<void>;
   /** Commits the host to an image; returns its id. */
   snapshot(host: HostSpec, ctx: ProviderContext): Promise<string>;
+  /**
+   * Where agents on this host reach the agents' bus: the path of the bus's unix
+   * socket as the host sees it (its own, a mount of it, or a forward of it), or
+   * undefined when this host cannot reach the bus. Readying what that needs (an
+   * SSH forward) is part of the call.
+   */
+  busSocket?(host: HostSpec, ctx: ProviderContext): Promise<string | undefined>;
 }

@@ -4,6 +4,7 @@
  * live agent with the same spec is returned as it is; a stopped, missing or
  * finished one is started again in its old work dir.
  */
+import { busForLaunch } from "../../bus/join.ts";
 import type { AgentType } from "../contracts/agent-type.ts";
 import type { Transport } from "../contracts/transport.ts";
 import { FleetError } from "../errors.ts";
@@ -66,6 +67,7 @@ export async function createAgent(
     ports: {},
   };
   const typedAtOnce = spec.message !== undefined && spec.message !== "" && !type.readiness.pattern;
+  const bus = await busForLaunch(h, record);
   const launch: LaunchInput = {
     fleetDir: transport.fleetDir,
     home: h.ctx.env.home,
@@ -76,6 +78,7 @@ export async function createAgent(
     event: { type: "created", details: { fleet: options.fleet, specHash: record.specHash } },
     mode: "fresh",
     ...(typedAtOnce ? { message: spec.message } : {}),
+    ...(bus ? { bus } : {}),
   };
 
   let ports: Awaited<ReturnType<typeof launchAgent>>;

@@ -8,6 +8,7 @@
  * remote host's cache repo is fleet's, and goes with the host). Only once the
  * saved bytes are on disk are the session, the worktree and the agent dir removed.
  */
+import { leaveBus } from "../../bus/members.ts";
 import { killOwnSessionLine } from "./own-session.ts";
 import { join } from "node:path";
 import { shellQuote as q } from "../contracts/transport.ts";
@@ -131,6 +132,8 @@ export async function destroyAgent(h: HostHandle, name: string): Promise<{ saved
       `[ ! -e ${q(paths.dir)} ] || rm -rf ${q(paths.dir)} || exit 85`,
     ].join("\n"),
   );
+  // Its token goes with it; its mail stays on the bus until pruned.
+  await leaveBus(h.ctx.env, h.host.name, name);
   return { saved };
 }
 

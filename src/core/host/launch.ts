@@ -32,6 +32,12 @@ import { cleanStartLines } from "./agent-env.ts";
 import { sealRecord } from "../trust/record-seal.ts";
 import { replaceOwnSessionLine } from "./own-session.ts";
 import { earlyExitCheck } from "./early-exit.ts";
+import {
+  BUS_SERVER_NAME,
+  ENDPOINT_FILE,
+  TOKEN_FILE,
+  endpointScript,
+} from "../../bus/endpoint-script.ts";
 
 /** The agent type's exit window, ms (0: not checked). */
 export const exitWindowMs = (type: AgentType): number => type.readiness.exitWindowMs ?? 0;
@@ -57,6 +63,8 @@ export interface LaunchInput {
   mode: "fresh" | "replace";
   /** Typed in right after start (only for agent types ready at once). */
   message?: string;
+  /** The agents' bus: its socket as the host sees it, and this agent's token (a secret). */
+  bus?: { socket: string; token: string };
 }
 
 export interface LaunchScript {
@@ -69,7 +77,10 @@ export function launchScript(input: LaunchInput): LaunchScript {
   const spec = record.spec;
   const paths = agentPaths(input.fleetDir, record.name);
   const ports = planPorts(record.name, spec.services, record.ports, randomInt(1, 2 ** 31 - 1));
-  const secretsText = secretsFile(input.secrets);
+  const bus = input.bus && busEndpoint(paths, input.bus.socket);
+  const secretsText = secretsFile(
+    input.bus ? { ...input.secrets, [BUS_TOKEN_VARIABLE]: input.bus.token } : input.secrets,
+  );
   const secretsBytes = Buffer.byteLength(secretsText);
 
   // Process spawns are the cost here (create has a 0.3 s budget end to end): shell
@@ -101,12 +112,17 @@ export function launchScript(input: LaunchInput): LaunchScript {
     lines.push(`[ ! -e ${q(paths.secretsFile)} ] || rm -f ${q(paths.secretsFile)}`);
   }
 
-  const command = input.type.launchCommand(spec, { workdir: record.workdir, agentDir: paths.dir });
+  const command = input.type.launchCommand(spec, {
+    workdir: record.workdir,
+    agentDir: paths.dir,
+    ...(bus ? { bus: bus.server } : {}),
+  });
   const portEntries = [...ports.sources];
   const portWord = (source: PortSource): string =>
     source.kind === "fixed" ? String(source.port) : `"\${${source.variable}}"`;
   lines.push(
-    `{ printf '%s' ${q(envFile(spec, paths, record.workdir))}`,
+    ...(bus ? [`printf '%s' ${q(endpointScript())} > ${q(bus.endpoint)} || exit 71`] : []),
+    `{ printf '%s' ${q(envFile(spec, paths, record.workdir, bus?.env))}`,
     ...portEntries.map(
       ([service, source]) =>
         `  printf '%s\\n' ${q(`export ${portVariable(service)}=`)}${portWord(source)}`,
@@ -229,10 +245,31 @@ function tmuxStart(input: LaunchInput, paths: AgentPaths): string {
   return words.map((command) => command.map(q).join(" ")).join(" ';' ");
 }
 
-function envFile(spec: AgentSpec, paths: AgentPaths, workdir: string): string {
+/** Where the agent's bus endpoint is, and how its CLI is to run it. */
+function busEndpoint(paths: AgentPaths, socket: string) {
+  const endpoint = `${paths.dir}/${ENDPOINT_FILE}`;
+  const tokenFile = `${paths.dir}/${TOKEN_FILE}`;
+  return {
+    endpoint,
+    tokenFile,
+    server: { name: BUS_SERVER_NAME, command: "sh", args: [endpoint, socket, tokenFile] },
+    env: { FLEET_BUS_SOCKET: socket, FLEET_BUS_ENDPOINT: endpoint },
+  };
+}
+
+/** Carries the bus token with the secrets; the launcher moves it to a 0600 file. */
+const BUS_TOKEN_VARIABLE = "FLEET_BUS_TOKEN";
+
+function envFile(
+  spec: AgentSpec,
+  paths: AgentPaths,
+  workdir: string,
+  extra: Record<string, string> = {},
+): string {
   return exportLines(
     {
       ...spec.env,
+      ...extra,
       FLEET_AGENT: spec.name,
       FLEET_AGENT_DIR: paths.dir,
       // `fleet exec` finds the work dir here without reading the record first.
@@ -271,6 +308,8 @@ function launcher(paths: AgentPaths, workdir: string, launchCommand: string): st
     ...cleanStartLines(),
     `. ${q(paths.envFile)}`,
     `if [ -f ${q(paths.secretsFile)} ]; then . ${q(paths.secretsFile)}; rm -f ${q(paths.secretsFile)}; fi`,
+    // The bus token lives in a 0600 file the endpoint reads, not in the agent's environment.
+    `if [ -n "\${${BUS_TOKEN_VARIABLE}:-}" ]; then (umask 077; printf '%s\\n' "$${BUS_TOKEN_VARIABLE}" > ${q(`${paths.dir}/${TOKEN_FILE}`)}); unset ${BUS_TOKEN_VARIABLE}; fi`,
     `cd ${q(workdir)} || exit 126`,
     // A waiting mark left by the last run is not this run's: it starts busy.
     `rm -f ${q(paths.exitStatus)} ${q(paths.waiting)}`,

@@ -1,4 +1,5 @@
 /** Stopping, starting and updating an agent in place. Each keeps the work dir. */
+import { busForLaunch } from "../../bus/join.ts";
 import type { AgentSpec, LiveAgent } from "../model.ts";
 import { getAgentType } from "../registry.ts";
 import { canonicalJson, specHash } from "../spec-hash.ts";
@@ -32,6 +33,7 @@ export async function startAgent(
   const now = new Date().toISOString();
   const { stoppedAt: _stoppedAt, stopReason: _stopReason, ...kept } = old;
   const record: AgentRecord = { ...kept, state: "running", startedAt: now, workdir };
+  const bus = await busForLaunch(h, record);
   const ports = await launchAgent(
     transport,
     {
@@ -43,6 +45,7 @@ export async function startAgent(
       secrets,
       event: { type: "started", details: { previousState: agent.live.state } },
       mode: "replace",
+      ...(bus ? { bus } : {}),
     },
     name,
   );

@@ -1,0 +1,26 @@
+/**
+ * Agents' states for discover_agents, read from the hosts (fleet keeps no
+ * database) and kept for two seconds, so that agents asking at once cost one
+ * discovery, not one each.
+ */
+import type { ProviderContext } from "../core/contracts/provider.ts";
+import { discoverLive } from "../core/state/discover.ts";
+import { knownHosts } from "../core/state/known-hosts.ts";
+
+const FRESH_MS = 2000;
+
+export function liveStateReader(ctx: ProviderContext): () => Promise<ReadonlyMap<string, string>> {
+  let cached: { at: number; states: Promise<ReadonlyMap<string, string>> } | undefined;
+  return () => {
+    if (!cached || Date.now() - cached.at > FRESH_MS) {
+      const states = (async () => {
+        const live = await discoverLive(await knownHosts(ctx.env), ctx);
+        return new Map(live.agents.map((agent) => [`${agent.name}@${agent.host}`, agent.state]));
+      })();
+      // A failed read is not kept: the next caller tries again.
+      states.catch(() => (cached = undefined));
+      cached = { at: Date.now(), states };
+    }
+    return cached.states;
+  };
+}
