@@ -16,9 +16,18 @@ export const MCP_PATH = "/mcp";
 /** A JSON-RPC body larger than this is refused (413): tool arguments are small. */
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
+/**
+ * A session no request has touched for this long is closed: a client that went
+ * away without ending its session would otherwise keep a server (and, if it
+ * subscribed, a poller) forever. A client that comes back gets 404 and, as the
+ * protocol says, starts a new session.
+ */
+const SESSION_IDLE_MS = 60 * 60_000;
+
 interface Session {
   transport: StreamableHTTPServerTransport;
   fleet: FleetMcpServer;
+  lastSeen: number;
 }
 
 export interface HttpServing {
@@ -59,7 +68,7 @@ export async function serveHttp(deps: ServerDeps, port: number): Promise<HttpSer
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
-        sessions.set(id, { transport, fleet });
+        sessions.set(id, { transport, fleet, lastSeen: Date.now() });
       },
     });
     transport.onclose = () => {
@@ -95,6 +104,7 @@ export async function serveHttp(deps: ServerDeps, port: number): Promise<HttpSer
     const id = Array.isArray(header) ? header[0] : header;
     const session = id === undefined ? undefined : sessions.get(id);
     if (session) {
+      session.lastSeen = Date.now();
       await session.transport.handleRequest(req, res, body);
     } else if (id === undefined && req.method === "POST" && isInitializeRequest(body)) {
       await (await newSession()).handleRequest(req, res, body);
@@ -137,11 +147,22 @@ export async function serveHttp(deps: ServerDeps, port: number): Promise<HttpSer
     message: `listening on ${url}; the bearer token is in ${tokenPath(deps.env)} (Ctrl-C stops)`,
   });
 
+  const sweep = setInterval(() => {
+    const oldest = Date.now() - SESSION_IDLE_MS;
+    for (const [id, session] of sessions) {
+      if (session.lastSeen >= oldest) continue;
+      sessions.delete(id);
+      void session.transport.close().catch(() => undefined);
+    }
+  }, SESSION_IDLE_MS / 6);
+  sweep.unref();
+
   let resolveClosed: () => void = () => undefined;
   const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
+      clearInterval(sweep);
       const open = [...sessions.values()];
       sessions.clear();
       await Promise.all(open.map((s) => s.transport.close().catch(() => undefined)));
