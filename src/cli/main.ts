@@ -487,6 +487,16 @@ withCommon(program.command("snapshot"), ["text", "json"], "text")
   )
   .action(lazy(() => import("./commands/snapshot.ts")));
 
+withCommon(program.command("mcp"), ["text"], "text")
+  .description("serve fleet's actions as MCP tools to AI clients (stdio, or HTTP on 127.0.0.1)")
+  .option("--http", "serve Streamable HTTP on 127.0.0.1 instead of stdio, with a bearer token")
+  .option("--port <port>", "with --http: the port (0 picks a free one; default 7333)")
+  .addHelpText(
+    "after",
+    "\nTools: list_agents, create_agent, start_agent, stop_agent, destroy_agent, send_message,\nread_transcript, wait_for_agent, exec, plan, apply (only a planId plan returned). Resource\nfleet://agents (subscribe for state changes). With --http, the token is kept in\n$FLEET_HOME/mcp/http-token (never printed). Docs: docs/mcp.md.\n\nExamples:\n  claude mcp add fleet -- fleet mcp\n  fleet mcp --http --port 0",
+  )
+  .action(lazy(() => import("./commands/mcp.ts")));
+
 function report(error: unknown): number {
   if (error instanceof CommanderError) {
     // Commander already printed help, version or the usage error.

@@ -2,7 +2,7 @@
 import { adoptAgent, adoptionOf } from "../../core/host/adopt-agent.ts";
 import type { AgentRecord } from "../../core/host/agent-record.ts";
 import { usageError } from "../../core/errors.ts";
-import { findAgentsOrProblems, withHostLock } from "../agent-target.ts";
+import { findAgentsOrProblems, withHostLock } from "../../core/actions/agent-target.ts";
 import { type CommonOptions, cliContext, printJson } from "../context.ts";
 
 interface AdoptOptions extends CommonOptions {

@@ -1,9 +1,9 @@
-import { applyFleet, type AppliedFleet } from "../../core/apply/apply-fleet.ts";
+import type { AppliedFleet } from "../../core/apply/apply-fleet.ts";
+import { applyDesired as applyCore, loadDesired } from "../../core/actions/plan-apply.ts";
 import { usageError } from "../../core/errors.ts";
 import type { DesiredState } from "../../core/model.ts";
 import { readPlanFile } from "../../core/plan/plan-file.ts";
 import type { Plan } from "../../core/plan/types.ts";
-import { nativeEngine } from "../../engines/native/index.ts";
 import {
   type CliContext,
   type CommonOptions,
@@ -12,7 +12,6 @@ import {
   printText,
 } from "../context.ts";
 import { gracefulInterrupt } from "../interrupt.ts";
-import { loadDesired } from "../load-fleet.ts";
 import { renderApplySummary, type SummaryVerb } from "../render/apply-summary.ts";
 import { renderPlanText } from "../render/plan-text.ts";
 
@@ -75,28 +74,13 @@ export async function applyDesired(
     return mustAsk ? context.io.confirm(question, false) : true;
   };
   try {
-    const engine = savedPlan?.engine?.name ?? options.engine;
-    if (engine === "pulumi") {
-      const { applyWithPulumi } = await import("../../engines/pulumi/run-stack.ts");
-      const { stackNameFor } = await import("../../engines/pulumi/stack-workspace.ts");
-      return await applyWithPulumi(destroy ? { ...desired, hosts: destroy.fileHosts } : desired, {
-        ctx: context,
-        stackName: savedPlan?.engine?.stack ?? stackNameFor(desired, options.stack),
-        parallelism,
-        destroying: destroy !== undefined,
-        signal: interrupt.signal,
-        ...(savedPlan ? { savedPlan } : {}),
-        confirm,
-      });
-    }
-    return await applyFleet(desired, {
-      ctx: context,
-      engine: nativeEngine,
+    return await applyCore(desired, context, {
       parallelism,
-      extraHosts: destroy?.fileHosts ?? [],
-      destroying: destroy !== undefined,
-      signal: interrupt.signal,
+      ...(options.engine === undefined ? {} : { engine: options.engine }),
+      ...(options.stack === undefined ? {} : { stack: options.stack }),
       ...(savedPlan ? { savedPlan } : {}),
+      ...(destroy ? { destroy } : {}),
+      signal: interrupt.signal,
       confirm,
     });
   } finally {

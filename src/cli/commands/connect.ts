@@ -1,7 +1,7 @@
 import { attachCommand } from "../../core/host/index.ts";
 import { usageError } from "../../core/errors.ts";
 import { wakeAgent } from "../../core/idle/wake-host.ts";
-import { findAgent, withHostLock } from "../agent-target.ts";
+import { findAgent, withHostLock } from "../../core/actions/agent-target.ts";
 import { type CommonOptions, cliContext, printText } from "../context.ts";
 import { spawnInteractive } from "../spawn-interactive.ts";
 

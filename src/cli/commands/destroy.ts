@@ -1,7 +1,6 @@
-import { destroyAgents as destroyNamedAgents } from "../../core/apply/destroy-agents.ts";
+import { destroyNamedAgents } from "../../core/actions/destroy-agent.ts";
 import { findFleetFile } from "../../core/config/load.ts";
 import { usageError } from "../../core/errors.ts";
-import { findAgentsOrProblems, findTargets } from "../agent-target.ts";
 import {
   type CliContext,
   type CommonOptions,
@@ -9,7 +8,7 @@ import {
   printJson,
   printText,
 } from "../context.ts";
-import { loadDesired } from "../load-fleet.ts";
+import { loadDesired } from "../../core/actions/plan-apply.ts";
 import { savedWorkLines } from "../render/apply-summary.ts";
 import { type ApplyCommandOptions, applyDesired, finish } from "./apply.ts";
 
@@ -46,36 +45,25 @@ async function destroyAgents(
       "pass -y (--yes) to destroy without asking",
     );
   }
-  // Agents whose record is TAMPERED or UNREADABLE can be destroyed by name too:
-  // only their own dir is saved and removed, whatever their record says.
-  const { targets, live } =
-    (options.selector ?? []).length === 0 && refs.length > 0
-      ? await findAgentsOrProblems(refs, context)
-      : await findTargets(refs, options.selector ?? [], context).then(({ targets, live }) => ({
-          live,
-          targets: targets.map((t) => ({ ...t, name: t.agent.name, host: t.agent.host })),
-        }));
-  if (targets.length === 0) {
+  const outcome = await destroyNamedAgents(refs, options.selector ?? [], context, (targets) =>
+    options.yes === true
+      ? Promise.resolve(true)
+      : context.io.confirm(
+          `Destroy ${targets.map((t) => `${t.name}@${t.host}`).join(", ")}? Unsaved work is kept in ~/.fleet/saved.`,
+          false,
+        ),
+  );
+  if (outcome.status === "none") {
     if (context.format === "json") printJson({ destroyed: [], removedHosts: [] });
     else process.stdout.write("No agents matched.\n");
     return;
   }
-  if (options.yes !== true) {
-    if (
-      !(await context.io.confirm(
-        `Destroy ${targets.map((t) => `${t.name}@${t.host}`).join(", ")}? Unsaved work is kept in ~/.fleet/saved.`,
-        false,
-      ))
-    ) {
-      process.stdout.write("Destroy cancelled; nothing was changed.\n");
-      process.exitCode = 1;
-      return;
-    }
+  if (outcome.status === "declined") {
+    process.stdout.write("Destroy cancelled; nothing was changed.\n");
+    process.exitCode = 1;
+    return;
   }
-  const { destroyed, removedHosts } = await destroyNamedAgents(targets, live, context);
-  const fileOwned = targets
-    .filter((t) => t.agent !== undefined && t.agent.fleet !== null)
-    .map((t) => t.name);
+  const { destroyed, removedHosts, fileOwned } = outcome;
   if (fileOwned.length > 0 && hasFleetFile(options.file)) {
     context.io.notify({
       level: "warn",

@@ -15,7 +15,7 @@ import {
   printJson,
   printText,
 } from "../context.ts";
-import { loadDesired } from "../load-fleet.ts";
+import { loadDesired } from "../../core/actions/plan-apply.ts";
 import { renderTable } from "../render/table.ts";
 
 interface HostCommandOptions extends CommonOptions {

@@ -2,13 +2,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { usageError } from "../../core/errors.ts";
 import { byText } from "../../core/sort.ts";
 import type { HostError, LiveAgent } from "../../core/model.ts";
-import {
-  type AgentFilter,
-  filterAgents,
-  parseAgentFilter,
-  unknownFilterWarnings,
-} from "../../core/state/agent-filter.ts";
-import { readLive } from "../agent-target.ts";
+import { type AgentFilter, parseAgentFilter } from "../../core/state/agent-filter.ts";
+import { type AgentListing, listAgents, untrustedState } from "../../core/actions/list-agents.ts";
 import {
   type CliContext,
   type CommonOptions,
@@ -69,20 +64,9 @@ export async function run(options: ListOptions): Promise<void> {
   if (errors.length > 0) process.exitCode = 1;
 }
 
-interface Snapshot {
-  agents: LiveAgent[];
-  errors: Awaited<ReturnType<typeof readLive>>["live"]["errors"];
-  warnings: string[];
-}
-
-async function read(context: CliContext, filter: AgentFilter): Promise<Snapshot> {
-  const { live, hosts } = await readLive(context);
-  const agents = filterAgents(live.agents, filter).sort(
-    (a, b) => byText(a.host, b.host) || byText(a.name, b.name),
-  );
-  const errors = live.errors.filter((e) => filter.host === undefined || e.host === filter.host);
-  return { agents, errors, warnings: unknownFilterWarnings(filter, live, hosts) };
-}
+type Snapshot = AgentListing;
+const read = (context: CliContext, filter: AgentFilter): Promise<Snapshot> =>
+  listAgents(context, filter);
 
 /** Warnings go to stderr in every format: a JSON reader still gets clean stdout. */
 function warn(context: CliContext, snapshot: Snapshot): void {
@@ -196,9 +180,6 @@ function table(
     rows.map((r) => r.cells),
   );
 }
-
-const untrustedState = (error: HostError): string =>
-  error.error.code === "RECORD_TAMPERED" ? "TAMPERED" : "UNREADABLE";
 
 function row(agent: LiveAgent, now: number): string[] {
   const idle = idleSeconds(agent, now);

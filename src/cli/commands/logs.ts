@@ -5,7 +5,7 @@ import {
   readTranscript,
   type AgentEvent,
 } from "../../core/host/index.ts";
-import { findAgent } from "../agent-target.ts";
+import { findAgent } from "../../core/actions/agent-target.ts";
 import { type CommonOptions, cliContext, printJson, jsonText } from "../context.ts";
 import { parseCount } from "../parse-count.ts";
 import { safeText } from "../../core/text/safe-text.ts";

@@ -1,17 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { text as readStream } from "node:stream/consumers";
-import {
-  assertKeyNames,
-  assertTypeable,
-  characterCount,
-  normalizeLineEnds,
-  sendMessage,
-  type DeliveryPayload,
-} from "../../core/host/index.ts";
+import type { DeliveryPayload } from "../../core/host/index.ts";
+import { keysPayload, sendMessageTo, textPayload } from "../../core/actions/send-message.ts";
 import { FleetError, usageError } from "../../core/errors.ts";
 import { plural } from "../render/plural.ts";
-import { wakeAgent } from "../../core/idle/wake-host.ts";
-import { findAgent, withHostLock } from "../agent-target.ts";
 import { type CommonOptions, cliContext, printJson, printText } from "../context.ts";
 import { parseDurationFlag } from "../parse-duration.ts";
 
@@ -24,42 +16,21 @@ export async function run(
   const waitMs = parseDurationFlag(options.timeout ?? "10m", "--timeout");
   // Checked before the agent is even looked up: a refused message touches nothing.
   const payload = await messagePayload(words, options);
-  const { agent, handle } = await findAgent(ref, context);
-  // A finished agent is not woken: its process exited, and sendMessage says so.
-  const wasStopped = agent.state === "STOPPED" || agent.state === "MISSING";
-  if (wasStopped) {
-    await withHostLock(handle, async () => {
-      context.io.notify({
-        level: "info",
-        code: "message.start",
-        message: `starting ${agent.name} (${agent.state}) first...`,
-      });
-      await wakeAgent(handle, agent, process.env);
-    });
-  }
-  // Not under the host lock: a message may wait for the agent's turn to end, and
-  // its queue on the host keeps messages in order (src/core/host/delivery-turns.ts).
-  await sendMessage(handle, agent.name, payload, {
+  const sent = await sendMessageTo(ref, payload, context, {
     waitMs,
-    onWait: (name) =>
-      context.io.notify({
-        level: "info",
-        code: "message.wait",
-        message: `${name} is working: the message waits for its turn to end (up to ${options.timeout ?? "10m"})...`,
-      }),
+    waitWords: options.timeout ?? "10m",
   });
-  const chars = payload.kind === "text" ? characterCount(payload.text) : 0;
   if (context.format === "json")
     printJson({
       sent: true,
-      agent: agent.name,
-      host: agent.host,
-      ...(payload.kind === "text" ? { chars } : { keys: payload.keys }),
-      started: wasStopped,
+      agent: sent.agent,
+      host: sent.host,
+      ...(payload.kind === "text" ? { chars: sent.chars ?? 0 } : { keys: payload.keys }),
+      started: sent.started,
     });
   else if (payload.kind === "keys")
-    printText(`Sent keys ${payload.keys.join(" ")} to ${agent.name}.`, "stderr");
-  else printText(`Sent ${plural(chars, "character")} to ${agent.name}.`, "stderr");
+    printText(`Sent keys ${payload.keys.join(" ")} to ${sent.agent}.`, "stderr");
+  else printText(`Sent ${plural(sent.chars ?? 0, "character")} to ${sent.agent}.`, "stderr");
 }
 
 async function messagePayload(
@@ -73,12 +44,10 @@ async function messagePayload(
         "send the text, then the keys, as two commands",
       );
     }
-    assertKeyNames(options.keys);
-    return { kind: "keys", keys: options.keys };
+    return keysPayload(options.keys);
   }
   const text = await messageText(words, options.file);
-  assertTypeable(text, options.file ? `the message in ${options.file}` : "the message");
-  return { kind: "text", text };
+  return textPayload(text, options.file ? `the message in ${options.file}` : "the message");
 }
 
 async function messageText(words: string[], file: string | undefined): Promise<string> {
@@ -92,8 +61,6 @@ async function messageText(words: string[], file: string | undefined): Promise<s
       "no message given",
       'fleet message NAME "TEXT", --file FILE, or pipe it on stdin',
     );
-  message = normalizeLineEnds(message).replace(/\n+$/, "");
-  if (message.trim() === "") throw usageError("the message is empty");
   return message;
 }
 

@@ -1,9 +1,8 @@
-import { planFleet } from "../../core/apply/apply-fleet.ts";
+import { planDesired } from "../../core/actions/plan-apply.ts";
 import { hasChanges } from "../../core/plan/compute.ts";
 import { writePlanFile } from "../../core/plan/plan-file.ts";
-import type { DesiredState } from "../../core/model.ts";
-import { type CliContext, type CommonOptions, cliContext } from "../context.ts";
-import { loadDesired } from "../load-fleet.ts";
+import { type CommonOptions, cliContext } from "../context.ts";
+import { loadDesired } from "../../core/actions/plan-apply.ts";
 import { renderPlanJson } from "../render/plan-json.ts";
 import { renderPlanMarkdown } from "../render/plan-markdown.ts";
 import { renderPlanText } from "../render/plan-text.ts";
@@ -16,24 +15,13 @@ interface PlanOptions extends CommonOptions {
   stack?: string;
 }
 
-async function planThroughPulumi(desired: DesiredState, context: CliContext, stack?: string) {
-  const { planWithPulumi } = await import("../../engines/pulumi/run-stack.ts");
-  const { stackNameFor } = await import("../../engines/pulumi/stack-workspace.ts");
-  return planWithPulumi(desired, {
-    ctx: context,
-    stackName: stackNameFor(desired, stack),
-    parallelism: 8,
-    confirm: () => Promise.resolve(false),
-  });
-}
-
 export async function run(options: PlanOptions): Promise<void> {
   const context = cliContext(options, ["text", "json", "markdown"], "text");
   const desired = await loadDesired(options.file);
-  const { plan } =
-    options.engine === "pulumi"
-      ? await planThroughPulumi(desired, context, options.stack)
-      : await planFleet(desired, context);
+  const { plan } = await planDesired(desired, context, {
+    ...(options.engine === undefined ? {} : { engine: options.engine }),
+    ...(options.stack === undefined ? {} : { stack: options.stack }),
+  });
   if (options.out) {
     await writePlanFile(options.out, plan, desired);
     context.io.notify({

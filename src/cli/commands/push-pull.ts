@@ -1,6 +1,6 @@
 /** `fleet pull NAME` and `fleet push NAME`: an agent's branch between its host and a repo here. */
 import { pullAgentWork, pushAgentWork, type SyncResult } from "../../core/host/git-sync.ts";
-import { findAgent, withHostLock } from "../agent-target.ts";
+import { findAgent, withHostLock } from "../../core/actions/agent-target.ts";
 import { type CommonOptions, cliContext, printJson, printText } from "../context.ts";
 import { plural } from "../render/plural.ts";
 

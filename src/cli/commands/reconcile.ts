@@ -19,7 +19,7 @@ import {
   printJson,
   jsonText,
 } from "../context.ts";
-import { loadDesired } from "../load-fleet.ts";
+import { loadDesired } from "../../core/actions/plan-apply.ts";
 import { parseDurationFlag } from "../parse-duration.ts";
 import { reconcileJson, renderReconcileText } from "../render/reconcile-report.ts";
 

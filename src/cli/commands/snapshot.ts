@@ -5,7 +5,7 @@
  */
 import { FleetError } from "../../core/errors.ts";
 import type { IoHost, IoMessage } from "../../core/io.ts";
-import { findAgent, withHostLock } from "../agent-target.ts";
+import { findAgent, withHostLock } from "../../core/actions/agent-target.ts";
 import { type CommonOptions, cliContext, printJson, printText } from "../context.ts";
 
 export async function run(ref: string, options: CommonOptions): Promise<void> {

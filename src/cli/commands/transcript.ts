@@ -1,9 +1,10 @@
 import type { Turn } from "../../core/contracts/conversation.ts";
 import { FleetError } from "../../core/errors.ts";
-import { followTranscript, readTranscript } from "../../core/host/index.ts";
-import { followConversation, readConversation } from "../../core/host/records.ts";
+import { followTranscript } from "../../core/host/index.ts";
+import { followConversation } from "../../core/host/records.ts";
+import { lastTurns, readAgentTranscript } from "../../core/actions/read-transcript.ts";
 import { safeLines } from "../../core/text/safe-text.ts";
-import { findAgent, type AgentTarget } from "../agent-target.ts";
+import type { AgentTarget } from "../../core/actions/agent-target.ts";
 import {
   type CliContext,
   type CommonOptions,
@@ -25,15 +26,11 @@ interface TranscriptOptions extends CommonOptions {
 export async function run(ref: string, options: TranscriptOptions): Promise<void> {
   const context = cliContext(options, ["text", "json", "jsonl"], "text");
   const tail = parseCount(options.tail, "--tail");
-  const target = await findAgent(ref, context);
-  if (options.service === undefined && options.terminal !== true) {
-    const read = await readConversation(target.handle, target.agent.name);
-    if (read.kind === "records") {
-      await showTurns(target, context, read.conversation.turns, tail, options);
-      return;
-    }
-    if (read.kind === "unreadable") {
-      const why = `the records of agent ${target.agent.name} (${read.type}) could not be read: ${read.reason}`;
+  const read = await readAgentTranscript(ref, context, {
+    ...(tail === undefined ? {} : { tail }),
+    ...(options.terminal === true ? { terminal: true } : {}),
+    ...(options.service === undefined ? {} : { service: options.service }),
+    onRecordsUnreadable: (why) => {
       // A reader of JSON asked for turns: terminal lines in their place would mislead it.
       if (context.format !== "text") {
         throw new FleetError("RECORDS_UNREADABLE", why, {
@@ -46,9 +43,10 @@ export async function run(ref: string, options: TranscriptOptions): Promise<void
         code: "transcript.records-unreadable",
         message: `${why}; showing its terminal instead`,
       });
-    }
-  }
-  await showTerminal(target, context, tail, options);
+    },
+  });
+  if (read.source === "records") await showTurns(read.target, context, read.turns, tail, options);
+  else await showTerminal(read.target, context, read.transcript, options);
 }
 
 async function showTurns(
@@ -62,7 +60,7 @@ async function showTurns(
   // Following: a tool call still running is shown once its result is in.
   const pending = follow && all.at(-1)?.role === "tool" && all.at(-1)?.text === "";
   const ready = pending ? all.slice(0, -1) : all;
-  const turns = tail === undefined ? ready : ready.slice(Math.max(0, ready.length - tail));
+  const turns = lastTurns(ready, tail);
   if (context.format === "json" && !follow) {
     printJson({ agent: agent.name, host: agent.host, source: "records", turns });
     return;
@@ -81,14 +79,10 @@ async function showTurns(
 async function showTerminal(
   { agent, handle }: AgentTarget,
   context: CliContext,
-  tail: number | undefined,
+  transcript: string,
   options: TranscriptOptions,
 ): Promise<void> {
   const which = options.service === undefined ? {} : { service: options.service };
-  const transcript = await readTranscript(handle, agent.name, {
-    ...which,
-    ...(tail === undefined ? {} : { tail }),
-  });
   // What an agent printed is text from a host: shown escaped, unless asked for as it is.
   const shown = (text: string): string => (options.raw ? text : safeLines(text));
   if (options.follow !== true && context.format !== "jsonl") {

@@ -7,7 +7,7 @@ import {
 import { byText } from "../../core/sort.ts";
 import { getProvider } from "../../core/registry.ts";
 import { resolveAgent } from "../../core/state/resolve-agent.ts";
-import { findAgent, readLive } from "../agent-target.ts";
+import { findAgent, readLive } from "../../core/actions/agent-target.ts";
 import { type CliContext, type CommonOptions, cliContext, printJson } from "../context.ts";
 import { renderTable } from "../render/table.ts";
 

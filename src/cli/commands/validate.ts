@@ -1,5 +1,5 @@
 import { type CommonOptions, cliContext, printJson, printText } from "../context.ts";
-import { loadDesired } from "../load-fleet.ts";
+import { loadDesired } from "../../core/actions/plan-apply.ts";
 import { plural } from "../render/plural.ts";
 
 export async function run(options: CommonOptions & { file?: string }): Promise<void> {

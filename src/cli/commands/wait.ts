@@ -1,8 +1,7 @@
 import { usageError } from "../../core/errors.ts";
-import { waitForState } from "../../core/host/index.ts";
 import { WAIT_TARGETS } from "../../core/host/wait-targets.ts";
 import { safeText } from "../../core/text/safe-text.ts";
-import { findAgent } from "../agent-target.ts";
+import { waitForAgent } from "../../core/actions/wait-agent.ts";
 import { agentJson } from "../render/agent-json.ts";
 import { type CommonOptions, cliContext, printJson } from "../context.ts";
 import { parseDurationFlag } from "../parse-duration.ts";
@@ -17,19 +16,8 @@ export async function run(
   if (!target) throw usageError(`--state must be one of ${WAIT_TARGETS.join(", ")}`);
   const timeoutMs = parseDurationFlag(options.timeout, "--timeout");
   if (timeoutMs <= 0) throw usageError(`--timeout must be longer than 0, not "${options.timeout}"`);
-  const { agent, handle } = await findAgent(ref, context);
   // Ctrl-C needs no care: waiting changes nothing, so it just ends (130).
-  const reached = await waitForState(handle, agent.name, target, {
-    timeoutMs,
-    onState: (now) => {
-      const why = now.waitingFor === undefined ? "" : ` (${now.waitingFor})`;
-      context.io.notify({
-        level: "info",
-        code: "wait.state",
-        message: safeText(`${now.name}@${now.host}: ${now.state}${why}`),
-      });
-    },
-  });
+  const reached = await waitForAgent(ref, target, timeoutMs, context);
   if (context.format === "json") printJson({ agent: agentJson(reached) });
   else process.stdout.write(safeText(`${reached.name} is ${target}`) + "\n");
 }

@@ -5,7 +5,7 @@
  * model only ever has secret names.
  */
 import { randomBytes } from "node:crypto";
-import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import { chmod, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { FleetError } from "../errors.ts";
 import type { DesiredState } from "../model.ts";
@@ -28,11 +28,15 @@ function invalid(path: string, message: string, cause?: unknown): FleetError {
   });
 }
 
-/** Writes the plan file atomically (a reader never sees half a file). */
+/**
+ * Writes the plan file atomically (a reader never sees half a file). `mode`:
+ * 0644 for a plan meant for review; the MCP server keeps its plans 0600.
+ */
 export async function writePlanFile(
   path: string,
   plan: Plan,
   desired: DesiredState,
+  options: { mode?: number } = {},
 ): Promise<void> {
   if (plan.fleet !== desired.fleet) {
     throw new FleetError(
@@ -49,7 +53,9 @@ export async function writePlanFile(
   };
   const temp = `${path}.${randomBytes(4).toString("hex")}.tmp`;
   try {
-    await writeFile(temp, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o644 });
+    await writeFile(temp, `${JSON.stringify(file, null, 2)}\n`, { mode: options.mode ?? 0o644 });
+    // A mode asked for is set exactly, whatever the umask; the default obeys the umask.
+    if (options.mode !== undefined) await chmod(temp, options.mode);
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });

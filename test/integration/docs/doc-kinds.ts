@@ -20,6 +20,7 @@ export type BlockKind =
   | "saved-work" // a saved-work notice: reproduced from a real destroy (cli/design-example)
   | "pulumi-program" // a Pulumi program using fleet/pulumi: run under mocks, type-checked (doc-pulumi-sdk)
   | "pulumi-project" // a Pulumi.yaml: the examples' own (doc-pulumi-sdk)
+  | "mcp-client" // an MCP client's config or command for fleet mcp: each started and connected (doc-mcp-clients)
   | "exempt";
 
 /** file -> first line -> why no check runs it. */
@@ -69,6 +70,7 @@ function contentKind(block: DocBlock): BlockKind | undefined {
     if (/^(agents|hosts|templates):/m.test(body)) return "fleet-fragment";
     return undefined;
   }
+  if (block.file === "docs/mcp.md" && mcpClientBlock(block)) return "mcp-client";
   if (sdkDoc && block.lang === "ts" && body.includes('from "fleet/pulumi"'))
     return "pulumi-program";
   if (block.lang === "ts" && body.includes("defineFleet(")) return "fleet-ts";
@@ -88,4 +90,17 @@ function contentKind(block: DocBlock): BlockKind | undefined {
   if (commands.length > 0 && lines.every((line) => /^\s*(fleet |\$ fleet |\[|\s{4,})/.test(line)))
     return "commands";
   return undefined;
+}
+
+/** docs/mcp.md's client setups: a JSON or TOML config, or `claude mcp add` / inspector lines. */
+function mcpClientBlock(block: DocBlock): boolean {
+  if (block.lang === "json") return block.body.includes('"mcpServers"');
+  if (block.lang === "toml") return block.body.includes("[mcp_servers.");
+  const lines = block.body.split("\n").filter((line) => line.trim() !== "");
+  return (
+    block.lang === "sh" &&
+    lines.every((line) =>
+      /^(claude mcp add |npx @modelcontextprotocol\/inspector --cli )/.test(line),
+    )
+  );
 }

@@ -1,13 +1,18 @@
-import type { HostHandle } from "../core/host/index.ts";
-import type { HostError, LiveAgent, LiveState } from "../core/model.ts";
-import { getProvider } from "../core/registry.ts";
-import { discoverLive } from "../core/state/discover.ts";
-import { knownHosts } from "../core/state/known-hosts.ts";
-import { usageError } from "../core/errors.ts";
-import { filterAgents, parseAgentFilter } from "../core/state/agent-filter.ts";
-import { rememberLocations } from "../core/state/location-cache.ts";
-import { resolveAgent, resolveAgentOrProblem } from "../core/state/resolve-agent.ts";
-import type { CliContext } from "./context.ts";
+/**
+ * Finding the agents an action acts on (NAME, NAME@HOST or label selectors) in
+ * live state, with a handle on each one's host; and the host lock every mutation
+ * takes. Shared by the CLI and the MCP server through the actions.
+ */
+import type { HostHandle } from "../host/handle.ts";
+import type { HostError, LiveAgent, LiveState } from "../model.ts";
+import { getProvider } from "../registry.ts";
+import { discoverLive } from "../state/discover.ts";
+import { knownHosts } from "../state/known-hosts.ts";
+import { usageError } from "../errors.ts";
+import { filterAgents, parseAgentFilter } from "../state/agent-filter.ts";
+import { rememberLocations } from "../state/location-cache.ts";
+import { resolveAgent, resolveAgentOrProblem } from "../state/resolve-agent.ts";
+import type { ProviderContext } from "../contracts/provider.ts";
 
 export interface AgentTarget {
   agent: LiveAgent;
@@ -16,7 +21,7 @@ export interface AgentTarget {
 
 /** Live state of every host this controller knows. */
 export async function readLive(
-  context: CliContext,
+  context: ProviderContext,
 ): Promise<{ live: LiveState; hosts: Awaited<ReturnType<typeof knownHosts>> }> {
   const hosts = await knownHosts(context.env);
   const live = await discoverLive(hosts, context);
@@ -27,7 +32,7 @@ export async function readLive(
 /** Resolves NAME or NAME@HOST to a live agent and a handle on its host. */
 export async function findAgents(
   refs: readonly string[],
-  context: CliContext,
+  context: ProviderContext,
 ): Promise<AgentTarget[]> {
   return (await findAgentsAndLive(refs, context)).targets;
 }
@@ -35,7 +40,7 @@ export async function findAgents(
 /** findAgents, with the live state they were found in. */
 export async function findAgentsAndLive(
   refs: readonly string[],
-  context: CliContext,
+  context: ProviderContext,
 ): Promise<{ targets: AgentTarget[]; live: LiveState }> {
   const { live, hosts } = await readLive(context);
   const targets = await Promise.all(
@@ -55,7 +60,7 @@ export async function findAgentsAndLive(
 export async function findTargets(
   refs: readonly string[],
   selectors: readonly string[],
-  context: CliContext,
+  context: ProviderContext,
 ): Promise<{ targets: AgentTarget[]; live: LiveState }> {
   if (selectors.length === 0) {
     if (refs.length === 0) throw usageError("name at least one agent, or select some with -l");
@@ -75,7 +80,7 @@ export async function findTargets(
   return { targets, live };
 }
 
-export async function findAgent(ref: string, context: CliContext): Promise<AgentTarget> {
+export async function findAgent(ref: string, context: ProviderContext): Promise<AgentTarget> {
   const [target] = await findAgents([ref], context);
   if (!target) throw new Error("unreachable: findAgents returned nothing");
   return target;
@@ -107,7 +112,7 @@ export interface UntrustedTarget {
  */
 export async function findAgentsOrProblems(
   refs: readonly string[],
-  context: CliContext,
+  context: ProviderContext,
 ): Promise<{ targets: UntrustedTarget[]; live: LiveState }> {
   const { live, hosts } = await readLive(context);
   const targets = await Promise.all(
