@@ -7,7 +7,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
-import { toFleetError } from "../core/errors.ts";
+import { toolError } from "../mcp/tool-kit.ts";
 import { BROADCAST, type BusService, type Caller } from "./bus-service.ts";
 import { OPERATOR, PRIORITIES, type BusMessage } from "./message.ts";
 import { retentionFrom } from "./retention.ts";
@@ -40,16 +40,8 @@ function answer(value: Record<string, unknown>): CallToolResult {
   return { content: [{ type: "text", text: JSON.stringify(value) }], structuredContent: value };
 }
 
-/**
- * A tool error: fleet's code, message and hint as JSON text. No structured
- * content, which clients check against the tool's output schema.
- */
-export function failure(error: unknown): CallToolResult {
-  return {
-    isError: true,
-    content: [{ type: "text", text: JSON.stringify({ error: toFleetError(error).toJSON() }) }],
-  };
-}
+/** A tool error as fleet's management server makes them (code and hint in the text, the error in _meta). */
+const failure = toolError;
 
 async function guarded(run: () => Promise<CallToolResult>): Promise<CallToolResult> {
   try {

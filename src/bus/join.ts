@@ -6,7 +6,7 @@
  */
 import type { HostHandle } from "../core/host/handle.ts";
 import type { AgentRecord } from "../core/host/agent-record.ts";
-import { ensureBusDaemon } from "./client.ts";
+import { ensureBusDaemon } from "./daemon-start.ts";
 import { joinBus } from "./members.ts";
 
 export async function busForLaunch(

@@ -15,6 +15,7 @@ import type { PlanStore } from "./plan-store.ts";
 import { planTools } from "./plan-tools.ts";
 import { installTools } from "./tool-kit.ts";
 import { workTools } from "./work-tools.ts";
+import { busTools } from "./bus-tools.ts";
 
 export const SERVER_NAME = "fleet";
 export const SERVER_VERSION = "0.1.0";
@@ -22,7 +23,8 @@ export const SERVER_VERSION = "0.1.0";
 const INSTRUCTIONS = `fleet manages AI coding agents (and any command) in tmux on this machine, Docker containers and SSH hosts.
 list_agents shows them; create_agent starts one; send_message types into one and read_transcript shows what it said; wait_for_agent waits for its turn to end.
 To change a fleet file's agents: call plan with the file, show the user the plan, then call apply with its planId (good once, for an hour; refused if live state moved).
-The resource fleet://agents lists the agents; subscribe to it to hear when one changes state.`;
+The resource fleet://agents lists the agents; subscribe to it to hear when one changes state.
+The agents talk on a message bus of their own; bus_send_message, bus_get_messages, bus_mark_read and bus_discover_agents use it as the operator.`;
 
 export interface ServerDeps {
   env: FleetEnv;
@@ -51,7 +53,11 @@ export function createFleetServer(deps: ServerDeps): FleetMcpServer {
       instructions: INSTRUCTIONS,
     },
   );
-  installTools(server, [...agentTools, ...workTools, ...planTools(deps.plans)], deps);
+  installTools(
+    server,
+    [...agentTools, ...workTools, ...planTools(deps.plans), ...busTools()],
+    deps,
+  );
   const resource = installAgentResource(server, { env: deps.env, io: deps.io }, deps.pollMs);
   return {
     server,

@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { callBusTool, connectBus } from "../../bus/client.ts";
 import { followTraffic, readTraffic, type TrafficFilter } from "../../bus/traffic.ts";
 import type { BusMessage } from "../../bus/message.ts";
 import { retentionFrom } from "../../bus/retention.ts";
@@ -58,6 +57,7 @@ export async function runPrune(own: PruneOptions, command?: Command): Promise<vo
   const context = cliContext(options, ["text", "json"], "text");
   // Checked here too: a bad value is refused before anything starts.
   retentionFrom(process.env, options);
+  const { callBusTool, connectBus } = await import("../../bus/client.ts");
   const client = await connectBus(context.env);
   try {
     const value = (await callBusTool(client, "prune_messages", {

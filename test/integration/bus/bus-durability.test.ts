@@ -64,7 +64,11 @@ test("killing the bus with -9 mid-traffic loses no acknowledged message; retries
   const again = await connectBus(env);
   try {
     for (let i = 0; i < TOTAL; i++) {
-      await callBusTool(again, "send_message", { to: "sink", body: `message k-${i}`, id: `k-${i}` });
+      await callBusTool(again, "send_message", {
+        to: "sink",
+        body: `message k-${i}`,
+        id: `k-${i}`,
+      });
     }
   } finally {
     await again.close();

@@ -11,7 +11,7 @@ import { after, before, test } from "node:test";
 import { connectBus, callBusTool } from "../../../src/bus/client.ts";
 import { makeSandbox, repoRoot, waitFor, type Sandbox } from "../../helpers/sandbox.ts";
 
-const PEER = join(repoRoot, "test", "fixtures", "bus", "bus-peer.mjs");
+const PEER = join(repoRoot, "test", "fixtures", "bus", "bus-peer.js");
 
 let sb: Sandbox;
 const env = () => ({ home: sb.home, prefix: sb.prefix });

@@ -34,6 +34,10 @@ describe("fleet mcp: the agent tools", () => {
     const names = tools.map((t) => t.name).sort();
     assert.deepEqual(names, [
       "apply",
+      "bus_discover_agents",
+      "bus_get_messages",
+      "bus_mark_read",
+      "bus_send_message",
       "create_agent",
       "destroy_agent",
       "exec",

@@ -135,7 +135,7 @@ describe("fleet mcp --http", () => {
     );
     try {
       const { tools } = await client.listTools();
-      assert.equal(tools.length, 11);
+      assert.equal(tools.length, 15);
       const listed = await callOk<{ agents: { name: string; state: string }[] }>(
         client,
         "list_agents",

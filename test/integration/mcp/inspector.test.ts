@@ -54,6 +54,10 @@ describe("fleet mcp under the MCP Inspector's CLI", () => {
     const { tools } = JSON.parse(result.stdout) as { tools: { name: string }[] };
     assert.deepEqual(tools.map((t) => t.name).sort(), [
       "apply",
+      "bus_discover_agents",
+      "bus_get_messages",
+      "bus_mark_read",
+      "bus_send_message",
       "create_agent",
       "destroy_agent",
       "exec",
