@@ -142,23 +142,26 @@ export class SshConnection {
    * ssh's options for every command to this host. `only` logs in with that key
    * alone, on a connection of its own (to prove a key works).
    */
-  sshOptions(options: { batchMode?: boolean; only?: string } = {}): string[] {
+  sshOptions(options: { batchMode?: boolean; only?: string; dedicated?: boolean } = {}): string[] {
     const o = (setting: string): string[] => ["-o", setting];
     const identity = options.only ?? this.identityFile;
     return [
       ...o(`BatchMode=${options.batchMode === false ? "no" : "yes"}`),
-      ...(options.only === undefined
-        ? [
-            ...o("ControlMaster=auto"),
-            ...o(`ControlPath=${configPath(this.controlPath)}`),
-            ...o(`ControlPersist=${CONTROL_PERSIST}`),
-          ]
-        : [
-            ...o("ControlMaster=no"),
-            ...o("ControlPath=none"),
-            ...o("IdentitiesOnly=yes"),
-            ...o("IdentityAgent=none"),
-          ]),
+      // dedicated: a connection of its own that outlives the shared one (a forward).
+      ...(options.dedicated === true
+        ? [...o("ControlMaster=no"), ...o("ControlPath=none")]
+        : options.only === undefined
+          ? [
+              ...o("ControlMaster=auto"),
+              ...o(`ControlPath=${configPath(this.controlPath)}`),
+              ...o(`ControlPersist=${CONTROL_PERSIST}`),
+            ]
+          : [
+              ...o("ControlMaster=no"),
+              ...o("ControlPath=none"),
+              ...o("IdentitiesOnly=yes"),
+              ...o("IdentityAgent=none"),
+            ]),
       ...o("StrictHostKeyChecking=yes"),
       ...o(`UserKnownHostsFile=${configPath(this.knownHostsFile)}`),
       ...o("GlobalKnownHostsFile=/dev/null"),

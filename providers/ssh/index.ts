@@ -17,6 +17,7 @@ import { prepareRemoteWorkdir } from "../../src/core/host/remote-workdir.ts";
 import type { HostSpec, LiveState } from "../../src/core/model.ts";
 import { validateSshHost } from "./host-config.ts";
 import { openTransport, withFirstUse } from "./session.ts";
+import { busForward } from "./bus-forward.ts";
 
 export interface SshProviderOptions {
   /** The environment ssh runs with (SSH_AUTH_SOCK, PATH...); process.env (read at each call) by default. */
@@ -70,6 +71,10 @@ export function createSshProvider(options: SshProviderOptions = {}): Provider {
 
     async prepareWorkdir(host, spec, agentDir, ctx) {
       return prepareRemoteWorkdir(await open(host, ctx), spec, agentDir, ctx.env);
+    },
+
+    async busSocket(host, ctx) {
+      return busForward(await open(host, ctx), host.name, ctx.env, ctx.io);
     },
 
     ...unmanagedHostOperations(

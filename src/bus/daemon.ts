@@ -22,6 +22,7 @@ import {
 } from "node:fs";
 import type { ProviderContext } from "../core/contracts/provider.ts";
 import { FleetError } from "../core/errors.ts";
+import { processAlive } from "../core/process-alive.ts";
 import { mkdirPrivate, PRIVATE_FILE_MODE } from "../core/private-files.ts";
 import { Announcer } from "./announce.ts";
 import { BusService, type Caller } from "./bus-service.ts";
@@ -217,14 +218,7 @@ function pidIn(file: string): number | undefined {
   }
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
+export const isAlive = (pid: number): boolean => processAlive(pid);
 
 const ownsPidFile = (file: string): boolean => pidIn(file) === process.pid;
 
