@@ -18,6 +18,7 @@ import {
 } from "./message.ts";
 import { memberAddress, memberGroup, readMembers, type Member } from "./members.ts";
 import { ADHOC_GROUP, type MailboxStore } from "./store.ts";
+import type { LiveStates } from "./live-states.ts";
 
 export type Caller = { kind: "operator" } | { kind: "agent"; member: Member };
 
@@ -50,8 +51,8 @@ export interface AgentSummary {
 export interface BusServiceOptions {
   /** Told after messages are stored for a recipient agent (wake it, announce them). */
   onStored?: (recipient: Member) => void;
-  /** Live state by address (`name@host`), for discover_agents. */
-  liveStates?: () => Promise<ReadonlyMap<string, string>>;
+  /** Live states, for discover_agents. */
+  liveStates?: () => Promise<LiveStates>;
 }
 
 const MEMBERS_TTL_MS = 1000;
@@ -161,8 +162,16 @@ export class BusService {
       caller.kind === "operator"
         ? members
         : members.filter((m) => memberGroup(m) === memberGroup(caller.member));
-    const states = (await this.options.liveStates?.()) ?? new Map<string, string>();
+    const live = await this.options.liveStates?.();
     return visible
+      // An agent its host no longer has is gone (destroyed there, its host removed):
+      // only a host that could not be read leaves its agents UNKNOWN.
+      .filter(
+        (member) =>
+          live === undefined ||
+          live.states.has(memberAddress(member)) ||
+          live.unreachable.has(member.host),
+      )
       .map((member) => {
         const address = memberAddress(member);
         const workingOn = this.workingOn.get(address);
@@ -172,7 +181,7 @@ export class BusService {
           address,
           fleet: member.fleet,
           labels: member.labels,
-          state: states.get(address) ?? "UNKNOWN",
+          state: live?.states.get(address) ?? "UNKNOWN",
           ...(workingOn === undefined ? {} : { workingOn }),
         };
       })

@@ -9,13 +9,22 @@ import { knownHosts } from "../core/state/known-hosts.ts";
 
 const FRESH_MS = 2000;
 
-export function liveStateReader(ctx: ProviderContext): () => Promise<ReadonlyMap<string, string>> {
-  let cached: { at: number; states: Promise<ReadonlyMap<string, string>> } | undefined;
+/** States by address, and the hosts that could not be read (their agents' states are unknown). */
+export interface LiveStates {
+  states: ReadonlyMap<string, string>;
+  unreachable: ReadonlySet<string>;
+}
+
+export function liveStateReader(ctx: ProviderContext): () => Promise<LiveStates> {
+  let cached: { at: number; states: Promise<LiveStates> } | undefined;
   return () => {
     if (!cached || Date.now() - cached.at > FRESH_MS) {
       const states = (async () => {
         const live = await discoverLive(await knownHosts(ctx.env), ctx);
-        return new Map(live.agents.map((agent) => [`${agent.name}@${agent.host}`, agent.state]));
+        return {
+          states: new Map(live.agents.map((agent) => [`${agent.name}@${agent.host}`, agent.state])),
+          unreachable: new Set(live.errors.map((error) => error.host)),
+        };
       })();
       // A failed read is not kept: the next caller tries again.
       states.catch(() => (cached = undefined));

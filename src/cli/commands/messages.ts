@@ -24,7 +24,7 @@ export async function run(options: MessagesOptions): Promise<void> {
     unreadOnly: options.unread ?? false,
   };
   const show = (message: BusMessage): void => {
-    if (context.format === "jsonl") process.stdout.write(jsonText(publicView(message)) + "\n");
+    if (context.format === "jsonl") process.stdout.write(jsonText(publicView(message), 0) + "\n");
     else printText(messageLine(message));
   };
   if (!options.follow) {

@@ -5,11 +5,12 @@
  * the operator through `fleet messages` and an MCP client.
  */
 import { strict as assert } from "node:assert";
+import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { connectBus, callBusTool } from "../../../src/bus/client.ts";
-import { makeSandbox, repoRoot, waitFor, type Sandbox } from "../../helpers/sandbox.ts";
+import { fleetBin, makeSandbox, repoRoot, waitFor, type Sandbox } from "../../helpers/sandbox.ts";
 
 const PEER = join(repoRoot, "test", "fixtures", "bus", "bus-peer.js");
 
@@ -198,4 +199,66 @@ test("fleet messages prune drops read mail older than asked, and keeps unread", 
   assert.ok(afterPrune.messages.every((m) => m.readAt === undefined));
   const refused = await sb.fleet(["messages", "prune", "--older-than", "soon"]);
   assert.equal(refused.code, 2, refused.stderr);
+});
+
+test("fleet messages --follow prints each new message once, as it is stored", async () => {
+  const follow = spawn(
+    process.execPath,
+    [fleetBin, "messages", "--agent", "bob", "--follow", "--format", "jsonl"],
+    {
+      env: sb.env,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  let out = "";
+  follow.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+  try {
+    // What was there first: bob's three messages from the token test.
+    const countLines = () => out.split("\n").filter((line) => line !== "").length;
+    const before = await waitFor(() => Promise.resolve(countLines() >= 3 && countLines()), 15_000);
+    const operator = await connectBus(env());
+    try {
+      await callBusTool(operator, "send_message", {
+        to: "bob",
+        body: "followed \u001b[31mred\u001b[0m",
+        id: "f-1",
+      });
+      await callBusTool(operator, "send_message", { to: "bob", body: "followed again", id: "f-1" });
+    } finally {
+      await operator.close();
+    }
+    const line = await waitFor(
+      () => Promise.resolve(out.split("\n").find((l) => l.includes('"f-1"'))),
+      10_000,
+    );
+    const shown = JSON.parse(line) as { body: string; from: string; to: string };
+    assert.deepEqual([shown.from, shown.to], ["operator", "bob@local"]);
+    assert.equal(shown.body, "followed \u001b[31mred\u001b[0m");
+    assert.ok(!line.includes("\u001b"), "no raw escape reaches the terminal");
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    assert.equal(
+      countLines(),
+      before + 1,
+      `the retry with the same id is not a second message:\n${out}`,
+    );
+  } finally {
+    follow.kill();
+  }
+});
+
+test("an agent that was destroyed leaves the bus: it is not discovered, and mail to it is refused", async () => {
+  await fleetOk(["destroy", "alice", "--yes"]);
+  const operator = await connectBus(env());
+  try {
+    const { agents } = (await callBusTool(operator, "discover_agents", {})) as {
+      agents: { address: string }[];
+    };
+    assert.ok(!agents.some((a) => a.address === "alice@local"));
+    await assert.rejects(
+      callBusTool(operator, "send_message", { to: "alice", body: "x" }),
+      /no agent/,
+    );
+  } finally {
+    await operator.close();
+  }
 });
