@@ -9,29 +9,17 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import { toolError } from "../mcp/tool-kit.ts";
 import { BROADCAST, type BusService, type Caller } from "./bus-service.ts";
-import { OPERATOR, PRIORITIES, type BusMessage } from "./message.ts";
+import {
+  OPERATOR,
+  PRIORITIES,
+  busAgentSchema,
+  busMessageSchema,
+  type BusMessage,
+} from "./message.ts";
 import { retentionFrom } from "./retention.ts";
 
-const messageShape = z.object({
-  id: z.string(),
-  from: z.string(),
-  to: z.string(),
-  priority: z.enum(PRIORITIES),
-  time: z.string(),
-  body: z.string(),
-  deliveredAt: z.string().optional(),
-  readAt: z.string().optional(),
-});
-
-const agentShape = z.object({
-  name: z.string(),
-  host: z.string(),
-  address: z.string(),
-  fleet: z.string().nullable(),
-  labels: z.record(z.string(), z.string()),
-  state: z.string(),
-  workingOn: z.string().optional(),
-});
+const messageShape = busMessageSchema;
+const agentShape = busAgentSchema;
 
 const publicMessage = ({ seq: _seq, ...message }: BusMessage) => message;
 

@@ -63,3 +63,26 @@ export function inboxOrder(a: BusMessage, b: BusMessage): number {
   if (priority !== 0) return priority;
   return a.seq - b.seq;
 }
+
+/** A message as the bus's tools return it. */
+export const busMessageSchema = z.object({
+  id: z.string(),
+  from: z.string(),
+  to: z.string(),
+  priority: z.enum(PRIORITIES),
+  time: z.string(),
+  body: z.string(),
+  deliveredAt: z.string().optional(),
+  readAt: z.string().optional(),
+});
+
+/** An agent as discover_agents returns it. */
+export const busAgentSchema = z.object({
+  name: z.string(),
+  host: z.string(),
+  address: z.string(),
+  fleet: z.string().nullable(),
+  labels: z.record(z.string(), z.string()),
+  state: z.string(),
+  workingOn: z.string().optional(),
+});

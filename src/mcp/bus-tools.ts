@@ -9,30 +9,12 @@ import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { z } from "zod";
 import { callBusTool, connectBus } from "../bus/client.ts";
 import type { FleetEnv } from "../core/env.ts";
-import { PRIORITIES } from "../bus/message.ts";
+import { PRIORITIES, busAgentSchema, busMessageSchema } from "../bus/message.ts";
 import { safeText } from "../core/text/safe-text.ts";
 import { type AnyFleetTool, defineTool } from "./tool-kit.ts";
 
-const message = z.object({
-  id: z.string(),
-  from: z.string(),
-  to: z.string(),
-  priority: z.enum(PRIORITIES),
-  time: z.string(),
-  body: z.string(),
-  deliveredAt: z.string().optional(),
-  readAt: z.string().optional(),
-});
-
-const agentOnBus = z.object({
-  name: z.string(),
-  host: z.string(),
-  address: z.string(),
-  fleet: z.string().nullable(),
-  labels: z.record(z.string(), z.string()),
-  state: z.string(),
-  workingOn: z.string().optional(),
-});
+const message = busMessageSchema;
+const agentOnBus = busAgentSchema;
 
 export function busTools(): AnyFleetTool[] {
   let client: Promise<Client> | undefined;
