@@ -90,9 +90,24 @@ export function claudePrepareLines(spec: AgentSpec, context: LaunchContext): str
 /** The agents' bus as Claude Code's MCP config (`--mcp-config`); its tools are allowed. */
 const CLAUDE_MCP_FILE = '"$FLEET_AGENT_DIR"/claude-mcp.json';
 
+/**
+ * `alwaysLoad`: Claude Code 2.1 defers every MCP tool behind its ToolSearch tool
+ * (the model is offered ToolSearch, not the tools, and must look one up before
+ * calling it); with it the bus's five tools are offered as they are, so "call
+ * get_messages" at the prompt is one call. Until the server has connected (about
+ * a second after start, or more while the bus daemon starts), turns offer only
+ * ToolSearch, which waits for a connecting server.
+ */
 function claudeMcpConfig(server: McpStdioServer): string {
   return JSON.stringify({
-    mcpServers: { [server.name]: { type: "stdio", command: server.command, args: server.args } },
+    mcpServers: {
+      [server.name]: {
+        type: "stdio",
+        command: server.command,
+        args: server.args,
+        alwaysLoad: true,
+      },
+    },
   });
 }
 

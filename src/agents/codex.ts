@@ -57,12 +57,16 @@ export function codexConfig(spec: AgentSpec, context: LaunchContext): string {
     );
   }
   if (context.bus) {
-    // The agents' bus, as an MCP server Codex starts itself (its tools: fleet-bus.*).
+    // The agents' bus, as an MCP server Codex starts itself. Codex 0.171 offers its
+    // tools in a namespace `mcp__fleet_bus` and asks the user before each call
+    // ("Allow the fleet-bus MCP server to run tool ...?") unless approved here, as
+    // Claude Code's `--allowedTools=mcp__fleet-bus` approves them there.
     lines.push(
       "",
       `[mcp_servers.${toml(context.bus.name)}]`,
       `command = ${toml(context.bus.command)}`,
       `args = [${context.bus.args.map(toml).join(", ")}]`,
+      'default_tools_approval_mode = "approve"',
     );
   }
   return lines.join("\n");

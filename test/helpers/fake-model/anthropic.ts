@@ -11,6 +11,7 @@ import {
   sharedFacts,
   type Reply,
   type RequestFacts,
+  type ToolCall,
 } from "./replies.ts";
 import { pause, sendEvent, startSse } from "./sse.ts";
 
@@ -31,6 +32,12 @@ export function anthropicFacts(body: Record<string, unknown>): RequestFacts {
   };
 }
 
+/** Claude Code's shell tool. */
+export const anthropicShellCall = (command: string): ToolCall => ({
+  name: "Bash",
+  input: { command, description: "Run the scripted command" },
+});
+
 export async function anthropicReply(
   res: ServerResponse,
   body: Record<string, unknown>,
@@ -42,12 +49,7 @@ export async function anthropicReply(
   const block =
     reply.kind === "text"
       ? { type: "text", text: reply.text }
-      : {
-          type: "tool_use",
-          id: `toolu_fake${id}`,
-          name: "Bash",
-          input: { command: reply.command, description: "Run the scripted command" },
-        };
+      : { type: "tool_use", id: `toolu_fake${id}`, name: reply.name, input: reply.input };
   const stopReason = reply.kind === "text" ? "end_turn" : "tool_use";
   const message = {
     id: `msg_fake${id}`,
@@ -84,7 +86,7 @@ export async function anthropicReply(
     }
   } else {
     send({ type: "content_block_start", index: 0, content_block: { ...block, input: {} } });
-    const partial = JSON.stringify((block as { input: unknown }).input);
+    const partial = JSON.stringify(reply.input);
     send({
       type: "content_block_delta",
       index: 0,

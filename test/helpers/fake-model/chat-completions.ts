@@ -12,6 +12,7 @@ import {
   sharedFacts,
   type Reply,
   type RequestFacts,
+  type ToolCall,
 } from "./replies.ts";
 import { pause, sendEvent, startSse } from "./sse.ts";
 
@@ -32,6 +33,12 @@ export function chatFacts(body: Record<string, unknown>): RequestFacts {
       .join("\n"),
   };
 }
+
+/** OpenCode's shell tool. */
+export const chatShellCall = (command: string): ToolCall => ({
+  name: "bash",
+  input: { command, description: "Run the scripted command" },
+});
 
 export async function chatReply(
   res: ServerResponse,
@@ -57,11 +64,8 @@ export async function chatReply(
     id: `call_fake${id}`,
     type: "function",
     function: {
-      name: "bash",
-      arguments: JSON.stringify({
-        command: reply.kind === "tool" ? reply.command : "",
-        description: "Run the scripted command",
-      }),
+      name: reply.kind === "tool" ? reply.name : "",
+      arguments: JSON.stringify(reply.kind === "tool" ? reply.input : {}),
     },
   };
   const finish = reply.kind === "text" ? "stop" : "tool_calls";

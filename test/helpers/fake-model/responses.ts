@@ -1,11 +1,18 @@
 /**
  * The OpenAI Responses API as Codex uses it: `POST /v1/responses`, streaming
  * (response.created ... response.completed with usage). A tool call is a
- * `function_call` item `exec_command` that asks for escalated permissions, so
- * Codex asks the user to approve it.
+ * `function_call` item; the shell one is `exec_command` asking for escalated
+ * permissions, so Codex asks the user to approve it.
  */
 import type { ServerResponse } from "node:http";
-import { chunks, modelOf, sharedFacts, type Reply, type RequestFacts } from "./replies.ts";
+import {
+  chunks,
+  modelOf,
+  sharedFacts,
+  type Reply,
+  type RequestFacts,
+  type ToolCall,
+} from "./replies.ts";
 import { pause, sendEvent, startSse } from "./sse.ts";
 
 interface InputItem {
@@ -29,6 +36,16 @@ export function responsesFacts(body: Record<string, unknown>): RequestFacts {
     system: typeof body.instructions === "string" ? body.instructions : "",
   };
 }
+
+/** Codex's shell tool, asking for escalation so that Codex asks the user first. */
+export const responsesShellCall = (command: string): ToolCall => ({
+  name: "exec_command",
+  input: {
+    cmd: command,
+    sandbox_permissions: "require_escalated",
+    justification: "The scripted test asks to run this command",
+  },
+});
 
 export async function responsesReply(
   res: ServerResponse,
@@ -76,17 +93,14 @@ export async function responsesReply(
     send({ type: "response.content_part.done", ...ids, part });
     item = { type: "message", id: itemId, role: "assistant", status: "completed", content: [part] };
   } else {
-    const args = JSON.stringify({
-      cmd: reply.command,
-      sandbox_permissions: "require_escalated",
-      justification: "The scripted test asks to run this command",
-    });
     item = {
       type: "function_call",
       id: `fc_fake${id}`,
       call_id: `call_fake${id}`,
-      name: "exec_command",
-      arguments: args,
+      name: reply.name,
+      // A tool of a namespace (Codex's MCP servers' tools) is called by both.
+      ...(reply.namespace === undefined ? {} : { namespace: reply.namespace }),
+      arguments: JSON.stringify(reply.input),
       status: "completed",
     };
     send({

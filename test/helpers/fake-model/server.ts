@@ -8,10 +8,10 @@
 import { appendFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { anthropicFacts, anthropicReply } from "./anthropic.ts";
-import { chatFacts, chatReply } from "./chat-completions.ts";
+import { anthropicFacts, anthropicReply, anthropicShellCall } from "./anthropic.ts";
+import { chatFacts, chatReply, chatShellCall } from "./chat-completions.ts";
 import { chooseReply, isTitleRequest, usageFor, type Reply, type RequestFacts } from "./replies.ts";
-import { responsesFacts, responsesReply } from "./responses.ts";
+import { responsesFacts, responsesReply, responsesShellCall } from "./responses.ts";
 
 export type ApiName = "anthropic" | "responses" | "chat";
 
@@ -25,6 +25,8 @@ export interface LoggedRequest {
   kind: "turn" | "title" | "tool-result" | "other";
   lastUserText?: string;
   userTexts?: string[];
+  /** The names of the tools the request offered. */
+  tools?: string[];
   reply?: Reply;
   usage?: { input: number; output: number };
 }
@@ -53,9 +55,9 @@ const API_PATHS: Record<string, ApiName> = {
 };
 
 const ADAPTERS = {
-  anthropic: { facts: anthropicFacts, reply: anthropicReply },
-  responses: { facts: responsesFacts, reply: responsesReply },
-  chat: { facts: chatFacts, reply: chatReply },
+  anthropic: { facts: anthropicFacts, reply: anthropicReply, shellCall: anthropicShellCall },
+  responses: { facts: responsesFacts, reply: responsesReply, shellCall: responsesShellCall },
+  chat: { facts: chatFacts, reply: chatReply, shellCall: chatShellCall },
 } satisfies Record<ApiName, unknown>;
 
 export async function startFakeModel(options: FakeModelOptions = {}): Promise<FakeModel> {
@@ -103,7 +105,7 @@ async function handle(
   const body = parseObject(raw);
   const adapter = ADAPTERS[api];
   const facts: RequestFacts = adapter.facts(body);
-  const reply = chooseReply(facts, { slowMs: context.slowMs });
+  const reply = chooseReply(facts, { slowMs: context.slowMs, shellCall: adapter.shellCall });
   const usage = usageFor(facts, reply);
   context.log({
     seq: context.seq,
@@ -113,6 +115,7 @@ async function handle(
     kind: isTitleRequest(facts) ? "title" : facts.afterToolResult ? "tool-result" : "turn",
     lastUserText: facts.lastUserText,
     userTexts: facts.userTexts,
+    tools: facts.toolNames,
     reply,
     usage,
   });

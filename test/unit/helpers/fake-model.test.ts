@@ -5,7 +5,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { startFakeModel, type FakeModel } from "../../helpers/fake-model/server.ts";
+import { anthropicShellCall } from "../../helpers/fake-model/anthropic.ts";
 import {
+  BUS_TOOL_MISSING,
   chooseReply,
   SLOW_TOOL_COMMAND,
   TITLE_JSON,
@@ -134,6 +136,30 @@ describe("fake model: Anthropic Messages", () => {
     assert.equal(model.requests.at(-1)?.kind, "tool-result");
   });
 
+  it("answers [[bus-send]] with a tool_use of the offered MCP tool, and logs the tools offered", async () => {
+    const offered = [
+      { name: "Bash", input_schema: { type: "object" } },
+      { name: "mcp__fleet-bus__send_message", input_schema: { type: "object" } },
+    ];
+    const stream = await events(
+      await post("/v1/messages", {
+        stream: true,
+        tools: offered,
+        messages: [{ role: "user", content: "[[bus-send peer hello there]]" }],
+      }),
+    );
+    const start = stream.find((e) => (e.data as { type: string }).type === "content_block_start");
+    assert.equal(
+      (start?.data as { content_block: { name: string } }).content_block.name,
+      "mcp__fleet-bus__send_message",
+    );
+    const json = stream
+      .map((e) => (e.data as { delta?: { partial_json?: string } }).delta?.partial_json ?? "")
+      .join("");
+    assert.deepEqual(JSON.parse(json), { to: "peer", body: "hello there" });
+    assert.deepEqual(model.requests.at(-1)?.tools, ["Bash", "mcp__fleet-bus__send_message"]);
+  });
+
   it("answers a title request (no tools, asks for a title) with JSON", async () => {
     const response = await post("/v1/messages", {
       stream: false,
@@ -214,6 +240,39 @@ describe("fake model: OpenAI Responses", () => {
       sandbox_permissions: "require_escalated",
       justification: "The scripted test asks to run this command",
     });
+  });
+
+  it("answers [[bus-send]] with a function_call of the bus tool in Codex's MCP namespace", async () => {
+    const stream = await events(
+      await post("/v1/responses", {
+        stream: true,
+        tools: [
+          { type: "function", name: "exec_command" },
+          {
+            type: "namespace",
+            name: "mcp__fleet_bus",
+            tools: [
+              { type: "function", name: "get_messages" },
+              { type: "function", name: "send_message" },
+            ],
+          },
+        ],
+        input: [{ type: "message", role: "user", content: "[[bus-send peer hi from codex]]" }],
+      }),
+    );
+    const done = stream.find((e) => e.event === "response.output_item.done")?.data as {
+      item: { type: string; name: string; namespace?: string; arguments: string };
+    };
+    assert.deepEqual(
+      [done.item.type, done.item.namespace, done.item.name],
+      ["function_call", "mcp__fleet_bus", "send_message"],
+    );
+    assert.deepEqual(JSON.parse(done.item.arguments), { to: "peer", body: "hi from codex" });
+    assert.deepEqual(model.requests.at(-1)?.tools, [
+      "exec_command",
+      "mcp__fleet_bus/get_messages",
+      "mcp__fleet_bus/send_message",
+    ]);
   });
 
   it("treats Codex's title thread ('Generate a concise ...') as a title request", async () => {
@@ -310,22 +369,47 @@ describe("fake model: other requests", () => {
 });
 
 describe("the scripted replies", () => {
-  const facts = (text: string) => ({
+  const facts = (text: string, toolNames = ["Bash"]) => ({
     lastUserText: text,
     userTexts: [text],
     afterToolResult: false,
-    hasTools: true,
+    hasTools: toolNames.length > 0,
+    toolNames,
     system: "",
   });
+  const options = { slowMs: 0, shellCall: anthropicShellCall };
   it("answers [[slowtool]] with the tool call made to take 3 s, and [[tool]] with the quick one", () => {
-    assert.deepEqual(chooseReply(facts("go [[slowtool]]"), { slowMs: 0 }), {
+    assert.deepEqual(chooseReply(facts("go [[slowtool]]"), options), {
       kind: "tool",
-      command: SLOW_TOOL_COMMAND,
+      name: "Bash",
+      input: { command: SLOW_TOOL_COMMAND, description: "Run the scripted command" },
     });
     assert.match(SLOW_TOOL_COMMAND, /^sleep 3 && touch fleet-tool-ran$/);
-    assert.deepEqual(chooseReply(facts("go [[tool]]"), { slowMs: 0 }), {
+    assert.deepEqual(chooseReply(facts("go [[tool]]"), options), {
       kind: "tool",
-      command: TOOL_COMMAND,
+      name: "Bash",
+      input: { command: TOOL_COMMAND, description: "Run the scripted command" },
     });
+  });
+
+  it("answers [[bus-send TO BODY]] with the offered bus tool's call: to the first word, the rest the body", () => {
+    const offered = ["Bash", "mcp__fleet-bus__get_messages", "mcp__fleet-bus__send_message"];
+    assert.deepEqual(
+      chooseReply(facts("please [[bus-send peer  hello from claude ]] thanks", offered), options),
+      {
+        kind: "tool",
+        name: "mcp__fleet-bus__send_message",
+        input: { to: "peer", body: "hello from claude" },
+      },
+    );
+  });
+
+  it("answers [[bus-send ...]] with a text naming the tools offered when the bus tool is not", () => {
+    const reply = chooseReply(facts("[[bus-send peer hi]]", ["Bash", "Read"]), options);
+    assert.equal(reply.kind, "text");
+    assert.match(
+      reply.kind === "text" ? reply.text : "",
+      new RegExp(`^${BUS_TOOL_MISSING}: .*tools offered: Bash, Read$`),
+    );
   });
 });
