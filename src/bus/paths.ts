@@ -44,6 +44,8 @@ export function socketPath(env: FleetEnv): string {
  */
 export async function readySocketDir(env: FleetEnv): Promise<string> {
   const dir = socketDir(env);
+  // Its parent first, 0700 like the rest of FLEET_HOME: only run/ itself is 0711.
+  await mkdir(busDir(env), { recursive: true, mode: 0o700 });
   await mkdir(dir, { recursive: true, mode: SOCKET_DIR_MODE });
   await chmod(dir, SOCKET_DIR_MODE);
   return dir;

@@ -49,16 +49,20 @@ export interface ModeProblem {
 /**
  * Every directory under `root` that is not 0700 and every file that is not 0600
  * (`root` itself excluded); `skipInside` names dirs whose contents are not fleet's.
+ * One exception, on purpose: the bus's socket dir (`bus/run`, holding only the
+ * socket) is 0711, so that a docker container's root, which has no capabilities,
+ * can reach the socket mounted from it (docs/security.md).
  */
 export function wrongModes(root: string, skipInside: (path: string) => boolean): ModeProblem[] {
   const problems: ModeProblem[] = [];
+  const busSocketDir = join(root, "bus", "run");
   const visit = (dir: string): void => {
     for (const name of readdirSync(dir)) {
       const path = join(dir, name);
       const stat = lstatSync(path);
       if (stat.isSymbolicLink()) continue;
       const mode = stat.mode & 0o777;
-      const want = stat.isDirectory() ? 0o700 : 0o600;
+      const want = stat.isDirectory() ? (path === busSocketDir ? 0o711 : 0o700) : 0o600;
       if (stat.isSocket()) continue;
       if (mode !== want) problems.push({ path, mode: mode.toString(8) });
       if (stat.isDirectory() && !skipInside(path)) visit(path);

@@ -56,8 +56,16 @@ agents:
     const branch = await inAgent("git branch --show-current; cat README.md");
     assert.equal(branch.stdout, "fleet/w\n# proj\n");
     const info = await f.client.inspectContainer(f.container("wbox"));
-    assert.deepEqual(info.HostConfig.Binds ?? [], []);
-    assert.deepEqual((info as unknown as { Mounts: unknown[] }).Mounts, []);
+    // The one mount is the agents' bus's socket dir, read-only; nothing of the project.
+    const busRun = `${f.sb.home}/bus/run`;
+    assert.deepEqual(info.HostConfig.Binds ?? [], [`${busRun}:/run/fleet-bus:ro`]);
+    const mounts = (
+      info as unknown as { Mounts: { Source: string; Destination: string; RW: boolean }[] }
+    ).Mounts;
+    assert.deepEqual(
+      mounts.map((m) => [m.Source, m.Destination, m.RW]),
+      [[busRun, "/run/fleet-bus", false]],
+    );
   });
 
   test("a commit made by the agent comes back with fleet pull", async () => {

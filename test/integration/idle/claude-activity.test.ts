@@ -60,7 +60,16 @@ agents:
         undefined,
     );
     const settingsPath = join(sb.home, "agents", "thinker", "claude-settings.json");
-    assert.deepEqual(args, ["--settings", settingsPath, "--model", "opus"]);
+    const mcpConfig = join(sb.home, "agents", "thinker", "claude-mcp.json");
+    // Then the agents' bus as its MCP server, its tools allowed; then the spec's args.
+    assert.deepEqual(args, [
+      "--settings",
+      settingsPath,
+      `--mcp-config=${mcpConfig}`,
+      "--allowedTools=mcp__fleet-bus",
+      "--model",
+      "opus",
+    ]);
     await waitFor(
       async () =>
         (await stat(join(sb.home, "agents", "thinker", "activity", "agent")).catch(
