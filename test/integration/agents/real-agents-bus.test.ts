@@ -14,7 +14,7 @@
  *   user's turn.
  */
 import assert from "node:assert/strict";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { callBusTool, connectBus } from "../../../src/bus/client.ts";
@@ -63,6 +63,16 @@ interface Mail {
 }
 
 const skipAll = netnsSkipReason();
+
+/** True while a process's command line names a path under `dir` (an agent still exiting). */
+async function runsIn(dir: string): Promise<boolean> {
+  for (const pid of await readdir("/proc").catch(() => [])) {
+    if (!/^\d+$/.test(pid)) continue;
+    const args = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
+    if (args.includes(dir)) return true;
+  }
+  return false;
+}
 
 describe("a real agent CLI uses the agents' bus, offline", { skip: skipAll ?? false }, () => {
   let sb: Sandbox;
@@ -150,10 +160,14 @@ describe("a real agent CLI uses the agents' bus, offline", { skip: skipAll ?? fa
     assert.equal(applied.code, 0, `${applied.stdout}\n${applied.stderr}`);
   });
   after(async () => {
-    // Destroyed first: a CLI killed with the tmux server may still be writing its files.
+    // Destroyed, and their processes gone, first: Claude Code writes its MCP logs
+    // as it exits, into the sandbox the cleanup would be removing.
     for (const name of [...present.map(agentName), PEER]) {
       await sb?.fleet(["destroy", name, "-y"], { timeoutMs: 60_000 });
     }
+    const agents = sb && join(sb.home, "agents");
+    if (agents)
+      await waitFor(async () => !(await runsIn(agents)), 10_000, 200).catch(() => undefined);
     await ns?.stop();
     await sb?.cleanup();
   });
