@@ -163,29 +163,31 @@ export class BusService {
         ? members
         : members.filter((m) => memberGroup(m) === memberGroup(caller.member));
     const live = await this.options.liveStates?.();
-    return visible
-      // An agent its host no longer has is gone (destroyed there, its host removed):
-      // only a host that could not be read leaves its agents UNKNOWN.
-      .filter(
-        (member) =>
-          live === undefined ||
-          live.states.has(memberAddress(member)) ||
-          live.unreachable.has(member.host),
-      )
-      .map((member) => {
-        const address = memberAddress(member);
-        const workingOn = this.workingOn.get(address);
-        return {
-          name: member.name,
-          host: member.host,
-          address,
-          fleet: member.fleet,
-          labels: member.labels,
-          state: live?.states.get(address) ?? "UNKNOWN",
-          ...(workingOn === undefined ? {} : { workingOn }),
-        };
-      })
-      .sort((a, b) => a.address.localeCompare(b.address));
+    return (
+      visible
+        // An agent its host no longer has is gone (destroyed there, its host removed):
+        // only a host that could not be read leaves its agents UNKNOWN.
+        .filter(
+          (member) =>
+            live === undefined ||
+            live.states.has(memberAddress(member)) ||
+            live.unreachable.has(member.host),
+        )
+        .map((member) => {
+          const address = memberAddress(member);
+          const workingOn = this.workingOn.get(address);
+          return {
+            name: member.name,
+            host: member.host,
+            address,
+            fleet: member.fleet,
+            labels: member.labels,
+            state: live?.states.get(address) ?? "UNKNOWN",
+            ...(workingOn === undefined ? {} : { workingOn }),
+          };
+        })
+        .sort((a, b) => a.address.localeCompare(b.address))
+    );
   }
 
   /** What an agent says it is working on, shown by discover_agents. */
