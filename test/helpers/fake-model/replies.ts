@@ -12,7 +12,7 @@
  *   rest up to `]]`, trimmed (spaces and new lines kept inside, no `]]`). The
  *   tool is the one the request offers under a name of BUS_SEND_TOOLS (Claude
  *   Code: `mcp__fleet-bus__send_message`; Codex: `send_message` in the namespace
- *   `mcp__fleet_bus`). When it offers none, the reply is the text
+ *   `mcp__fleet_bus`; OpenCode: `fleet-bus_send_message`). When it offers none, the reply is the text
  *   `BUS_TOOL_MISSING: ...` listing the tools it did offer, so a test fails saying so;
  * - one containing `[[slow]]` gets a text reply streamed slowly;
  * - anything else gets `ok: <the message's first line>`.
@@ -31,9 +31,13 @@ export const BUS_TOOL_MISSING = "BUS_TOOL_MISSING";
  * The names the agents' bus `send_message` tool is offered under: Claude Code's
  * `mcp__<server>__<tool>`; Codex 0.171 groups each MCP server's tools in a
  * Responses `namespace` (`mcp__fleet_bus`, its `-` made `_`), listed here as
- * `NAMESPACE/NAME` (see toolNames).
+ * `NAMESPACE/NAME` (see toolNames); OpenCode 1.18's `<server>_<tool>`.
  */
-export const BUS_SEND_TOOLS = ["mcp__fleet-bus__send_message", "mcp__fleet_bus/send_message"];
+export const BUS_SEND_TOOLS = [
+  "mcp__fleet-bus__send_message",
+  "mcp__fleet_bus/send_message",
+  "fleet-bus_send_message",
+];
 
 /** A call of a tool the request offers: its name there (and namespace, if in one), its input (JSON). */
 export interface ToolCall {

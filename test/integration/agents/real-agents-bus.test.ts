@@ -1,14 +1,16 @@
 /**
- * A real agent CLI uses the agents' bus: Claude Code and Codex, launched by fleet
- * on the local host inside a network namespace with only loopback
- * (test/helpers/loopback-netns.ts), against the fake model server, with a
- * `command` agent `peer` (`sleep 600`) in the same fleet.
+ * A real agent CLI uses the agents' bus: Claude Code, Codex and OpenCode,
+ * launched by fleet on the local host inside a network namespace with only
+ * loopback (test/helpers/loopback-netns.ts), against the fake model server, with
+ * a `command` agent `peer` (`sleep 600`) in the same fleet.
  *
  * - A `fleet message` holding `[[bus-send peer hello from <type>]]` makes the fake
  *   model call the bus's `send_message` tool (the MCP tool fleet registered with
- *   the CLI at launch, `mcp__fleet-bus__send_message`); the CLI runs it through the
- *   agent's endpoint, and the message is in peer's mailbox, read with peer's own
- *   token, from `<agent>@local`, exactly once.
+ *   the CLI at launch: Claude's `mcp__fleet-bus__send_message`, Codex's
+ *   `send_message` in its namespace `mcp__fleet_bus`, OpenCode's
+ *   `fleet-bus_send_message`); the CLI runs it through the agent's endpoint
+ *   without asking (OpenCode's bash still asks here), and the message is in
+ *   peer's mailbox, read with peer's own token, from `<agent>@local`, exactly once.
  * - The operator's bus message to the agent makes the bus type "1 new message:
  *   call get_messages" at its prompt, and that notice reaches the model as the
  *   user's turn.
@@ -30,7 +32,7 @@ import {
 import { makeSandbox, waitFor, type Sandbox } from "../../helpers/sandbox.ts";
 
 interface Case {
-  type: "claude" | "codex";
+  type: "claude" | "codex" | "opencode";
   api: LoggedRequest["api"];
   env: (port: number) => Record<string, string>;
   secrets: Record<string, string>;
@@ -47,6 +49,17 @@ const CASES: Case[] = [
     type: "codex",
     api: "responses",
     env: (port) => ({ OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1`, OPENAI_MODEL: "fake-model" }),
+    secrets: { OPENAI_API_KEY: "sk-fake-key-for-tests" },
+  },
+  {
+    type: "opencode",
+    api: "chat",
+    // Bash asks, as in real-agents.test.ts: the bus's tools must not.
+    env: (port) => ({
+      OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1`,
+      OPENAI_MODEL: "fake-model",
+      OPENCODE_PERMISSION: '{"bash":"ask"}',
+    }),
     secrets: { OPENAI_API_KEY: "sk-fake-key-for-tests" },
   },
 ];
@@ -111,7 +124,8 @@ describe("a real agent CLI uses the agents' bus, offline", { skip: skipAll ?? fa
    * servers have connected (the endpoint waits for the bus daemon the launch
    * started; 1.4 s here): that turn offers only ToolSearch, which a real model
    * would call, and the system prompt says the server is still connecting.
-   * Codex waits for its MCP servers before the first turn.
+   * Codex waits for its MCP servers before the first turn. OpenCode's first
+   * turn may come before its MCP server has connected.
    */
   const busToolsOffered = async (c: Case): Promise<number> => {
     const deadline = Date.now() + 60_000;

@@ -349,6 +349,42 @@ describe("fake model: chat completions", () => {
     );
     assert.ok(chunks.some((c) => c.choices[0]?.finish_reason === "tool_calls"));
   });
+
+  it("answers [[bus-send]] with a delta.tool_calls call of OpenCode's fleet-bus_send_message", async () => {
+    const stream = await events(
+      await post("/v1/chat/completions", {
+        stream: true,
+        tools: [
+          { type: "function", function: { name: "bash" } },
+          { type: "function", function: { name: "fleet-bus_get_messages" } },
+          { type: "function", function: { name: "fleet-bus_send_message" } },
+        ],
+        messages: [{ role: "user", content: "[[bus-send peer hi from opencode]]" }],
+      }),
+    );
+    const chunks = stream.slice(0, -1).map(
+      (e) =>
+        e.data as {
+          choices: {
+            delta: { tool_calls?: { function: { name: string; arguments: string } }[] };
+            finish_reason: string | null;
+          }[];
+        },
+    );
+    const call = chunks.find((c) => c.choices[0]?.delta.tool_calls)?.choices[0]?.delta
+      .tool_calls?.[0];
+    assert.equal(call?.function.name, "fleet-bus_send_message");
+    assert.deepEqual(JSON.parse(call?.function.arguments ?? "{}"), {
+      to: "peer",
+      body: "hi from opencode",
+    });
+    assert.ok(chunks.some((c) => c.choices[0]?.finish_reason === "tool_calls"));
+    assert.deepEqual(model.requests.at(-1)?.tools, [
+      "bash",
+      "fleet-bus_get_messages",
+      "fleet-bus_send_message",
+    ]);
+  });
 });
 
 describe("fake model: other requests", () => {
