@@ -31,6 +31,8 @@ type StoredMessage = BusMessage & { group: string };
 export class MailboxStore {
   private readonly messages = new Map<string, StoredMessage>();
   private readonly byRecipient = new Map<string, Set<string>>();
+  /** The unread ones only: what an agent polling its mail asks for, kept small by reading. */
+  private readonly unreadByRecipient = new Map<string, Set<string>>();
   private readonly logs = new Map<string, AppendLog>();
   private seq = 0;
 
@@ -82,11 +84,11 @@ export class MailboxStore {
     options: { unreadOnly?: boolean; limit?: number; group?: string } = {},
   ): BusMessage[] {
     const found: BusMessage[] = [];
-    for (const key of this.byRecipient.get(to) ?? []) {
+    const keys = (options.unreadOnly ? this.unreadByRecipient : this.byRecipient).get(to);
+    for (const key of keys ?? []) {
       const message = this.messages.get(key);
       if (!message) continue;
       if (options.group !== undefined && message.group !== options.group) continue;
-      if (options.unreadOnly && message.readAt !== undefined) continue;
       const { group: _group, ...rest } = message;
       found.push(rest);
     }
@@ -96,10 +98,9 @@ export class MailboxStore {
 
   unreadCount(to: string, group?: string): number {
     let count = 0;
-    for (const key of this.byRecipient.get(to) ?? []) {
+    for (const key of this.unreadByRecipient.get(to) ?? []) {
       const message = this.messages.get(key);
-      if (!message || message.readAt !== undefined) continue;
-      if (group === undefined || message.group === group) count++;
+      if (message && (group === undefined || message.group === group)) count++;
     }
     return count;
   }
@@ -174,6 +175,7 @@ export class MailboxStore {
         const key = messageKey(message.id, message.to);
         this.messages.delete(key);
         this.byRecipient.get(message.to)?.delete(key);
+        this.unreadByRecipient.get(message.to)?.delete(key);
       }
       result.files.push(group);
     }
@@ -211,9 +213,8 @@ export class MailboxStore {
       if (this.messages.has(key)) return;
       const { t: _t, ...rest } = record;
       this.messages.set(key, { ...rest, seq: this.seq++, group });
-      const keys = this.byRecipient.get(record.to) ?? new Set<string>();
-      keys.add(key);
-      this.byRecipient.set(record.to, keys);
+      addTo(this.byRecipient, record.to, key);
+      addTo(this.unreadByRecipient, record.to, key);
       return;
     }
     const message = this.messages.get(key);
@@ -222,8 +223,15 @@ export class MailboxStore {
     else {
       message.readAt ??= record.time;
       message.deliveredAt ??= record.time;
+      this.unreadByRecipient.get(record.to)?.delete(key);
     }
   }
+}
+
+function addTo(index: Map<string, Set<string>>, to: string, key: string): void {
+  const keys = index.get(to) ?? new Set<string>();
+  keys.add(key);
+  index.set(to, keys);
 }
 
 export interface PruneResult {
