@@ -84,14 +84,26 @@ const when =
     ? `on ${dates[0] ?? today}`
     : `on ${dates.join(", ")} (each row says when: a run of some benchmarks keeps the others' rows)`;
 
+/**
+ * Sections written by hand after the table (a benchmark's own notes and figures that
+ * fit no table row) are kept from the current file: everything from its first `## `.
+ */
+function keptSections(file: string): string {
+  if (!existsSync(file)) return "";
+  const text = readFileSync(file, "utf8");
+  const at = text.search(/^## /m);
+  return at < 0 ? "" : `\n${text.slice(at).trimEnd()}\n`;
+}
+
 process.stdout.write(`# Benchmark results
 
 Measured by \`npm run bench\` (bench/run-all.sh) ${when}, ${machine()}.
 Each figure is the median of repeated runs of the real CLI (after warm-up runs); each
 floor is measured in the same run on the same machine, so ratios stay meaningful on
-shared, noisy machines. Re-run to refresh; do not edit by hand.
+shared, noisy machines. Re-run to refresh the table; do not edit it by hand (the sections
+after it are kept as they are).
 
 | operation | fleet (median) | floor (median) | ratio | budget | result | measured |
 | --- | --- | --- | --- | --- | --- | --- |
 ${rows.map((row) => `| ${[row.name, ...row.cells, row.date].join(" | ")} |`).join("\n")}
-`);
+${keptSections("bench/RESULTS.md")}`);
