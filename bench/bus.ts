@@ -45,7 +45,7 @@ import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { LATEST_PROTOCOL_VERSION } from "@modelcontextprotocol/sdk/types.js";
-import { callBusTool, connectBus } from "../src/bus/client.ts";
+import { callBusTool, connectBus } from "../src/core/bus/client.ts";
 import {
   benchEnv,
   fleetBin,

@@ -10,7 +10,7 @@
 import type { HostSpec } from "../../src/core/model.ts";
 import { specHash } from "../../src/core/spec-hash.ts";
 import type { ContainerCreateBody, ContainerInspect, HostConfig, Labels } from "./engine-types.ts";
-import { CONTAINER_SOCKET_DIR } from "../../src/bus/paths.ts";
+import { CONTAINER_SOCKET_DIR } from "../../src/core/bus/paths.ts";
 import { GATE_PATH, GATE_SCRIPT, gateBinary } from "./gate.ts";
 import { CHANNEL_VERSION, KEEP_ALIVE_SCRIPT } from "./host-channel.ts";
 import { FLEET_DIR, LABELS } from "./names.ts";

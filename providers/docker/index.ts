@@ -23,7 +23,7 @@ import { containerName } from "./names.ts";
 import { assertRulesHold } from "./network-policy.ts";
 import { isEngineNotFound } from "./engine-errors.ts";
 import { DockerTransport } from "./transport.ts";
-import { CONTAINER_SOCKET_DIR, SOCKET_NAME } from "../../src/bus/paths.ts";
+import { CONTAINER_SOCKET_DIR, SOCKET_NAME } from "../../src/core/bus/paths.ts";
 import { hasBusMount } from "./container-spec.ts";
 
 export interface DockerProviderOptions {

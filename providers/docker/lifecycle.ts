@@ -18,7 +18,7 @@ import { prepareImage } from "./image.ts";
 import { ownerOf, probeAgents } from "./discover.ts";
 import { containerName, LABELS, owningFleet, snapshotReference } from "./names.ts";
 import { applyPolicy, forgetPolicy, isGated, readRemembered } from "./network-policy.ts";
-import { readySocketDir as readyBusDir } from "../../src/bus/paths.ts";
+import { readySocketDir as readyBusDir } from "../../src/core/bus/paths.ts";
 
 export interface HostOps {
   client: EngineClient;

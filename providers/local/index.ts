@@ -17,7 +17,7 @@ import { discoverLocalAgents } from "./discover.ts";
 import { LocalTransport } from "./transport.ts";
 import { hostShellEnv } from "../../src/core/host/agent-env.ts";
 import { prepareLocalWorkdir } from "./workdir.ts";
-import { socketPath } from "../../src/bus/paths.ts";
+import { socketPath } from "../../src/core/bus/paths.ts";
 
 export interface LocalProviderOptions {
   /** The environment tmux, git and the agents run with; process.env (read at each call) by default. */

@@ -9,7 +9,7 @@
 import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { busDir, SOCKET_NAME, socketPath } from "../../src/bus/paths.ts";
+import { busDir, SOCKET_NAME, socketPath } from "../../src/core/bus/paths.ts";
 import { shellQuote as q } from "../../src/core/contracts/transport.ts";
 import type { FleetEnv } from "../../src/core/env.ts";
 import type { IoHost } from "../../src/core/io.ts";

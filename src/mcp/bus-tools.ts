@@ -7,9 +7,9 @@
  */
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { z } from "zod";
-import { callBusTool, connectBus } from "../bus/client.ts";
+import { callBusTool, connectBus } from "../core/bus/client.ts";
 import type { FleetEnv } from "../core/env.ts";
-import { PRIORITIES, busAgentSchema, busMessageSchema } from "../bus/message.ts";
+import { PRIORITIES, busAgentSchema, busMessageSchema } from "../core/bus/message.ts";
 import { safeText } from "../core/text/safe-text.ts";
 import { type AnyFleetTool, defineTool } from "./tool-kit.ts";
 

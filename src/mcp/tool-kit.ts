@@ -18,9 +18,13 @@ import {
 import type { z } from "zod";
 import type { ProviderContext } from "../core/contracts/provider.ts";
 import type { FleetEnv } from "../core/env.ts";
-import { FleetError, toFleetError, usageError } from "../core/errors.ts";
+import { FleetError, usageError } from "../core/errors.ts";
 import { safeLines } from "../core/text/safe-text.ts";
 import { callIoHost, type McpIoHost } from "./io-host.ts";
+import { toolError } from "../core/tool-error.ts";
+
+/** Re-exported: the management server's tools and tests use it from here. */
+export { toolError };
 
 export type CallExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
@@ -65,19 +69,6 @@ export interface ToolHost {
 
 /** How often a long call tells a client that asked for progress that it still works. */
 const HEARTBEAT_MS = 10_000;
-
-/** A FleetError as a tool error: code, message and hint in the text, the whole error in _meta. */
-export function toolError(error: unknown): CallToolResult {
-  const fleetError = toFleetError(error);
-  const lines = [`error [${fleetError.code}]: ${safeLines(fleetError.message)}`];
-  if (fleetError.hint) lines.push(`hint: ${safeLines(fleetError.hint)}`);
-  return {
-    isError: true,
-    content: [{ type: "text", text: lines.join("\n") }],
-    // Not structuredContent: a client checks that against the tool's output schema.
-    _meta: { "dev.fleet/error": fleetError.toJSON() },
-  };
-}
 
 function issuesText(error: z.ZodError): string {
   return error.issues

@@ -1,6 +1,6 @@
-import { isAlive, daemonPid, serveBus } from "../../bus/daemon.ts";
-import { busRunning } from "../../bus/client.ts";
-import { daemonLogFile, daemonPidFile, socketPath } from "../../bus/paths.ts";
+import { isAlive, daemonPid, serveBus } from "../../core/bus/daemon.ts";
+import { busRunning } from "../../core/bus/client.ts";
+import { daemonLogFile, daemonPidFile, socketPath } from "../../core/bus/paths.ts";
 import { type CommonOptions, cliContext, printJson, printText } from "../context.ts";
 
 /** `fleet bus serve`: the daemon in the foreground (what fleet starts detached). */

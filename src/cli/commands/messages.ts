@@ -1,7 +1,7 @@
 import type { Command } from "commander";
-import { followTraffic, readTraffic, type TrafficFilter } from "../../bus/traffic.ts";
-import type { BusMessage } from "../../bus/message.ts";
-import { retentionFrom } from "../../bus/retention.ts";
+import { followTraffic, readTraffic, type TrafficFilter } from "../../core/bus/traffic.ts";
+import type { BusMessage } from "../../core/bus/message.ts";
+import { retentionFrom } from "../../core/bus/retention.ts";
 import { usageError } from "../../core/errors.ts";
 import { type CommonOptions, cliContext, jsonText, printJson, printText } from "../context.ts";
 
@@ -57,7 +57,7 @@ export async function runPrune(own: PruneOptions, command?: Command): Promise<vo
   const context = cliContext(options, ["text", "json"], "text");
   // Checked here too: a bad value is refused before anything starts.
   retentionFrom(process.env, options);
-  const { callBusTool, connectBus } = await import("../../bus/client.ts");
+  const { callBusTool, connectBus } = await import("../../core/bus/client.ts");
   const client = await connectBus(context.env);
   try {
     const value = (await callBusTool(client, "prune_messages", {

@@ -4,7 +4,7 @@
  * live agent with the same spec is returned as it is; a stopped, missing or
  * finished one is started again in its old work dir.
  */
-import { busForLaunch } from "../../bus/join.ts";
+import { busForLaunch } from "../bus/join.ts";
 import type { AgentType } from "../contracts/agent-type.ts";
 import type { Transport } from "../contracts/transport.ts";
 import { FleetError } from "../errors.ts";

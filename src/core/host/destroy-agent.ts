@@ -8,7 +8,7 @@
  * remote host's cache repo is fleet's, and goes with the host). Only once the
  * saved bytes are on disk are the session, the worktree and the agent dir removed.
  */
-import { leaveBus } from "../../bus/members.ts";
+import { leaveBus } from "../bus/members.ts";
 import { killOwnSessionLine } from "./own-session.ts";
 import { join } from "node:path";
 import { shellQuote as q } from "../contracts/transport.ts";

@@ -37,7 +37,7 @@ import {
   ENDPOINT_FILE,
   TOKEN_FILE,
   endpointScript,
-} from "../../bus/endpoint-script.ts";
+} from "../bus/endpoint-script.ts";
 
 /** The agent type's exit window, ms (0: not checked). */
 export const exitWindowMs = (type: AgentType): number => type.readiness.exitWindowMs ?? 0;

@@ -1,5 +1,5 @@
 /** Stopping, starting and updating an agent in place. Each keeps the work dir. */
-import { busForLaunch } from "../../bus/join.ts";
+import { busForLaunch } from "../bus/join.ts";
 import type { AgentSpec, LiveAgent } from "../model.ts";
 import { getAgentType } from "../registry.ts";
 import { canonicalJson, specHash } from "../spec-hash.ts";

@@ -19,7 +19,7 @@ import assert from "node:assert/strict";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { callBusTool, connectBus } from "../../../src/bus/client.ts";
+import { callBusTool, connectBus } from "../../../src/core/bus/client.ts";
 import { BUS_SEND_TOOLS } from "../../helpers/fake-model/replies.ts";
 import type { LoggedRequest } from "../../helpers/fake-model/server.ts";
 import {

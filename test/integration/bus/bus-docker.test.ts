@@ -127,7 +127,7 @@ test("a stopped agent in the container is woken by a message and reads it", { sk
   await f.fleet(["stop", "sleeper"]);
   const sent = await f.sb.fleet(["messages", "--agent", "sleeper", "--format", "json"]);
   assert.equal(sent.code, 0);
-  const { connectBus, callBusTool } = await import("../../../src/bus/client.ts");
+  const { connectBus, callBusTool } = await import("../../../src/core/bus/client.ts");
   const client = await connectBus({ home: f.sb.home, prefix: f.sb.prefix });
   try {
     await callBusTool(client, "send_message", { to: "sleeper", body: "you have mail in the box" });

@@ -8,8 +8,8 @@ import { strict as assert } from "node:assert";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { callBusTool, connectBus } from "../../../src/bus/client.ts";
-import { isAlive } from "../../../src/bus/daemon.ts";
+import { callBusTool, connectBus } from "../../../src/core/bus/client.ts";
+import { isAlive } from "../../../src/core/bus/daemon.ts";
 import { makeSandbox, waitFor, type Sandbox } from "../../helpers/sandbox.ts";
 
 let sb: Sandbox;

@@ -9,7 +9,7 @@ import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { connectBus, callBusTool } from "../../../src/bus/client.ts";
+import { connectBus, callBusTool } from "../../../src/core/bus/client.ts";
 import { fleetBin, makeSandbox, repoRoot, waitFor, type Sandbox } from "../../helpers/sandbox.ts";
 
 const PEER = join(repoRoot, "test", "fixtures", "bus", "bus-peer.js");

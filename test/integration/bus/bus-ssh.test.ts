@@ -76,7 +76,7 @@ ${extra}`;
     assert.equal(applied.code, 0, output(applied));
     const newPid = Number((await readFile(pidFile, "utf8")).trim());
     assert.notEqual(newPid, pid);
-    const { connectBus, callBusTool } = await import("../../../src/bus/client.ts");
+    const { connectBus, callBusTool } = await import("../../../src/core/bus/client.ts");
     const client = await connectBus({ home: f.sb.home, prefix: f.sb.prefix });
     try {
       await callBusTool(client, "send_message", { to: "again", body: "through the new forward" });

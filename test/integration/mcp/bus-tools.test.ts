@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { callBusTool, connectBus } from "../../../src/bus/client.ts";
+import { callBusTool, connectBus } from "../../../src/core/bus/client.ts";
 import { makeSandbox, type Sandbox } from "../../helpers/sandbox.ts";
 import { callError, callOk, connectStdio, type FleetClient } from "./mcp-client.ts";
 

@@ -3,8 +3,8 @@ import { appendFile, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, test } from "node:test";
-import type { MessageRecord } from "../../../src/bus/message.ts";
-import { MailboxStore } from "../../../src/bus/store.ts";
+import type { MessageRecord } from "../../../src/core/bus/message.ts";
+import { MailboxStore } from "../../../src/core/bus/store.ts";
 
 let dir: string;
 beforeEach(async () => {

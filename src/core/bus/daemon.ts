@@ -20,10 +20,10 @@ import {
   unlinkSync,
   writeSync,
 } from "node:fs";
-import type { ProviderContext } from "../core/contracts/provider.ts";
-import { FleetError } from "../core/errors.ts";
-import { processAlive } from "../core/process-alive.ts";
-import { mkdirPrivate, PRIVATE_FILE_MODE } from "../core/private-files.ts";
+import type { ProviderContext } from "../contracts/provider.ts";
+import { FleetError } from "../errors.ts";
+import { processAlive } from "../process-alive.ts";
+import { mkdirPrivate, PRIVATE_FILE_MODE } from "../private-files.ts";
 import { Announcer } from "./announce.ts";
 import { BusService, type Caller } from "./bus-service.ts";
 import { registerBusTools } from "./bus-tools.ts";

@@ -6,8 +6,8 @@
  */
 import { chmod, mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import type { FleetEnv } from "../core/env.ts";
-import { FleetError } from "../core/errors.ts";
+import type { FleetEnv } from "../env.ts";
+import { FleetError } from "../errors.ts";
 
 export const busDir = (env: FleetEnv): string => join(env.home, "bus");
 export const mailboxDir = (env: FleetEnv): string => join(busDir(env), "mailboxes");

@@ -6,7 +6,7 @@
  */
 import { open, stat } from "node:fs/promises";
 import { join } from "node:path";
-import type { FleetEnv } from "../core/env.ts";
+import type { FleetEnv } from "../env.ts";
 import { messageKey, type BusMessage } from "./message.ts";
 import { mailboxDir } from "./paths.ts";
 import { ADHOC_GROUP, mailboxFiles, MailboxStore, parseMailbox } from "./store.ts";

@@ -6,7 +6,7 @@
  * message.
  */
 import { open, type FileHandle } from "node:fs/promises";
-import { PRIVATE_FILE_MODE } from "../core/private-files.ts";
+import { PRIVATE_FILE_MODE } from "../private-files.ts";
 
 interface Pending {
   text: string;

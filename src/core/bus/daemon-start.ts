@@ -8,9 +8,9 @@ import { closeSync, existsSync, openSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { FleetEnv } from "../core/env.ts";
-import { FleetError } from "../core/errors.ts";
-import { mkdirPrivate, PRIVATE_FILE_MODE } from "../core/private-files.ts";
+import type { FleetEnv } from "../env.ts";
+import { FleetError } from "../errors.ts";
+import { mkdirPrivate, PRIVATE_FILE_MODE } from "../private-files.ts";
 import { busDir, daemonLogFile, socketPath } from "./paths.ts";
 
 const START_WAIT_MS = 10_000;

@@ -7,7 +7,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
-import { toolError } from "../mcp/tool-kit.ts";
+import { toolError } from "../tool-error.ts";
 import { BROADCAST, type BusService, type Caller } from "./bus-service.ts";
 import {
   OPERATOR,

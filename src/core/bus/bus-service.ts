@@ -6,8 +6,8 @@
  * the daemon's MCP tools and fleet's own tests call it the same way.
  */
 import { randomBytes } from "node:crypto";
-import { FleetError } from "../core/errors.ts";
-import type { FleetEnv } from "../core/env.ts";
+import { FleetError } from "../errors.ts";
+import type { FleetEnv } from "../env.ts";
 import {
   MAX_BODY_CHARS,
   MESSAGE_ID_PATTERN,

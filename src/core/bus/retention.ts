@@ -4,8 +4,8 @@
  * messages prune` is given its own). The daemon prunes with these at start and
  * every hour; unread mail is dropped only by the size cap, oldest first.
  */
-import { FleetError } from "../core/errors.ts";
-import { tryParseDuration, tryParseSize } from "../core/config/units.ts";
+import { FleetError } from "../errors.ts";
+import { tryParseDuration, tryParseSize } from "../config/units.ts";
 
 export const DEFAULT_RETENTION = "7d";
 export const DEFAULT_MAX_SIZE = "64MiB";

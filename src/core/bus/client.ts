@@ -4,8 +4,9 @@
  * socket.
  */
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import type { FleetEnv } from "../core/env.ts";
-import { FleetError } from "../core/errors.ts";
+import type { FleetEnv } from "../env.ts";
+import { FleetError } from "../errors.ts";
+import { TOOL_ERROR_META } from "../tool-error.ts";
 import { ensureBusDaemon, tryConnect } from "./daemon-start.ts";
 import { operatorToken } from "./members.ts";
 import { socketPath } from "./paths.ts";
@@ -43,7 +44,7 @@ export async function callBusTool(
   if (result.isError === true) {
     const content = result.content as { type: string; text?: string }[];
     const text = content.find((item) => item.type === "text")?.text ?? "";
-    const error = (result._meta?.["dev.fleet/error"] ?? {}) as {
+    const error = (result._meta?.[TOOL_ERROR_META] ?? {}) as {
       code?: string;
       message?: string;
       hint?: string;

@@ -10,9 +10,9 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
-import type { FleetEnv } from "../core/env.ts";
-import { NAME_PATTERN } from "../core/names.ts";
-import { mkdirPrivate, PRIVATE_FILE_MODE, writePrivateFile } from "../core/private-files.ts";
+import type { FleetEnv } from "../env.ts";
+import { NAME_PATTERN } from "../names.ts";
+import { mkdirPrivate, PRIVATE_FILE_MODE, writePrivateFile } from "../private-files.ts";
 import { ADHOC_GROUP } from "./store.ts";
 import { membersDir, operatorTokenFile } from "./paths.ts";
 

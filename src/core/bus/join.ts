@@ -4,8 +4,8 @@
  * retries while it comes up), and the launch gets the socket's path there and
  * the agent's token. FLEET_BUS=off launches agents without it.
  */
-import type { HostHandle } from "../core/host/handle.ts";
-import type { AgentRecord } from "../core/host/agent-record.ts";
+import type { HostHandle } from "../host/handle.ts";
+import type { AgentRecord } from "../host/agent-record.ts";
 import { ensureBusDaemon } from "./daemon-start.ts";
 import { joinBus } from "./members.ts";
 

@@ -6,15 +6,15 @@
  * turn to end. One run at a time per agent; mail that arrives meanwhile is
  * announced by one more run, never one per message.
  */
-import type { ProviderContext } from "../core/contracts/provider.ts";
-import type { HostHandle } from "../core/host/index.ts";
-import { sendMessage } from "../core/host/index.ts";
-import { wakeAgent } from "../core/idle/wake-host.ts";
-import { toFleetError } from "../core/errors.ts";
-import type { LiveAgent } from "../core/model.ts";
-import { getAgentType, getProvider } from "../core/registry.ts";
-import { discoverLive } from "../core/state/discover.ts";
-import { knownHosts } from "../core/state/known-hosts.ts";
+import type { ProviderContext } from "../contracts/provider.ts";
+import type { HostHandle } from "../host/index.ts";
+import { sendMessage } from "../host/index.ts";
+import { wakeAgent } from "../idle/wake-host.ts";
+import { toFleetError } from "../errors.ts";
+import type { LiveAgent } from "../model.ts";
+import { getAgentType, getProvider } from "../registry.ts";
+import { discoverLive } from "../state/discover.ts";
+import { knownHosts } from "../state/known-hosts.ts";
 import { memberAddress, memberGroup, type Member } from "./members.ts";
 import type { MailboxStore } from "./store.ts";
 

@@ -7,7 +7,7 @@
  */
 import { readdir, readFile, rename, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { writePrivateFile } from "../core/private-files.ts";
+import { writePrivateFile } from "../private-files.ts";
 import { AppendLog } from "./append-log.ts";
 import {
   busRecordSchema,

@@ -3,9 +3,9 @@
  * database) and kept for two seconds, so that agents asking at once cost one
  * discovery, not one each.
  */
-import type { ProviderContext } from "../core/contracts/provider.ts";
-import { discoverLive } from "../core/state/discover.ts";
-import { knownHosts } from "../core/state/known-hosts.ts";
+import type { ProviderContext } from "../contracts/provider.ts";
+import { discoverLive } from "../state/discover.ts";
+import { knownHosts } from "../state/known-hosts.ts";
 
 const FRESH_MS = 2000;
 
