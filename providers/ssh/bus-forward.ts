@@ -25,8 +25,30 @@ const forwardPidFile = (env: FleetEnv, host: string): string =>
 /** True while `pid` is a live ssh (not a zombie, not another program that got its pid). */
 const alive = (pid: number): boolean => processAlive(pid, /(?:^|\/)ssh$/);
 
+/**
+ * Forwards being made or checked by this process, by host: an apply launches a
+ * host's agents in parallel, and they must share one forward, not race to make
+ * theirs (each removing the socket the other just bound). Across processes the
+ * host lock, which every launch holds, keeps them apart.
+ */
+const inFlight = new Map<string, Promise<string | undefined>>();
+
 /** The bus socket's path on the host, once the forward to it is up; undefined if it cannot be. */
-export async function busForward(
+export function busForward(
+  transport: SshTransport,
+  host: string,
+  env: FleetEnv,
+  io: IoHost,
+): Promise<string | undefined> {
+  const key = `${env.home}\0${host}`;
+  const pending = inFlight.get(key);
+  if (pending) return pending;
+  const made = ensureForward(transport, host, env, io).finally(() => inFlight.delete(key));
+  inFlight.set(key, made);
+  return made;
+}
+
+async function ensureForward(
   transport: SshTransport,
   host: string,
   env: FleetEnv,
@@ -39,7 +61,13 @@ export async function busForward(
   const running = Number.isInteger(pid) && pid > 0 && alive(pid);
   const socketThere = async () => (await transport.exec(["test", "-S", remote])).code === 0;
   if (running && (await socketThere())) return remote;
-  if (running) process.kill(pid, "SIGTERM");
+  if (running) {
+    try {
+      process.kill(pid, "SIGTERM");
+    } catch {
+      // It ended meanwhile.
+    }
+  }
   // sshd does not replace a socket left by a forward that died (StreamLocalBindUnlink is off by default).
   await transport.script(`mkdir -p ${q(dir)} && rm -f ${q(remote)}`);
   const { connection } = transport;
