@@ -106,3 +106,32 @@ export async function assertTenMessagesInOrder(options: {
     .filter((text) => text !== undefined && ours.has(text));
   assert.deepEqual(received, all, "each message reached the model once, in order");
 }
+
+/** A real CLI as the offline tests run it against the fake model: its API, env and secrets. */
+export interface RealCliCase {
+  type: "claude" | "codex" | "opencode";
+  api: LoggedRequest["api"];
+  env: (port: number) => Record<string, string>;
+  secrets: Record<string, string>;
+}
+
+export const REAL_CLI_CASES: readonly RealCliCase[] = [
+  {
+    type: "claude",
+    api: "anthropic",
+    env: (port) => ({ ANTHROPIC_BASE_URL: `http://127.0.0.1:${port}` }),
+    secrets: { ANTHROPIC_API_KEY: "sk-ant-fake-key-for-tests-0123456789abcdef" },
+  },
+  {
+    type: "codex",
+    api: "responses",
+    env: (port) => ({ OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1`, OPENAI_MODEL: "fake-model" }),
+    secrets: { OPENAI_API_KEY: "sk-fake-key-for-tests" },
+  },
+  {
+    type: "opencode",
+    api: "chat",
+    env: (port) => ({ OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1`, OPENAI_MODEL: "fake-model" }),
+    secrets: { OPENAI_API_KEY: "sk-fake-key-for-tests" },
+  },
+];

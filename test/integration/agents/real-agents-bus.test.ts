@@ -21,7 +21,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { callBusTool, connectBus } from "../../../src/core/bus/client.ts";
 import { BUS_SEND_TOOLS } from "../../helpers/fake-model/replies.ts";
-import type { LoggedRequest } from "../../helpers/fake-model/server.ts";
+import { REAL_CLI_CASES, type RealCliCase } from "../../helpers/real-agent-checks.ts";
 import {
   cliSkipReason,
   netnsSkipReason,
@@ -31,38 +31,13 @@ import {
 } from "../../helpers/loopback-netns.ts";
 import { makeSandbox, waitFor, type Sandbox } from "../../helpers/sandbox.ts";
 
-interface Case {
-  type: "claude" | "codex" | "opencode";
-  api: LoggedRequest["api"];
-  env: (port: number) => Record<string, string>;
-  secrets: Record<string, string>;
-}
-
-const CASES: Case[] = [
-  {
-    type: "claude",
-    api: "anthropic",
-    env: (port) => ({ ANTHROPIC_BASE_URL: `http://127.0.0.1:${port}` }),
-    secrets: { ANTHROPIC_API_KEY: "sk-ant-fake-key-for-tests-0123456789abcdef" },
-  },
-  {
-    type: "codex",
-    api: "responses",
-    env: (port) => ({ OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1`, OPENAI_MODEL: "fake-model" }),
-    secrets: { OPENAI_API_KEY: "sk-fake-key-for-tests" },
-  },
-  {
-    type: "opencode",
-    api: "chat",
-    // Bash asks, as in real-agents.test.ts: the bus's tools must not.
-    env: (port) => ({
-      OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1`,
-      OPENAI_MODEL: "fake-model",
-      OPENCODE_PERMISSION: '{"bash":"ask"}',
-    }),
-    secrets: { OPENAI_API_KEY: "sk-fake-key-for-tests" },
-  },
-];
+type Case = RealCliCase;
+// Bash asks, as in real-agents.test.ts: the bus's tools must not.
+const CASES: Case[] = REAL_CLI_CASES.map((c) =>
+  c.type === "opencode"
+    ? { ...c, env: (port) => ({ ...c.env(port), OPENCODE_PERMISSION: '{"bash":"ask"}' }) }
+    : c,
+);
 
 const PEER = "peer";
 const FLEET = "real-bus";

@@ -14,7 +14,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import type { LoggedRequest } from "../../helpers/fake-model/server.ts";
+import { REAL_CLI_CASES, type RealCliCase } from "../../helpers/real-agent-checks.ts";
 import {
   cliSkipReason,
   netnsSkipReason,
@@ -24,33 +24,8 @@ import {
 } from "../../helpers/loopback-netns.ts";
 import { fleetBin, makeSandbox, waitFor, type Sandbox } from "../../helpers/sandbox.ts";
 
-interface Case {
-  type: "claude" | "codex" | "opencode";
-  api: LoggedRequest["api"];
-  env: (port: number) => Record<string, string>;
-  secrets: Record<string, string>;
-}
-
-const CASES: Case[] = [
-  {
-    type: "claude",
-    api: "anthropic",
-    env: (port) => ({ ANTHROPIC_BASE_URL: `http://127.0.0.1:${port}` }),
-    secrets: { ANTHROPIC_API_KEY: "sk-ant-fake-key-for-tests-0123456789abcdef" },
-  },
-  {
-    type: "codex",
-    api: "responses",
-    env: (port) => ({ OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1`, OPENAI_MODEL: "fake-model" }),
-    secrets: { OPENAI_API_KEY: "sk-fake-key-for-tests" },
-  },
-  {
-    type: "opencode",
-    api: "chat",
-    env: (port) => ({ OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1`, OPENAI_MODEL: "fake-model" }),
-    secrets: { OPENAI_API_KEY: "sk-fake-key-for-tests" },
-  },
-];
+type Case = RealCliCase;
+const CASES = REAL_CLI_CASES;
 
 interface JsonTurn {
   at: string | null;

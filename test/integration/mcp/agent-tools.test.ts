@@ -10,7 +10,15 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { makeSandbox, type Sandbox } from "../../helpers/sandbox.ts";
-import { callError, callOk, connectStdio, type FleetClient, listed, textOf } from "./mcp-client.ts";
+import {
+  MANAGEMENT_TOOLS,
+  callError,
+  callOk,
+  connectStdio,
+  type FleetClient,
+  listed,
+  textOf,
+} from "./mcp-client.ts";
 
 const TURNS = [
   'mark="$FLEET_AGENT_DIR/waiting"; : > "$mark"',
@@ -32,23 +40,7 @@ describe("fleet mcp: the agent tools", () => {
   test("tools/list names every management tool, each with an output schema", async () => {
     const { tools } = await mcp.client.listTools();
     const names = tools.map((t) => t.name).sort();
-    assert.deepEqual(names, [
-      "apply",
-      "bus_discover_agents",
-      "bus_get_messages",
-      "bus_mark_read",
-      "bus_send_message",
-      "create_agent",
-      "destroy_agent",
-      "exec",
-      "list_agents",
-      "plan",
-      "read_transcript",
-      "send_message",
-      "start_agent",
-      "stop_agent",
-      "wait_for_agent",
-    ]);
+    assert.deepEqual(names, [...MANAGEMENT_TOOLS]);
     for (const tool of tools) assert.equal(tool.outputSchema?.type, "object", tool.name);
   });
 

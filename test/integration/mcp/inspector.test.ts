@@ -9,6 +9,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fleetBin, makeSandbox, repoRoot, type Sandbox } from "../../helpers/sandbox.ts";
+import { MANAGEMENT_TOOLS } from "./mcp-client.ts";
 
 const inspector = join(repoRoot, "node_modules", ".bin", "mcp-inspector");
 const skip = existsSync(inspector)
@@ -52,23 +53,7 @@ describe("fleet mcp under the MCP Inspector's CLI", () => {
     const result = await run(["--method", "tools/list"]);
     assert.equal(result.code, 0, result.stderr);
     const { tools } = JSON.parse(result.stdout) as { tools: { name: string }[] };
-    assert.deepEqual(tools.map((t) => t.name).sort(), [
-      "apply",
-      "bus_discover_agents",
-      "bus_get_messages",
-      "bus_mark_read",
-      "bus_send_message",
-      "create_agent",
-      "destroy_agent",
-      "exec",
-      "list_agents",
-      "plan",
-      "read_transcript",
-      "send_message",
-      "start_agent",
-      "stop_agent",
-      "wait_for_agent",
-    ]);
+    assert.deepEqual(tools.map((t) => t.name).sort(), [...MANAGEMENT_TOOLS]);
   });
 
   test("tools/call list_agents lists the sandbox's agent", { skip }, async () => {

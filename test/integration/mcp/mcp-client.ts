@@ -10,6 +10,25 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { fleetBin, type Sandbox } from "../../helpers/sandbox.ts";
 
+/** Every tool of `fleet mcp`, sorted: what tools/list must name. */
+export const MANAGEMENT_TOOLS = [
+  "apply",
+  "bus_discover_agents",
+  "bus_get_messages",
+  "bus_mark_read",
+  "bus_send_message",
+  "create_agent",
+  "destroy_agent",
+  "exec",
+  "list_agents",
+  "plan",
+  "read_transcript",
+  "send_message",
+  "start_agent",
+  "stop_agent",
+  "wait_for_agent",
+] as const;
+
 export interface FleetClient {
   client: Client;
   /** What the server wrote to stderr so far. */
