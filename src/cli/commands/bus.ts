@@ -1,12 +1,13 @@
 import { isAlive, daemonPid, serveBus } from "../../core/bus/daemon.ts";
 import { busRunning } from "../../core/bus/client.ts";
+import { SPAWNED_VARIABLE } from "../../core/bus/daemon-start.ts";
 import { daemonLogFile, daemonPidFile, socketPath } from "../../core/bus/paths.ts";
 import { type CommonOptions, cliContext, printJson, printText } from "../context.ts";
 
 /** `fleet bus serve`: the daemon in the foreground (what fleet starts detached). */
 export async function runServe(options: CommonOptions): Promise<void> {
   const context = cliContext(options, ["text"], "text");
-  const daemon = await serveBus(context);
+  const daemon = await serveBus(context, { spawned: process.env[SPAWNED_VARIABLE] === "1" });
   context.io.notify({
     level: "info",
     code: "bus.listening",

@@ -13,6 +13,9 @@ import { FleetError } from "../errors.ts";
 import { mkdirPrivate, PRIVATE_FILE_MODE } from "../private-files.ts";
 import { busDir, daemonLogFile, socketPath } from "./paths.ts";
 
+/** Tells `fleet bus serve` that fleet started it (it then makes no FLEET_HOME that has gone). */
+export const SPAWNED_VARIABLE = "FLEET_BUS_SPAWNED";
+
 const START_WAIT_MS = 10_000;
 
 /** Connects to the socket, or undefined when nothing listens there. */
@@ -45,7 +48,12 @@ export async function ensureBusDaemon(
   const child = spawn(process.execPath, [fleetEntry(), "bus", "serve"], {
     detached: true,
     stdio: ["ignore", log, log],
-    env: { ...process.env, FLEET_HOME: env.home, FLEET_PREFIX: env.prefix },
+    env: {
+      ...process.env,
+      FLEET_HOME: env.home,
+      FLEET_PREFIX: env.prefix,
+      [SPAWNED_VARIABLE]: "1",
+    },
   });
   child.unref();
   closeSync(log);

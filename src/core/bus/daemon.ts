@@ -14,6 +14,7 @@ import { createServer, type Socket } from "node:net";
 import {
   chmodSync,
   closeSync,
+  existsSync,
   openSync,
   readFileSync,
   statSync,
@@ -28,7 +29,14 @@ import { Announcer } from "./announce.ts";
 import { BusService, type Caller } from "./bus-service.ts";
 import { registerBusTools } from "./bus-tools.ts";
 import { isOperatorToken, memberForToken, operatorToken } from "./members.ts";
-import { daemonPidFile, mailboxDir, membersDir, readySocketDir, socketPath } from "./paths.ts";
+import {
+  busDir,
+  daemonPidFile,
+  mailboxDir,
+  membersDir,
+  readySocketDir,
+  socketPath,
+} from "./paths.ts";
 import { SocketTransport } from "./socket-transport.ts";
 import { MailboxStore } from "./store.ts";
 import { liveStateReader } from "./live-states.ts";
@@ -49,9 +57,20 @@ export interface BusDaemon {
   closed: Promise<void>;
 }
 
-export async function serveBus(ctx: ProviderContext): Promise<BusDaemon> {
+export async function serveBus(
+  ctx: ProviderContext,
+  options: { spawned?: boolean } = {},
+): Promise<BusDaemon> {
   const { env } = ctx;
+  // A daemon that fleet started for a FLEET_HOME that has gone meanwhile (a test's
+  // sandbox removed as the daemon came up) must not make it again and live on in it.
+  if (options.spawned === true && !existsSync(busDir(env))) {
+    throw new FleetError("BUS_NO_HOME", `${busDir(env)} is gone: the bus is not started`, {
+      fault: "system",
+    });
+  }
   await mkdirPrivate(mailboxDir(env));
+  const homeInode = statSync(env.home).ino;
   await mkdirPrivate(membersDir(env));
   await readySocketDir(env);
   const socket = socketPath(env);
@@ -141,7 +160,11 @@ export async function serveBus(ctx: ProviderContext): Promise<BusDaemon> {
     finish();
   };
   const watchdog = setInterval(() => {
-    if (!ownsPidFile(daemonPidFile(env)) || !sameInode(socket, socketInode)) void close();
+    const own =
+      ownsPidFile(daemonPidFile(env)) &&
+      sameInode(socket, socketInode) &&
+      sameInode(env.home, homeInode);
+    if (!own) void close();
   }, WATCHDOG_MS);
   watchdog.unref();
   return { socket, service, announcer, close, closed };

@@ -5,12 +5,14 @@
  * same ids after the restart gets each message stored exactly once.
  */
 import { strict as assert } from "node:assert";
-import { readFile } from "node:fs/promises";
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { callBusTool, connectBus } from "../../../src/core/bus/client.ts";
 import { isAlive } from "../../../src/core/bus/daemon.ts";
-import { makeSandbox, waitFor, type Sandbox } from "../../helpers/sandbox.ts";
+import { fleetBin, makeSandbox, waitFor, type Sandbox } from "../../helpers/sandbox.ts";
 
 let sb: Sandbox;
 before(async () => {
@@ -76,4 +78,37 @@ test("killing the bus with -9 mid-traffic loses no acknowledged message; retries
   const ids = await storedIds();
   assert.equal(ids.length, TOTAL, "each message stored exactly once");
   assert.equal(new Set(ids).size, TOTAL);
+});
+
+test("a daemon fleet started for a FLEET_HOME that is gone makes nothing and exits", async () => {
+  const gone = join(sb.dir, "gone-home");
+  const started = await sb.fleet(["bus", "serve"], {
+    env: { ...sb.env, FLEET_HOME: gone, FLEET_BUS_SPAWNED: "1" },
+    timeoutMs: 15_000,
+  });
+  assert.notEqual(started.code, 0);
+  assert.match(started.stderr, /is gone/);
+  assert.equal(existsSync(gone), false, "the FLEET_HOME was not made again");
+});
+
+test("a daemon whose FLEET_HOME is removed (and made again by someone else) exits by itself", async () => {
+  const home = join(sb.dir, "short-lived");
+  await mkdir(join(home, "bus"), { recursive: true });
+  const daemon = spawn(process.execPath, [fleetBin, "bus", "serve"], {
+    env: { ...sb.env, FLEET_HOME: home },
+    stdio: "ignore",
+  });
+  const exited = new Promise<number | null>((resolve) => daemon.once("exit", resolve));
+  try {
+    await waitFor(() => Promise.resolve(existsSync(join(home, "bus", "run", "bus.sock"))), 10_000);
+    await rm(home, { recursive: true, force: true });
+    await mkdir(join(home, "bus"), { recursive: true });
+    const code = await Promise.race([
+      exited,
+      new Promise<string>((resolve) => setTimeout(() => resolve("still running"), 10_000)),
+    ]);
+    assert.notEqual(code, "still running", "the daemon left once its FLEET_HOME was gone");
+  } finally {
+    daemon.kill("SIGKILL");
+  }
 });
