@@ -17,9 +17,11 @@ export { busRunning, ensureBusDaemon } from "./daemon-start.ts";
 /** An MCP client on the bus: as the operator, or as the agent whose token is given. */
 export async function connectBus(
   env: FleetEnv,
-  options: { token?: string; start?: boolean } = {},
+  options: { token?: string; start?: boolean; processEnv?: NodeJS.ProcessEnv } = {},
 ): Promise<Client> {
-  if (options.start !== false) await ensureBusDaemon(env);
+  if (options.start !== false) {
+    await ensureBusDaemon(env, options.processEnv ? { processEnv: options.processEnv } : {});
+  }
   const token = options.token ?? (await operatorToken(env));
   const socket = await tryConnect(socketPath(env));
   if (!socket) {

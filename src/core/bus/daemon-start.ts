@@ -40,7 +40,11 @@ export async function busRunning(env: FleetEnv): Promise<boolean> {
  */
 export async function ensureBusDaemon(
   env: FleetEnv,
-  options: { wait?: boolean } = {},
+  /**
+   * `processEnv`: the environment the daemon runs with (its tmux server, the secrets
+   * it wakes agents with); this process's own by default.
+   */
+  options: { wait?: boolean; processEnv?: NodeJS.ProcessEnv } = {},
 ): Promise<void> {
   if (await busRunning(env)) return;
   await mkdirPrivate(busDir(env));
@@ -49,7 +53,7 @@ export async function ensureBusDaemon(
     detached: true,
     stdio: ["ignore", log, log],
     env: {
-      ...process.env,
+      ...(options.processEnv ?? process.env),
       FLEET_HOME: env.home,
       FLEET_PREFIX: env.prefix,
       [SPAWNED_VARIABLE]: "1",

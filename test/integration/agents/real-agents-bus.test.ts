@@ -84,7 +84,7 @@ describe("a real agent CLI uses the agents' bus, offline", { skip: skipAll ?? fa
     );
   /** Peer's mailbox, read with peer's own token. */
   const peerMail = async (): Promise<Mail[]> => {
-    const client = await connectBus(env(), { token: await token(PEER) });
+    const client = await connectBus(env(), { token: await token(PEER), processEnv: sb.env });
     try {
       return (await callBusTool(client, "get_messages", { limit: 500 })).messages as Mail[];
     } finally {
@@ -239,7 +239,7 @@ describe("a real agent CLI uses the agents' bus, offline", { skip: skipAll ?? fa
       { skip: skip ?? false },
       async () => {
         const before = ns.requests().length;
-        const operator = await connectBus(env());
+        const operator = await connectBus(env(), { processEnv: sb.env });
         try {
           await callBusTool(operator, "send_message", {
             to: name,

@@ -128,7 +128,10 @@ test("a stopped agent in the container is woken by a message and reads it", { sk
   const sent = await f.sb.fleet(["messages", "--agent", "sleeper", "--format", "json"]);
   assert.equal(sent.code, 0);
   const { connectBus, callBusTool } = await import("../../../src/core/bus/client.ts");
-  const client = await connectBus({ home: f.sb.home, prefix: f.sb.prefix });
+  const client = await connectBus(
+    { home: f.sb.home, prefix: f.sb.prefix },
+    { processEnv: f.sb.env },
+  );
   try {
     await callBusTool(client, "send_message", { to: "sleeper", body: "you have mail in the box" });
   } finally {

@@ -34,7 +34,7 @@ test("killing the bus with -9 mid-traffic loses no acknowledged message; retries
   const created = await sb.fleet(["create", "sink", "--command", "sleep 600"]);
   assert.equal(created.code, 0, created.stderr);
   const env = { home: sb.home, prefix: sb.prefix };
-  const client = await connectBus(env);
+  const client = await connectBus(env, { processEnv: sb.env });
   const pid = Number((await readFile(join(sb.home, "bus", "daemon.pid"), "utf8")).trim());
   assert.ok(isAlive(pid));
 
@@ -63,7 +63,7 @@ test("killing the bus with -9 mid-traffic loses no acknowledged message; retries
   assert.deepEqual(lost, [], `acknowledged but lost: ${lost.length} of ${acked.length}`);
 
   // The sender retries everything with the same ids on a new daemon.
-  const again = await connectBus(env);
+  const again = await connectBus(env, { processEnv: sb.env });
   try {
     for (let i = 0; i < TOTAL; i++) {
       await callBusTool(again, "send_message", {

@@ -77,7 +77,7 @@ test("a stopped agent is woken by a message, and reads it", async () => {
   };
   assert.equal(listed.agents.find((a) => a.name === "sleeper")?.state, "STOPPED");
 
-  const client = await connectBus(env());
+  const client = await connectBus(env(), { processEnv: sb.env });
   try {
     await callBusTool(client, "send_message", { to: "sleeper", body: "wake up and read this" });
   } finally {
@@ -93,8 +93,8 @@ test("a stopped agent is woken by a message, and reads it", async () => {
 test("an agent's token reads only its own mail and sends only as itself", async () => {
   await fleetOk(["create", "alice", "--command", "sleep 600"]);
   await fleetOk(["create", "bob", "--command", "sleep 600"]);
-  const operator = await connectBus(env());
-  const alice = await connectBus(env(), { token: await agentToken("alice") });
+  const operator = await connectBus(env(), { processEnv: sb.env });
+  const alice = await connectBus(env(), { token: await agentToken("alice"), processEnv: sb.env });
   try {
     const [forBob] = (
       await callBusTool(operator, "send_message", { to: "bob", body: "for bob only" })
@@ -119,7 +119,7 @@ test("an agent's token reads only its own mail and sends only as itself", async 
       sent.map((m) => m.from),
       ["alice@local"],
     );
-    const bob = await connectBus(env(), { token: await agentToken("bob") });
+    const bob = await connectBus(env(), { token: await agentToken("bob"), processEnv: sb.env });
     try {
       const bobMail = (await callBusTool(bob, "get_messages", {})) as {
         messages: { from: string; body: string }[];
@@ -139,8 +139,8 @@ test("an agent's token reads only its own mail and sends only as itself", async 
       await bob.close();
     }
     await assert.rejects(
-      connectBus(env(), { token: "not-a-token-of-anyone-at-all-000000" }).then((c) =>
-        c.listTools(),
+      connectBus(env(), { token: "not-a-token-of-anyone-at-all-000000", processEnv: sb.env }).then(
+        (c) => c.listTools(),
       ),
     );
   } finally {
@@ -150,7 +150,7 @@ test("an agent's token reads only its own mail and sends only as itself", async 
 });
 
 test("a bad argument is a tool error with fleet's code, and the connection goes on", async () => {
-  const operator = await connectBus(env());
+  const operator = await connectBus(env(), { processEnv: sb.env });
   try {
     await assert.rejects(
       callBusTool(operator, "send_message", { to: "nobody", body: "x" }),
@@ -216,7 +216,7 @@ test("fleet messages --follow prints each new message once, as it is stored", as
     // What was there first: bob's three messages from the token test.
     const countLines = () => out.split("\n").filter((line) => line !== "").length;
     const before = await waitFor(() => Promise.resolve(countLines() >= 3 && countLines()), 15_000);
-    const operator = await connectBus(env());
+    const operator = await connectBus(env(), { processEnv: sb.env });
     try {
       await callBusTool(operator, "send_message", {
         to: "bob",
@@ -248,7 +248,7 @@ test("fleet messages --follow prints each new message once, as it is stored", as
 
 test("an agent that was destroyed leaves the bus: it is not discovered, and mail to it is refused", async () => {
   await fleetOk(["destroy", "alice", "--yes"]);
-  const operator = await connectBus(env());
+  const operator = await connectBus(env(), { processEnv: sb.env });
   try {
     const { agents } = (await callBusTool(operator, "discover_agents", {})) as {
       agents: { address: string }[];

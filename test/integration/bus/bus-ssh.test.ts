@@ -77,7 +77,10 @@ ${extra}`;
     const newPid = Number((await readFile(pidFile, "utf8")).trim());
     assert.notEqual(newPid, pid);
     const { connectBus, callBusTool } = await import("../../../src/core/bus/client.ts");
-    const client = await connectBus({ home: f.sb.home, prefix: f.sb.prefix });
+    const client = await connectBus(
+      { home: f.sb.home, prefix: f.sb.prefix },
+      { processEnv: f.sb.env },
+    );
     try {
       await callBusTool(client, "send_message", { to: "again", body: "through the new forward" });
     } finally {

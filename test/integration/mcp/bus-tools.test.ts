@@ -49,7 +49,10 @@ describe("fleet mcp: the bus tools, as the operator", () => {
       [["operator", "worker@local", "high"]],
     );
     const token = (await readFile(join(sb.home, "agents", "worker", "bus-token"), "utf8")).trim();
-    const worker = await connectBus({ home: sb.home, prefix: sb.prefix }, { token });
+    const worker = await connectBus(
+      { home: sb.home, prefix: sb.prefix },
+      { token, processEnv: sb.env },
+    );
     try {
       const mail = (await callBusTool(worker, "get_messages", {})) as unknown as Mail;
       assert.deepEqual(
