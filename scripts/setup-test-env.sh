@@ -57,6 +57,8 @@ required=(
   # opencode keeps its conversation in SQLite: fleet reads it with sqlite3 on the host.
   "sqlite3:sqlite3"
   "ca-certificates:/etc/ssl/certs/ca-certificates.crt"
+  # fleet ui's browser tests drive Debian's chromium with playwright-core (no downloaded browser).
+  "chromium:/usr/bin/chromium"
 )
 
 # sbin directories are not on a non-root PATH on Debian; look there too.

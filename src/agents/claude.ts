@@ -160,6 +160,8 @@ const installsHooks = (spec: AgentSpec): boolean => !hasOwnSettings(spec.args);
 
 const claude: AgentType = {
   ...base,
+  // Its approval dialog's first choice is "Yes"; Escape is "No, and tell Claude what to do differently".
+  approvalKeys: { approve: ["Enter"], deny: ["Escape"] },
   records: claudeRecords,
   reportsTurns: installsHooks,
   launchCommand(spec, context) {

@@ -38,6 +38,8 @@ export interface CliAgentOptions {
   prepare?: (spec: AgentSpec, context: LaunchContext) => string[];
   /** Where its CLI keeps its own records of the conversation (src/agents/records/). */
   records?: AgentRecords;
+  /** The keys that answer its approvals (approve, deny), where fleet can answer them. */
+  approvalKeys?: AgentType["approvalKeys"];
   /** What its screen shows while it works or waits (for types without turn hooks). */
   screenSignals?: ScreenSignals;
   /**
@@ -84,6 +86,7 @@ export function cliAgentType(options: CliAgentOptions): AgentType {
     delivery: { kind: "paste", bracketed: true, submitKeys: ["Enter"] },
     transcript: { kind: "terminal" },
     ...(options.records ? { records: options.records } : {}),
+    ...(options.approvalKeys ? { approvalKeys: options.approvalKeys } : {}),
   };
 }
 

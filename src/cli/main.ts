@@ -497,6 +497,39 @@ withCommon(program.command("mcp"), ["text"], "text")
   )
   .action(lazy(() => import("./commands/mcp.ts")));
 
+withCommon(program.command("ui"), ["text", "json"], "text")
+  .description(
+    "serve the dashboard: live agents, terminals, messages, plan and apply, on 127.0.0.1",
+  )
+  .addOption(fileOption)
+  .option("--port <port>", "the port (0 picks a free one; default 7377)")
+  .option(
+    "--listen <address>",
+    "serve on this address instead of 127.0.0.1 (warns: prefer an SSH tunnel)",
+  )
+  .option("--refresh <duration>", "how often the hosts are read for the live list (default 1s)")
+  .addHelpText(
+    "after",
+    "\nPrints one link, with a token made for this run; open it in a browser. The fleet file\n(-f, or fleet.yaml / fleet.ts here) is what the page plans and applies. Docs: docs/ui.md.\n\nExamples:\n  fleet ui\n  fleet ui -f team.yaml --port 8080\n  ssh -L 7377:127.0.0.1:7377 build-box   # then open the link on your laptop",
+  )
+  .action(lazy(() => import("./commands/ui.ts")));
+
+withCommon(program.command("share"), ["text", "json"], "text")
+  .description("give a teammate a link to one agent's page in fleet ui; list or revoke links")
+  .argument("[agent]", "NAME or NAME@HOST")
+  .option("--read-only", "the link watches only: it can never take control")
+  .option(
+    "--expires <duration>",
+    "the link stops working after this long (default 1h, at most 30d)",
+  )
+  .option("--list", "list the links and their ids")
+  .option("--revoke <id>", "revoke a link: the sessions it opened are cut at once")
+  .addHelpText(
+    "after",
+    "\nThe link prints on stdout; fleet ui must be running to serve it.\n\nExamples:\n  fleet share docs --read-only --expires 2h\n  fleet share --list\n  fleet share --revoke 3f9a0c1d2e",
+  )
+  .action(lazy(() => import("./commands/share.ts")));
+
 function report(error: unknown): number {
   if (error instanceof CommanderError) {
     // Commander already printed help, version or the usage error.

@@ -1,6 +1,6 @@
 /**
  * `plan` and `apply`. A client can apply only what it was shown: `plan` keeps the
- * plan it returns under a random id (src/mcp/plan-store.ts), and `apply` takes
+ * plan it returns under a random id (src/core/plan/plan-store.ts), and `apply` takes
  * nothing but such an id. The id is the confirmation, so nothing asks again; it
  * is good once and for an hour, and apply refuses it (PLAN_STALE) when live state
  * has moved since the plan, as `fleet apply plan.json` does. Native engine only.
@@ -12,7 +12,7 @@ import { safeText } from "../core/text/safe-text.ts";
 import { renderApplySummary } from "../cli/render/apply-summary.ts";
 import { renderPlanJson } from "../cli/render/plan-json.ts";
 import { renderPlanText } from "../cli/render/plan-text.ts";
-import type { PlanStore } from "./plan-store.ts";
+import type { PlanStore } from "../core/plan/plan-store.ts";
 import { applySchema, planSchema } from "./schemas.ts";
 import { type AnyFleetTool, defineTool } from "./tool-kit.ts";
 

@@ -11,7 +11,7 @@ import type { FleetEnv } from "../core/env.ts";
 import { agentTools } from "./agent-tools.ts";
 import { installAgentResource } from "./agent-resource.ts";
 import type { McpIoHost } from "./io-host.ts";
-import type { PlanStore } from "./plan-store.ts";
+import type { PlanStore } from "../core/plan/plan-store.ts";
 import { planTools } from "./plan-tools.ts";
 import { installTools } from "./tool-kit.ts";
 import { workTools } from "./work-tools.ts";

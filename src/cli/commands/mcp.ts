@@ -1,7 +1,7 @@
 import { fleetEnv } from "../../core/env.ts";
 import { usageError } from "../../core/errors.ts";
 import { McpIoHost } from "../../mcp/io-host.ts";
-import { PlanStore } from "../../mcp/plan-store.ts";
+import { PlanStore } from "../../core/plan/plan-store.ts";
 import type { CommonOptions } from "../context.ts";
 
 interface McpOptions extends CommonOptions {

@@ -146,6 +146,13 @@ export interface AgentType {
    * terminal transcript is all there is).
    */
   readonly records?: AgentRecords;
+
+  /**
+   * The keys that answer the approval the agent asks for (WAITING, reason
+   * `approval`), for `fleet ui`'s approve and deny buttons. Absent: fleet cannot
+   * answer its approvals (the user answers in its terminal).
+   */
+  readonly approvalKeys?: { approve: readonly string[]; deny: readonly string[] };
 }
 
 /**

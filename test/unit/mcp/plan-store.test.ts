@@ -1,5 +1,5 @@
 /**
- * The MCP server's plan ids (src/mcp/plan-store.ts): private files, good once,
+ * The MCP server's plan ids (src/core/plan/plan-store.ts): private files, good once,
  * for a limited time, and unguessable names only.
  */
 import assert from "node:assert/strict";
@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { isFleetError } from "../../../src/core/errors.ts";
-import { PlanStore } from "../../../src/mcp/plan-store.ts";
+import { PlanStore } from "../../../src/core/plan/plan-store.ts";
 import { agent, desired, live, plan } from "../plan/fixtures.ts";
 
 let home: string;

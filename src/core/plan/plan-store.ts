@@ -1,6 +1,8 @@
 /**
- * The plans the MCP `plan` tool made, kept so that `apply` can take only a plan
- * a client was shown: under FLEET_HOME/mcp/plans/, one 0600 file per plan named
+ * Plans shown to someone who may apply them later by id: those the MCP `plan`
+ * tool made (FLEET_HOME/mcp/plans/) and those `fleet ui` showed on its page
+ * (FLEET_HOME/ui/plans/), so that `apply` can take only a plan that was shown:
+ * one 0600 file per plan named
  * by a random id. An id is good once and for a limited time: `take` claims it by
  * renaming its file (atomic, so two applies of one id cannot both win) and
  * leaves an empty tombstone, so a second use is told "used", not "unknown".
@@ -8,12 +10,12 @@
 import { randomBytes } from "node:crypto";
 import { readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { FleetEnv } from "../core/env.ts";
-import { FleetError } from "../core/errors.ts";
-import type { DesiredState } from "../core/model.ts";
-import { readPlanFile, writePlanFile } from "../core/plan/plan-file.ts";
-import type { Plan } from "../core/plan/types.ts";
-import { mkdirPrivate, PRIVATE_FILE_MODE } from "../core/private-files.ts";
+import type { FleetEnv } from "../env.ts";
+import { FleetError } from "../errors.ts";
+import type { DesiredState } from "../model.ts";
+import { readPlanFile, writePlanFile } from "./plan-file.ts";
+import type { Plan } from "./types.ts";
+import { mkdirPrivate, PRIVATE_FILE_MODE } from "../private-files.ts";
 
 /** How long a plan may wait for its apply. */
 export const PLAN_TTL_MS = 60 * 60_000;
@@ -28,20 +30,33 @@ export interface StoredPlan {
   expiresAt: string;
 }
 
-const planError = (code: string, message: string): FleetError =>
-  new FleetError(code, message, {
-    hint: "make a new plan with the `plan` tool, show it, and apply the planId it returns",
-  });
+const MCP_HINT = "make a new plan with the `plan` tool, show it, and apply the planId it returns";
 
 export class PlanStore {
   readonly dir: string;
   private readonly ttlMs: number;
   private readonly now: () => number;
+  private readonly hint: string;
 
-  constructor(env: FleetEnv, options: { ttlMs?: number; now?: () => number } = {}) {
-    this.dir = join(env.home, "mcp", "plans");
+  constructor(
+    env: FleetEnv,
+    options: {
+      ttlMs?: number;
+      now?: () => number;
+      /** Under FLEET_HOME: `mcp/plans` by default. */
+      dir?: string;
+      /** What a refused id's error tells to do instead. */
+      hint?: string;
+    } = {},
+  ) {
+    this.dir = join(env.home, options.dir ?? join("mcp", "plans"));
     this.ttlMs = options.ttlMs ?? PLAN_TTL_MS;
     this.now = options.now ?? Date.now;
+    this.hint = options.hint ?? MCP_HINT;
+  }
+
+  private planError(code: string, message: string): FleetError {
+    return new FleetError(code, message, { hint: this.hint });
   }
 
   async save(plan: Plan, desired: DesiredState): Promise<StoredPlan> {
@@ -61,7 +76,7 @@ export class PlanStore {
    */
   async take(planId: string): Promise<{ plan: Plan; desired: DesiredState }> {
     if (!ID_PATTERN.test(planId)) {
-      throw planError("PLAN_UNKNOWN", `no plan has the id "${planId}"`);
+      throw this.planError("PLAN_UNKNOWN", `no plan has the id "${planId}"`);
     }
     const pending = join(this.dir, planId + PENDING);
     const used = join(this.dir, planId + USED);
@@ -75,13 +90,16 @@ export class PlanStore {
         () => false,
       );
       throw wasUsed
-        ? planError("PLAN_USED", `the plan ${planId} was applied already; a plan id is good once`)
-        : planError("PLAN_UNKNOWN", `no plan has the id "${planId}" (or it expired)`);
+        ? this.planError(
+            "PLAN_USED",
+            `the plan ${planId} was applied already; a plan id is good once`,
+          )
+        : this.planError("PLAN_UNKNOWN", `no plan has the id "${planId}" (or it expired)`);
     }
     try {
       const saved = await readPlanFile(claimed);
       if (this.now() > this.expiry(saved.plan)) {
-        throw planError(
+        throw this.planError(
           "PLAN_EXPIRED",
           `the plan ${planId} expired: plans are good for ${Math.round(this.ttlMs / 60_000)} minutes`,
         );
