@@ -75,7 +75,7 @@ describe("terminal bridge on local agents", { timeout: 180_000 }, () => {
     assert.deepEqual([shown.cols, shown.rows, shown.cursor.x, shown.cursor.y], [cols, rows, x, y]);
     assert.equal(shown.data.split("\n").length, rows);
     const control = await page.next("control");
-    assert.deepEqual(control, { type: "control", holder: null, watchers: 1 });
+    assert.deepEqual(control, { type: "control", holder: null, watchers: 1, holding: false });
     // Output from the agent arrives as binary frames.
     await sb.tmux(["send-keys", "-t", target("shell"), "echo from-tmux-side", "Enter"]);
     await page.outputMatching(/\r\nfrom-tmux-side\r\n/);
@@ -134,7 +134,8 @@ describe("terminal bridge on local agents", { timeout: 180_000 }, () => {
 
     first.send({ type: "take" });
     for (const page of [first, second, watchOnly]) {
-      await page.next("control", (c) => c.holder?.id === "one" && c.watchers === 3);
+      const state = await page.next("control", (c) => c.holder?.id === "one" && c.watchers === 3);
+      assert.equal(state.holding, page === first);
     }
     second.send({ type: "take" });
     assert.equal((await second.next("error")).code, "CONTROL_HELD");

@@ -258,7 +258,12 @@ export class AgentTerminal {
   private changed(): void {
     const holder = this.holder ? { ...this.holder.identity } : null;
     for (const viewer of this.viewers) {
-      viewer.send({ type: "control", holder, watchers: this.viewers.size });
+      viewer.send({
+        type: "control",
+        holder,
+        watchers: this.viewers.size,
+        holding: viewer === this.holder,
+      });
     }
   }
 }

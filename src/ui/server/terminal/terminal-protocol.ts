@@ -52,7 +52,8 @@ export type BridgeMessage =
     }
   /** The pane's size changed (the one in control resized it, or a terminal attached). */
   | { type: "size"; cols: number; rows: number }
-  | ({ type: "control" } & ControlState)
+  /** Sent to each viewer on a change of holder or watchers; `holding` says whether it is this viewer. */
+  | ({ type: "control"; holding: boolean } & ControlState)
   | { type: "error"; code: ErrorCode; message: string }
   /** The terminal is over (the agent exited or was stopped); the socket closes next. */
   | { type: "ended"; reason: string };
