@@ -235,6 +235,18 @@ describe("terminal bridge on local agents", { timeout: 180_000 }, () => {
     await allGone();
   });
 
+  test("pages that leave while the terminal is still starting leave nothing behind", async () => {
+    for (let round = 0; round < 3; round++) {
+      const early = await bridge.open("other", `early-${round}`);
+      early.close();
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+    await allGone();
+    // And a page that stays still gets its terminal.
+    const staying = await bridge.open("other", "stays");
+    assert.match((await staying.next("screen")).data, /ready-marker/);
+  });
+
   test("disconnectWhere ends the chosen viewers only", async () => {
     const keep = await bridge.open("other", "keep");
     const drop = await bridge.open("other", "drop");

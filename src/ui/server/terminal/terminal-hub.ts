@@ -44,7 +44,13 @@ export function createTerminalHub(ctx: ProviderContext): TerminalHub {
   const terminals = new Map<string, Promise<AgentTerminal>>();
   /** Every connected viewer, with the terminal it watches once it has one. */
   const viewers = new Map<Viewer, AgentTerminal | undefined>();
-  const closing: Promise<void>[] = [];
+  /** Terminals being stopped because the page that started them left before they were up. */
+  const closing = new Set<Promise<void>>();
+  const closeUnwatched = (terminal: AgentTerminal): void => {
+    if (terminal.watchers > 0) return;
+    const done = terminal.close().finally(() => closing.delete(done));
+    closing.add(done);
+  };
   let closed = false;
 
   const terminalFor = async (ref: string): Promise<AgentTerminal> => {
@@ -83,9 +89,7 @@ export function createTerminalHub(ctx: ProviderContext): TerminalHub {
     // The page left (or was disconnected) while the terminal was starting.
     if (!viewers.has(viewer) || !viewer.open) {
       // Later: another page waiting for the same terminal joins it first.
-      setImmediate(() => {
-        if (terminal.watchers === 0) closing.push(terminal.close());
-      });
+      setImmediate(() => closeUnwatched(terminal));
       return;
     }
     viewers.set(viewer, terminal);

@@ -6,6 +6,7 @@
  */
 import type { Readable, Writable } from "node:stream";
 import { FleetError } from "../../../core/errors.ts";
+import { safeText } from "../../../core/text/safe-text.ts";
 import { ControlModeParser, type ControlReply } from "./control-mode-parser.ts";
 
 export interface ControlChannel {
@@ -108,7 +109,8 @@ export class TmuxControlClient {
     if (!request) return;
     if (!reply.ok) {
       this.queue.shift();
-      const detail = reply.lines.join(" ").slice(0, 300);
+      // tmux's words come from the host: shown, never acted on.
+      const detail = safeText(reply.lines.join(" ").slice(0, 300));
       request.reject(
         new FleetError("TMUX_COMMAND_FAILED", `tmux refused a command: ${detail}`, {
           fault: "system",
