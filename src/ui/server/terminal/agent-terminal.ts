@@ -91,10 +91,6 @@ export class AgentTerminal {
     return this.viewers.size;
   }
 
-  get controller(): Viewer | undefined {
-    return this.holder;
-  }
-
   /** Sends the viewer the screen as it is, then the output that follows it. */
   async add(viewer: Viewer): Promise<void> {
     if (this.ended) throw new Error("terminal ended");
