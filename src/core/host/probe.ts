@@ -20,6 +20,10 @@ const PANE_FIELDS = [
   "#{pane_dead_signal}",
   // Set by fleet when it starts the session: a session without it is not fleet's.
   "#{@fleet_agent}",
+  // The attached clients' names: a terminal's is its tty, a client without one
+  // (the dashboard's control-mode watcher) is "client-PID". Last: a tmux that
+  // lacks the format prints nothing, and the count above decides alone.
+  "#{session_attached_list}",
 ] as const;
 export const PANE_FORMAT = PANE_FIELDS.join("\t");
 
@@ -147,9 +151,20 @@ export function recordText(line: string): RecordText {
     : { dir: line.slice(0, tab), text: line.slice(tab + 1) };
 }
 
+/**
+ * Whether a user's terminal is attached: only a client with a tty counts, so
+ * someone merely watching in the dashboard (a control-mode client without one)
+ * does not keep an agent from idling out.
+ */
+function terminalAttached(count: number, clients: string): boolean {
+  if (!(count > 0)) return false;
+  if (clients === "") return true;
+  return clients.split(",").some((name) => !/^client-\d+$/.test(name));
+}
+
 /** A pane line; numbers the host reports are kept only when they are what they claim. */
 export function parsePane(line: string): PaneInfo | undefined {
-  const [session, window, dead, deadStatus, activity, attached, pid, signal, owner] =
+  const [session, window, dead, deadStatus, activity, attached, pid, signal, owner, clients] =
     line.split("\t");
   if (session === undefined || window === undefined) return undefined;
   const isDead = dead === "1";
@@ -157,7 +172,7 @@ export function parsePane(line: string): PaneInfo | undefined {
     session,
     window,
     dead: isDead,
-    attached: Number(attached) > 0,
+    attached: terminalAttached(Number(attached), clients ?? ""),
     owner: owner ?? "",
   };
   const exitCode = intIn(deadStatus, 0, 255);
