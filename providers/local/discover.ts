@@ -20,6 +20,7 @@ import {
   waitingReason,
   withRecordedExit,
   type PaneInfo,
+  type WaitingMark,
 } from "../../src/core/host/probe.ts";
 import { FleetError } from "../../src/core/errors.ts";
 import { byText } from "../../src/core/sort.ts";
@@ -113,8 +114,8 @@ interface AgentFiles {
   /** The record's first line; "" when it cannot be read (reported, not skipped). */
   text: string;
   activity: number | undefined;
-  /** The waiting mark's reason, when there is a mark. */
-  waiting: string | undefined;
+  /** The waiting mark, when there is one. */
+  waiting: WaitingMark | undefined;
 }
 
 function readAgentFiles(agentsDir: string, name: string): AgentFiles | undefined {
@@ -146,9 +147,14 @@ function readAgentFiles(agentsDir: string, name: string): AgentFiles | undefined
   };
 }
 
-function readWaitingMark(file: string): string | undefined {
+function readWaitingMark(file: string): WaitingMark | undefined {
   try {
-    return waitingReason(readFileSync(file, "utf8").split("\n", 1)[0] ?? "");
+    const reason = waitingReason(readFileSync(file, "utf8").split("\n", 1)[0] ?? "");
+    // Whole seconds, as remote hosts report it (stat %Y): one wait has one time everywhere.
+    const mtime = statSync(file, { throwIfNoEntry: false })?.mtimeMs;
+    return mtime === undefined || mtime < 1000
+      ? { reason }
+      : { reason, since: Math.floor(mtime / 1000) * 1000 };
   } catch {
     return undefined;
   }

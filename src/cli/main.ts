@@ -178,6 +178,30 @@ withCommon(program.command("reconcile"), ["text", "json"], "text")
   )
   .action(lazy(() => import("./commands/reconcile.ts")));
 
+withCommon(program.command("notify"), ["text", "json"], "text")
+  .description("watch the agents and send notifications: desktop (notify-send) and webhooks")
+  .addOption(fileOption)
+  .option("--every <duration>", "look every DURATION (default 2s) until Ctrl-C")
+  .option("--once", "look once, against the last look any fleet notifier took (for cron)")
+  .option("--test", "send a test message through every channel the rules name, and exit")
+  .addHelpText(
+    "after",
+    "\nRules come from the fleet file's notify: (-f, else ./fleet.yaml); without one, every agent gets a\ndesktop notification for each event. An event is sent once, however many watchers run (fleet ui,\nfleet reconcile --every, fleet notify). --format json: one line per event. Docs: docs/notifications.md.\n\nExamples:\n  fleet notify                          # desktop notifications for every agent\n  fleet notify -f fleet.yaml --every 5s\n  fleet notify --test                   # is the webhook right?\n  fleet notify --once --format json     # from cron",
+  )
+  .action(lazy(() => import("./commands/notify.ts")));
+
+withCommon(program.command("handoff"), ["text", "json"], "text")
+  .description("hand an agent to a teammate: set its owner, record it in its events, notify")
+  .argument("<agent>", "NAME or NAME@HOST")
+  .requiredOption("--to <name>", "the new owner (a user name or e-mail address)")
+  .option("--note <text>", "a note for the new owner (kept in the agent's events)")
+  .addOption(fileOption)
+  .addHelpText(
+    "after",
+    '\nThe owner is kept on this controller (FLEET_HOME), shown as the owner label by fleet list. The\nhandoff is notified by the rules of the agent\'s fleet file (-f, else ./fleet.yaml).\n\nExamples:\n  fleet handoff fix-tests --to ana\n  fleet handoff fix-tests@box --to ana@example.com --note "flaky test is in auth/"\n  fleet handoff docs --to sam --format json',
+  )
+  .action(lazy(() => import("./commands/handoff.ts")));
+
 withCommon(program.command("list").alias("ls"), ["table", "json", "jsonl"], "table")
   .description("list agents on every known host")
   .addOption(hostOption("only agents on this host"))

@@ -74,6 +74,28 @@ export interface DesiredState {
   source: string;
   hosts: HostSpec[];
   agents: AgentSpec[];
+  /**
+   * Notification rules by agent name (`notify:` in the file). Beside the agents,
+   * not in their specs: a rule changes who is told, never the agent (no update,
+   * no spec hash change).
+   */
+  notify?: Record<string, NotifyRule>;
+}
+
+/** What an agent's notifications are sent for. */
+export type NotifyEventType = "waiting" | "finished" | "failed" | "stopped" | "handoff";
+
+/** A webhook: its URL written in the file, or the name of a variable holding it. */
+export type WebhookTarget = ({ url: string } | { urlFrom: string }) & {
+  /** slack: JSON `{"text": ...}`; ntfy: a plain-text body with Title/Priority/Tags headers. */
+  format: "slack" | "ntfy";
+};
+
+/** One agent's notification rule, resolved from defaults, templates and the agent. */
+export interface NotifyRule {
+  on: NotifyEventType[];
+  desktop: boolean;
+  webhooks: WebhookTarget[];
 }
 
 /**
@@ -96,6 +118,8 @@ export interface LiveAgent {
   exitCode?: number;
   /** For WAITING: what it waits for ("input", "approval", a dialog's name). */
   waitingFor?: string;
+  /** For WAITING: when the host says the wait began (ISO), when it reports it. */
+  waitingSince?: string;
   createdAt: string;
   startedAt?: string;
   stoppedAt?: string;

@@ -14,6 +14,7 @@ import {
 } from "../context.ts";
 import { agentJson, idleSeconds, servicesCell } from "../render/agent-json.ts";
 import { renderTable, shortDuration } from "../render/table.ts";
+import { OWNER_LABEL } from "../../core/owners/owner-store.ts";
 
 interface ListOptions extends CommonOptions {
   host?: string;
@@ -172,11 +173,11 @@ function table(
     ...untrusted.map((e) => ({
       host: e.host,
       name: e.agent ?? "",
-      cells: [e.agent ?? "", e.host, untrustedState(e), "-", "-", "-", "-", "-"],
+      cells: [e.agent ?? "", e.host, untrustedState(e), "-", "-", "-", "-", "-", "-"],
     })),
   ].sort((a, b) => byText(a.host, b.host) || byText(a.name, b.name));
   return renderTable(
-    ["NAME", "HOST", "STATE", "TYPE", "FLEET", "IDLE", "AGE", "SERVICES"],
+    ["NAME", "HOST", "STATE", "TYPE", "FLEET", "OWNER", "IDLE", "AGE", "SERVICES"],
     rows.map((r) => r.cells),
   );
 }
@@ -190,6 +191,7 @@ function row(agent: LiveAgent, now: number): string[] {
     stateWord(agent),
     agent.spec.agent,
     agent.fleet ?? "-",
+    agent.spec.labels[OWNER_LABEL] ?? "-",
     idle === null ? "-" : shortDuration(idle),
     Number.isNaN(age) ? "-" : shortDuration(age),
     servicesCell(agent),

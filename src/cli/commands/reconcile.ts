@@ -4,6 +4,8 @@
  * controller-wide lock keeps two reconcilers from acting at once: a one-shot
  * reconcile that finds it taken says so and exits 0; a scheduler says so and
  * takes over once the other one stops. `--dry-run` takes no lock at all.
+ * A scheduler also sends the notifications of the fleet file's `notify:` rules
+ * (-f, else ./fleet.yaml), for the agents it stopped and those it saw change.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { usageError } from "../../core/errors.ts";
@@ -22,6 +24,14 @@ import {
 import { loadDesired } from "../../core/actions/plan-apply.ts";
 import { parseDurationFlag } from "../parse-duration.ts";
 import { reconcileJson, renderReconcileText } from "../render/reconcile-report.ts";
+import {
+  createNotifier,
+  loadNotifyDesired,
+  notifyFleetFile,
+  notifyReconciled,
+  rulesOf,
+  type Notifier,
+} from "../../core/notify/index.ts";
 
 interface ReconcileCommandOptions extends CommonOptions {
   file?: string;
@@ -55,9 +65,14 @@ export async function run(options: ReconcileCommandOptions): Promise<void> {
     if (every === undefined) {
       await once(context, dryRun, () => pass(firstDesired));
     } else {
+      const notifications = dryRun ? undefined : reconcileNotifier(context, options.file);
       await schedule(context, { every, label: options.every ?? "", dryRun }, interrupt.signal, {
         load,
-        pass,
+        pass: async (desired) => {
+          const reconciled = await pass(desired);
+          await notifications?.after(reconciled, desired);
+          return reconciled;
+        },
       });
     }
   } finally {
@@ -100,6 +115,39 @@ function stopOnSignal(context: CliContext) {
     dispose(): void {
       process.off("SIGINT", onSignal);
       process.off("SIGTERM", onSignal);
+    },
+  };
+}
+
+/**
+ * The scheduler's notifier, its rules taken each pass from the pass's fleet
+ * file (-f) or else from the one in this directory (read for its rules only).
+ * A file that fails to load keeps the last rules that did, with a warning.
+ */
+function reconcileNotifier(context: CliContext, file: string | undefined) {
+  const ruleFile = notifyFleetFile(file, process.cwd());
+  let rules = rulesOf(undefined);
+  const notifier: Notifier = createNotifier({ ctx: context, rules: (agent) => rules(agent) });
+  return {
+    async after(reconciled: Reconciled, desired: DesiredState | undefined): Promise<void> {
+      try {
+        const source = desired ?? (await loadNotifyDesired(ruleFile));
+        if (source !== undefined) rules = rulesOf(source);
+      } catch (error) {
+        context.io.notify({
+          level: "warn",
+          code: "notify.rules",
+          message: `notification rules not reloaded: ${error instanceof Error ? error.message : String(error)}`,
+        });
+      }
+      // Channels report their own failures; anything else must not fail the pass either.
+      await notifyReconciled(notifier, reconciled).catch((error: unknown) => {
+        context.io.notify({
+          level: "warn",
+          code: "notify.failed",
+          message: `notifications failed: ${error instanceof Error ? error.message : String(error)}`,
+        });
+      });
     },
   };
 }

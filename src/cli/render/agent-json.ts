@@ -14,6 +14,8 @@ export interface AgentJson {
   exitCode: number | null;
   /** For WAITING: what it waits for ("input", "approval", a dialog); otherwise null. */
   waitingFor: string | null;
+  /** For WAITING: when the wait began (the host's word), when it says; otherwise null. */
+  waitingSince: string | null;
   createdAt: string;
   startedAt: string | null;
   stoppedAt: string | null;
@@ -45,6 +47,7 @@ export function agentJson(agent: LiveAgent, now = Date.now()): AgentJson {
     state: agent.state,
     exitCode: agent.exitCode ?? null,
     waitingFor: agent.waitingFor ?? null,
+    waitingSince: agent.waitingSince ?? null,
     createdAt: agent.createdAt,
     startedAt: agent.startedAt ?? null,
     stoppedAt: agent.stoppedAt ?? null,

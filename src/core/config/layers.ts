@@ -1,7 +1,8 @@
 /**
  * Agent settings as layers (defaults < template chain < agent) and how they
- * merge: the more specific layer wins field by field; env, labels, resources and
- * workdir merge by key. Each field remembers the path it came from so a problem
+ * merge: the more specific layer wins field by field; env, labels, resources,
+ * workdir and notify merge by key (notify's lists, `on` and `webhooks`, are
+ * replaced whole, like args and services). Each field remembers the path it came from so a problem
  * found after merging points at the line that set it.
  */
 import type { TemplateConfig } from "./schema.ts";
@@ -33,6 +34,7 @@ const FIELD_NAMES: readonly FieldName[] = [
   "network",
   "resources",
   "snapshot",
+  "notify",
 ];
 
 /**
@@ -75,6 +77,7 @@ function mergeField(name: FieldName, base: unknown, over: unknown): unknown {
     case "env":
     case "labels":
     case "resources":
+    case "notify":
       return { ...(base as object), ...(over as object) };
     case "workdir":
       return { ...asWorkdir(base), ...asWorkdir(over) };

@@ -7,7 +7,15 @@
 import { homedir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import { DEFAULT_HOST } from "../model.ts";
-import type { AgentSpec, DesiredState, HostSpec, NetworkPolicy, ResourceLimits } from "../model.ts";
+import type {
+  AgentSpec,
+  DesiredState,
+  HostSpec,
+  NetworkPolicy,
+  NotifyRule,
+  ResourceLimits,
+} from "../model.ts";
+import { notifyRule } from "../notify/rule.ts";
 import { EMPTY_LAYER, layerOf, mergeLayers } from "./layers.ts";
 import type { FieldName, Layer } from "./layers.ts";
 import type { ConfigPath, Finding } from "./problems.ts";
@@ -49,6 +57,7 @@ export function resolveFleet(config: FleetConfig, ctx: ResolveContext): Resoluti
   const defaultsLayer = layerOf(defaults, ["defaults"]);
   const agents: AgentSpec[] = [];
   const origins = new Map<string, AgentOrigins>();
+  const notify: Record<string, NotifyRule> = {};
 
   for (const [name, agent] of Object.entries(config.agents ?? {})) {
     const self = ["agents", name];
@@ -63,6 +72,8 @@ export function resolveFleet(config: FleetConfig, ctx: ResolveContext): Resoluti
     );
     const host = agent.host ?? defaults.host ?? DEFAULT_HOST.name;
     agents.push(agentSpec(name, host, agent.template, merged, config.name, ctx));
+    // Kept out of the spec: a rule never updates or replaces the agent.
+    if (merged.fields.notify !== undefined) notify[name] = notifyRule(merged.fields.notify);
     origins.set(name, { self, fields: merged.origins });
   }
 
@@ -70,7 +81,9 @@ export function resolveFleet(config: FleetConfig, ctx: ResolveContext): Resoluti
   if (!hosts.some((host) => host.name === DEFAULT_HOST.name)) {
     hosts.unshift({ ...DEFAULT_HOST, config: {} });
   }
-  return { desired: { fleet: config.name, source: ctx.file, hosts, agents }, origins, findings };
+  const desired: DesiredState = { fleet: config.name, source: ctx.file, hosts, agents };
+  if (Object.keys(notify).length > 0) desired.notify = notify;
+  return { desired, origins, findings };
 }
 
 /** Fields a built-in template set have no line of their own: point at the reference to it. */

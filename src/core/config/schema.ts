@@ -118,6 +118,62 @@ export const workdirSchema = z
     description: "The agent's work dir: a git worktree (or copy) of a directory.",
   });
 
+export const NOTIFY_EVENTS = ["waiting", "finished", "failed", "stopped", "handoff"] as const;
+
+const webhookFormat = z
+  .enum(["slack", "ntfy"])
+  .optional()
+  .describe(
+    'slack: JSON {"text": ...} (the default); ntfy: a plain-text body with a Title header.',
+  );
+
+/** http(s) only: a webhook is a POST, and no other scheme's fetch should be reachable from a file. */
+const webhookUrl = z
+  .string()
+  .regex(/^https?:\/\/[^\s/?#]+/i, "expected an http:// or https:// URL")
+  .describe("The webhook's URL. It may carry a secret: prefer urlFrom, and keep it out of git.");
+
+export const webhookSchema = z
+  .union(
+    [
+      z.strictObject({ url: webhookUrl, format: webhookFormat }),
+      z.strictObject({
+        urlFrom: envName.describe(
+          "A variable in the environment of the process that sends (fleet reconcile, notify, ui) holding the URL. Never stored or printed.",
+        ),
+        format: webhookFormat,
+      }),
+    ],
+    {
+      error:
+        "expected a webhook: { url: ..., format: slack|ntfy } or { urlFrom: VAR, format: ... }",
+    },
+  )
+  .meta({ id: "Webhook", description: "A webhook notifications are POSTed to." });
+
+export const notifySchema = z
+  .strictObject({
+    on: z
+      .array(z.enum(NOTIFY_EVENTS))
+      .optional()
+      .describe(
+        "Events to notify about. Default: all of waiting, finished, failed, stopped, handoff; [] for none.",
+      ),
+    desktop: z
+      .boolean()
+      .optional()
+      .describe("A desktop notification (notify-send, where present). Default false."),
+    webhooks: z
+      .array(webhookSchema)
+      .optional()
+      .describe("Webhooks to POST to; a more specific layer's list replaces the one it overrides."),
+  })
+  .meta({
+    id: "Notify",
+    description:
+      "Who is told when the agent waits, finishes, fails, is stopped by reconcile or handed off. Merged by key over templates and defaults; never changes the agent itself.",
+  });
+
 /** Fields an agent, a template and `defaults` share. */
 const agentFields = {
   agent: nonEmpty.optional().describe("Agent type: command, claude, codex, opencode."),
@@ -157,6 +213,7 @@ const agentFields = {
   snapshot: nonEmpty
     .optional()
     .describe("Snapshot image to start from (providers that support it)."),
+  notify: notifySchema.optional(),
 };
 
 export const templateSchema = z
@@ -249,3 +306,4 @@ export type HostConfig = z.output<typeof hostSchema>;
 export type AgentInput = z.input<typeof agentSchema>;
 export type TemplateInput = z.input<typeof templateSchema>;
 export type HostInput = z.input<typeof hostSchema>;
+export type NotifyConfig = z.output<typeof notifySchema>;

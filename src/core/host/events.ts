@@ -3,7 +3,8 @@
  * (`{"ts":..., "type":..., ...facts}`), appended by the runtime. Events carry facts
  * (sizes, reasons, hashes), never secret values or message text.
  */
-export type AgentEventType = "created" | "started" | "stopped" | "updated" | "message" | "service";
+export type AgentEventType =
+  "created" | "started" | "stopped" | "updated" | "message" | "service" | "handoff";
 
 export interface AgentEvent {
   /** ISO time. */

@@ -55,9 +55,15 @@ export interface ProbeResult {
   /** Newest activity marker per agent, epoch ms. */
   activity: Map<string, number>;
   /** Agents whose type marked them as waiting for the user, with what they wait for. */
-  waiting: Map<string, string>;
+  waiting: Map<string, WaitingMark>;
   /** Exit statuses the agents' launchers recorded, by agent. */
   exits: Map<string, number>;
+}
+
+/** An agent's waiting mark: what it waits for, and since when (epoch ms, the mark's mtime). */
+export interface WaitingMark {
+  reason: string;
+  since?: number;
 }
 
 /**
@@ -85,6 +91,8 @@ export function probeScript(fleetDir: string, session?: { name: string; session:
     `set -- ${markers}; [ ! -e "$1" ] || stat -c '%Y %n' "$@" 2>/dev/null`,
     "echo @@fleet:waiting",
     `set -- ${waiting}; [ ! -e "$1" ] || for fleet_f; do fleet_l=; IFS= read -r fleet_l < "$fleet_f"; printf '%s\t%s\n' "\${fleet_f%%/*}" "$fleet_l"; done 2>/dev/null`,
+    "echo @@fleet:waiting-since",
+    `set -- ${waiting}; [ ! -e "$1" ] || stat -c '%Y %n' "$@" 2>/dev/null`,
     "echo @@fleet:exits",
     `set -- ${exits}; [ ! -e "$1" ] || for fleet_f; do fleet_l=; read -r fleet_l < "$fleet_f"; printf '%s %s\\n' "\${fleet_f%%/*}" "$fleet_l"; done 2>/dev/null`,
     "exit 0",
@@ -106,11 +114,7 @@ export function parseProbe(stdout: string): ProbeResult {
     panes: (parts.get("tmux") ?? []).map(parsePane).filter((p) => p !== undefined),
     records,
     activity,
-    waiting: new Map(
-      (parts.get("waiting") ?? [])
-        .map(recordText)
-        .map(({ dir, text }) => [dir, waitingReason(text)]),
-    ),
+    waiting: waitingMarks(parts.get("waiting") ?? [], parts.get("waiting-since") ?? []),
     exits: new Map(
       (parts.get("exits") ?? []).flatMap((line) => {
         const [name = "", text = ""] = line.split(" ");
@@ -119,6 +123,37 @@ export function parseProbe(stdout: string): ProbeResult {
       }),
     ),
   };
+}
+
+/** Waiting marks by agent, from their first lines and their `stat -c '%Y %n'` lines. */
+function waitingMarks(
+  lines: readonly string[],
+  stats: readonly string[],
+): Map<string, WaitingMark> {
+  const since = new Map<string, number>();
+  for (const line of stats) {
+    const match = /^(\d{1,15}) ([^/]+)\/waiting$/.exec(line);
+    const ms = markTime(match?.[1]);
+    if (match?.[2] !== undefined && ms !== undefined) since.set(match[2], ms);
+  }
+  const marks = new Map<string, WaitingMark>();
+  for (const { dir, text } of lines.map(recordText)) {
+    const at = since.get(dir);
+    marks.set(
+      dir,
+      at === undefined
+        ? { reason: waitingReason(text) }
+        : { reason: waitingReason(text), since: at },
+    );
+  }
+  return marks;
+}
+
+/** A mark's mtime in whole seconds, as the host reported it: kept only when plausible. */
+export function markTime(seconds: string | undefined): number | undefined {
+  if (seconds === undefined || !/^\d{1,15}$/.test(seconds)) return undefined;
+  const value = Number(seconds);
+  return value >= 1 && value <= 2 ** 40 ? value * 1000 : undefined;
 }
 
 /** An exit status a launcher recorded on its host: a number 0..255, or nothing. */
@@ -285,14 +320,14 @@ export function toLiveAgent(
   pane: PaneInfo | undefined,
   markerActivity: number | undefined,
   where: { host: string; provider: string },
-  /** The agent's waiting mark's reason, when it has one. */
-  waitingFor?: string,
+  /** The agent's waiting mark, when it has one. */
+  waiting?: WaitingMark,
   /** The panes of the agent's session by window (undefined: no session), for its services. */
   windows?: ReadonlyMap<string, PaneInfo>,
 ): LiveAgent {
   // Only the session started for this agent is this agent's, and so are its windows.
   const own = pane?.owner === record.name ? pane : undefined;
-  const { state, exitCode } = agentState(record, own, waitingFor !== undefined);
+  const { state, exitCode } = agentState(record, own, waiting !== undefined);
   const services = Array.isArray(record.spec.services) ? record.spec.services : [];
   const ports = typeof record.ports === "object" && record.ports !== null ? record.ports : {};
   const signals = [own?.activity, markerActivity, timeOf(record.startedAt)].filter(
@@ -307,7 +342,10 @@ export function toLiveAgent(
     spec: record.spec,
     state,
     ...(exitCode === undefined ? {} : { exitCode }),
-    ...(state === "WAITING" && waitingFor !== undefined ? { waitingFor } : {}),
+    ...(state === "WAITING" && waiting !== undefined ? { waitingFor: waiting.reason } : {}),
+    ...(state === "WAITING" && waiting?.since !== undefined
+      ? { waitingSince: new Date(waiting.since).toISOString() }
+      : {}),
     createdAt: record.createdAt,
     ...(record.startedAt === undefined ? {} : { startedAt: record.startedAt }),
     ...(record.stoppedAt === undefined ? {} : { stoppedAt: record.stoppedAt }),

@@ -8,7 +8,7 @@
  */
 import { fleetHosts } from "../apply/apply-fleet.ts";
 import type { ProviderCapabilities, ProviderContext } from "../contracts/provider.ts";
-import type { DesiredState, LiveState } from "../model.ts";
+import type { DesiredState, LiveAgent, LiveState } from "../model.ts";
 import { summarize } from "../plan/summary.ts";
 import type { Plan } from "../plan/types.ts";
 import { discoverLive } from "../state/discover.ts";
@@ -38,6 +38,10 @@ export interface Reconciled {
   plan: Plan;
   /** Undefined for a dry run and when nothing was idle. */
   result?: ApplyResult;
+  /** The live state the plan was made from (the agents as they were before any stop). */
+  live: LiveState;
+  /** Agents this pass stopped, as they were just before, with why: for notifications. */
+  stopped: { agent: LiveAgent; reason: string }[];
 }
 
 export async function reconcileOnce(options: ReconcileOptions): Promise<Reconciled> {
@@ -65,7 +69,7 @@ export async function reconcileOnce(options: ReconcileOptions): Promise<Reconcil
   const hosts = withLocalHostsOf(declared, firstLive);
   const first = plan(firstLive);
   const involved = actingHosts(first);
-  if (options.dryRun || involved.length === 0) return { plan: first };
+  if (options.dryRun || involved.length === 0) return { plan: first, live: firstLive, stopped: [] };
 
   const involvedHosts = involved.flatMap((name) => hosts.get(name) ?? []);
   const locks = await lockHostsInOrder(involvedHosts, providers, ctx, (host, error) => {
@@ -78,9 +82,12 @@ export async function reconcileOnce(options: ReconcileOptions): Promise<Reconcil
   });
   const { locked } = locks;
   try {
-    if (locked.size === 0) return { plan: restrictPlan(first, locked) };
-    const planned = restrictPlan(plan(await discoverLive(hostList, ctx)), locked);
-    if (actingHosts(planned).length === 0) return { plan: planned };
+    if (locked.size === 0) {
+      return { plan: restrictPlan(first, locked), live: firstLive, stopped: [] };
+    }
+    const live = await discoverLive(hostList, ctx);
+    const planned = restrictPlan(plan(live), locked);
+    if (actingHosts(planned).length === 0) return { plan: planned, live, stopped: [] };
     const result = await options.engine.apply(
       planned,
       desired ?? { fleet: ALL_AGENTS, source: planned.source, hosts: [], agents: [] },
@@ -92,10 +99,26 @@ export async function reconcileOnce(options: ReconcileOptions): Promise<Reconcil
         ...(options.signal ? { signal: options.signal } : {}),
       },
     );
-    return { plan: planned, result };
+    return { plan: planned, result, live, stopped: stoppedAgents(planned, result, live) };
   } finally {
     await locks.releaseAll();
   }
+}
+
+/** The agents whose stop was carried out, as they were before it. */
+function stoppedAgents(
+  plan: Plan,
+  result: ApplyResult,
+  live: LiveState,
+): { agent: LiveAgent; reason: string }[] {
+  const done = new Set(
+    result.outcomes.filter((o) => o.status === "done" && o.action === "stop").map((o) => o.address),
+  );
+  return plan.changes.flatMap((change) => {
+    if (change.kind !== "agent" || change.action !== "stop" || !done.has(change.address)) return [];
+    const agent = live.agents.find((a) => a.name === change.name && a.host === change.host);
+    return agent === undefined ? [] : [{ agent, reason: change.reasons.join("; ") }];
+  });
 }
 
 /** Hosts with something to stop, by name. */

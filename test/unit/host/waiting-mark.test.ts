@@ -28,9 +28,33 @@ describe("waiting marks", () => {
     assert.deepEqual(
       [...probe.waiting],
       [
-        ["alpha", "input"],
-        ["beta", "approval"],
-        ["gamma", "unknown"],
+        ["alpha", { reason: "input" }],
+        ["beta", { reason: "approval" }],
+        ["gamma", { reason: "unknown" }],
+      ],
+    );
+  });
+
+  test("the waiting-since section gives each mark its mtime; implausible times are dropped", () => {
+    const probe = parseProbe(
+      [
+        "@@fleet:waiting",
+        "alpha\t",
+        "beta\tapproval",
+        "gamma\t",
+        "@@fleet:waiting-since",
+        "1767225600 alpha/waiting",
+        "99999999999999 beta/waiting",
+        "1767225600 gamma/other",
+        "@@fleet:exits",
+      ].join("\n"),
+    );
+    assert.deepEqual(
+      [...probe.waiting],
+      [
+        ["alpha", { reason: "input", since: 1767225600_000 }],
+        ["beta", { reason: "approval" }],
+        ["gamma", { reason: "input" }],
       ],
     );
   });
