@@ -2,7 +2,7 @@
  * What the page does to one agent, each through the action its CLI command
  * calls: message (answered once delivered, with the agent's proof of it),
  * stop, start, destroy (answered with the work it saved), approve or deny an
- * approval it asks for, and its transcript. An agent is named in the path as
+ * approval it asks for, hand it to a teammate, and its transcript. An agent is named in the path as
  * HOST/NAME. A share link reaches its own agent only: watch-only links read,
  * links with control may also message and answer approvals.
  */
@@ -13,6 +13,7 @@ import { readAgentTranscript } from "../../core/actions/read-transcript.ts";
 import { keysPayload, sendMessageTo, textPayload } from "../../core/actions/send-message.ts";
 import { startAgents, stopAgents } from "../../core/actions/start-stop.ts";
 import { findAgent } from "../../core/actions/agent-target.ts";
+import { handoffAgent } from "../../core/actions/handoff-agent.ts";
 import { getAgentType } from "../../core/registry.ts";
 import { FleetError, usageError } from "../../core/errors.ts";
 import { savedWorkLines } from "../../cli/render/apply-summary.ts";
@@ -30,6 +31,10 @@ const MESSAGE_WAIT_MS = 10 * 60_000;
 const MAX_MESSAGE = 64 * 1024;
 
 const messageBody = z.strictObject({ text: z.string().min(1).max(MAX_MESSAGE) });
+const handoffBody = z.strictObject({
+  to: z.string().min(1).max(64),
+  note: z.string().max(500).optional(),
+});
 const tailQuery = z.coerce.number().int().min(1).max(10_000).optional();
 
 type Need = "read" | "control" | "owner";
@@ -153,6 +158,23 @@ export function agentRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
         lines.push("Its fleet file makes it again at the next apply unless it is removed there.");
       }
       return c.json({ destroyed: outcome.destroyed, lines, notices: io.notices });
+    }),
+  );
+
+  app.post(
+    "/api/agents/:host/:name/handoff",
+    act("owner", async (c, ref) => {
+      const { to, note } = parsed(handoffBody, await body(c));
+      const { ctx } = requestContext(deps);
+      const done = await handoffAgent({
+        ctx,
+        ref,
+        to,
+        ...(note === undefined ? {} : { note }),
+        ...(deps.notifier === undefined ? {} : { notifier: deps.notifier }),
+        env: deps.processEnv,
+      });
+      return c.json({ from: done.from, to: done.to, at: done.at });
     }),
   );
 

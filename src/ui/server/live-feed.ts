@@ -12,6 +12,7 @@ import { byText } from "../../core/sort.ts";
 import { toFleetError } from "../../core/errors.ts";
 import { type AgentView, agentView, type ProblemView, problemView } from "./agent-view.ts";
 import { TokenCounter } from "./token-counter.ts";
+import { withOwnerLabels } from "../../core/owners/owner-store.ts";
 
 export interface FeedSnapshot {
   agents: AgentView[];
@@ -106,7 +107,8 @@ export class LiveFeed {
     try {
       const { live, hosts } = await readLive(this.ctx);
       this.tokens.track(live.agents, hosts);
-      const agents = live.agents
+      // Owners are the controller's (fleet handoff): shown as the `owner` label, as fleet list does.
+      const agents = withOwnerLabels(this.ctx.env.home, live.agents)
         .map((a) => agentView(a, this.tokens.usageOf(a)))
         .sort((a, b) => byText(a.host, b.host) || byText(a.name, b.name));
       const problems = live.errors.map(problemView);

@@ -16,6 +16,7 @@ import type { LiveAgent } from "../../core/model.ts";
 import { PlanStore } from "../../core/plan/plan-store.ts";
 import { sweepShares } from "../../core/share/share-store.ts";
 import { LiveFeed } from "./live-feed.ts";
+import type { Notifier } from "../../core/notify/index.ts";
 import { PageEvents } from "./page-events.ts";
 import { removeServerInfo, writeServerInfo } from "./server-info.ts";
 import { SessionTracker } from "./session-tracker.ts";
@@ -38,6 +39,8 @@ export interface ServeUiOptions {
   log: UiDeps["log"];
   /** Each round's live agents (for the notifier). */
   onRound?: (agents: readonly LiveAgent[]) => Promise<void> | void;
+  /** Sends the handoffs made from the page by the fleet file's rules. */
+  notifier?: Notifier;
   /** Makes the terminal hub; loaded lazily by the caller. */
   terminals?: (deps: UiDeps) => TerminalConnector;
 }
@@ -92,6 +95,7 @@ export async function serveUi(options: ServeUiOptions): Promise<UiServer> {
     sessions,
     events,
     log: options.log,
+    ...(options.notifier === undefined ? {} : { notifier: options.notifier }),
   };
   const app = uiApp(deps, assets);
   const server = createAdaptorServer({ fetch: app.fetch, hostname: options.listen });

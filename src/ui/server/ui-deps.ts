@@ -12,6 +12,7 @@ import type { AuthConfig, Principal } from "./ui-auth.ts";
 import type { LiveFeed } from "./live-feed.ts";
 import type { SessionTracker } from "./session-tracker.ts";
 import type { PageEvents } from "./page-events.ts";
+import type { Notifier } from "../../core/notify/index.ts";
 
 export interface UiDeps {
   env: FleetEnv;
@@ -25,6 +26,8 @@ export interface UiDeps {
   cwd: string;
   sessions: SessionTracker;
   events: PageEvents;
+  /** Sends what the page does that is worth telling (a handoff). */
+  notifier?: Notifier;
   /** A line for the terminal `fleet ui` runs in (errors, with --debug more). */
   log: (level: "debug" | "info" | "warn" | "error", line: string) => void;
 }

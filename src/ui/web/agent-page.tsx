@@ -61,6 +61,17 @@ export function AgentPage(props: {
     void act("destroy", undefined, (a) => (a.lines ?? []).join("\n"));
   };
 
+  const handoff = () => {
+    const to = prompt(`Hand ${props.name} to whom?`);
+    if (to === null || to.trim() === "") return;
+    const note = prompt("A note for them (optional)") ?? "";
+    void act(
+      "handoff",
+      { to: to.trim(), ...(note.trim() === "" ? {} : { note }) },
+      () => `Handed to ${to.trim()}.`,
+    );
+  };
+
   if (agent === undefined) {
     return (
       <section class="agent">
@@ -150,6 +161,9 @@ export function AgentPage(props: {
           <button id="destroy" class="danger" disabled={busy} onClick={destroy}>
             Destroy
           </button>
+          <button id="handoff" disabled={busy} onClick={handoff}>
+            Hand off
+          </button>
           <button
             id="share"
             disabled={busy}
@@ -167,7 +181,7 @@ export function AgentPage(props: {
       ) : null}
       {status ? <pre class="status">{status}</pre> : null}
       {error ? (
-        <p class="error" role="alert">
+        <p class="error" id="action-error" role="alert">
           {error}
         </p>
       ) : null}

@@ -4,11 +4,13 @@
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 import { agentPath } from "./api.ts";
-import type { ControlState, TerminalHandle } from "./terminal-view.ts";
+import type { MountedTerminal, TerminalCallbacks } from "./terminal-view.ts";
+
+type ControlState = Parameters<TerminalCallbacks["onControl"]>[0];
 
 export function TerminalPanel(props: { host: string; name: string; mayControl: boolean }) {
   const box = useRef<HTMLDivElement>(null);
-  const handle = useRef<TerminalHandle | undefined>(undefined);
+  const handle = useRef<MountedTerminal | undefined>(undefined);
   const [control, setControl] = useState<ControlState | undefined>();
   const [ended, setEnded] = useState<string | undefined>();
   const [error, setError] = useState<string | undefined>();
@@ -22,7 +24,11 @@ export function TerminalPanel(props: { host: string; name: string; mayControl: b
       handle.current = mountTerminal(box.current, url, {
         onControl: setControl,
         onEnded: setEnded,
-        onError: setError,
+        onError: (message) => {
+          // A notice (keys while read-only, control held elsewhere), not a state: it goes.
+          setError(message);
+          setTimeout(() => setError(undefined), 3000);
+        },
       });
     });
     return () => {
@@ -32,7 +38,7 @@ export function TerminalPanel(props: { host: string; name: string; mayControl: b
     };
   }, [props.host, props.name]);
 
-  const mine = control?.mine === true;
+  const mine = control?.holding === true;
   const holder = control?.holder;
   return (
     <section class="terminal-panel">
@@ -55,7 +61,7 @@ export function TerminalPanel(props: { host: string; name: string; mayControl: b
       </div>
       <div class="terminal" ref={box} />
       {ended ? <p class="muted">The terminal ended: {ended}</p> : null}
-      {error ? <p class="error">{error}</p> : null}
+      {error ? <p class="error terminal-error">{error}</p> : null}
     </section>
   );
 }

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The page side of the terminal bridge in a real browser (Debian's chromium
  * through playwright-core): terminal-view.ts bundled with esbuild, served with
