@@ -27,13 +27,16 @@ export interface AuthConfig {
 
 const WILDCARDS = new Set(["0.0.0.0", "::", "[::]"]);
 
+/**
+ * Loopback names on any port (an SSH tunnel's local port differs from ours), and
+ * the address served on: a DNS-rebound name never matches.
+ */
 export function hostAllowed(host: string | undefined, config: AuthConfig): boolean {
   if (host === undefined) return false;
   if (WILDCARDS.has(config.listen)) return true;
-  const port = String(config.port);
+  const name = host.toLowerCase().replace(/:\d+$/, "");
   const listen = config.listen.includes(":") ? `[${config.listen}]` : config.listen;
-  const own = ["127.0.0.1", "localhost", "[::1]", listen].map((name) => `${name}:${port}`);
-  return own.includes(host.toLowerCase());
+  return ["127.0.0.1", "localhost", "[::1]", listen.toLowerCase()].includes(name);
 }
 
 /** A browser's Origin, when it sent one, must be this very server. */

@@ -39,6 +39,12 @@ export const EXEMPT: Record<string, Record<string, string>> = {
     'export PULUMI_BACKEND_URL="file://$HOME/.fleet/pulumi/state"     # fleet\'s, for FLEET_HOME=~/.fleet':
       "pulumi's own commands, on a user's ~/.fleet; test/integration/pulumi/root-project.test.ts runs them on a sandbox's stacks",
   },
+  "docs/ui.md": {
+    "Open http://127.0.0.1:7377/?token=3Vw…hQ in your browser to see your agents. Ctrl-C stops.":
+      "what fleet ui prints; test/integration/ui/ui-browser.test.ts checks the real line",
+    "ssh -N -L 7377:127.0.0.1:7377 you@build-box":
+      "ssh's own command; test/integration/ui/ui-tunnel.test.ts runs it against a real sshd",
+  },
   "docs/ssh.md": {
     "ssh -o BatchMode=yes -o ControlMaster=auto -o ControlPath=FLEET_HOME/ssh/cm/<hash>":
       "ssh's own options; test/integration/ssh/ runs fleet through them against a real sshd",
