@@ -8,8 +8,7 @@
 import { z } from "zod";
 import { applyDesired, loadDesired, planDesired } from "../core/actions/plan-apply.ts";
 import { hasChanges } from "../core/plan/compute.ts";
-import { safeText } from "../core/text/safe-text.ts";
-import { renderApplySummary } from "../cli/render/apply-summary.ts";
+import { applyReport } from "../cli/render/apply-summary.ts";
 import { renderPlanJson } from "../cli/render/plan-json.ts";
 import { renderPlanText } from "../cli/render/plan-text.ts";
 import type { PlanStore } from "../core/plan/plan-store.ts";
@@ -64,12 +63,9 @@ export function planTools(store: PlanStore): AnyFleetTool[] {
         signal,
         confirm: () => Promise.resolve(true),
       });
-      const ok = (applied.result?.ok ?? true) && applied.plan.hostErrors.length === 0;
-      const hostLines = applied.plan.hostErrors.map((e) =>
-        safeText(`host ${e.host} (${e.provider}) could not be read: ${e.error.message}`),
-      );
+      const { ok, text } = applyReport(applied);
       return {
-        text: [renderApplySummary(applied), ...hostLines].join("\n"),
+        text,
         structured: {
           format_version: "1.0" as const,
           fleet: applied.desired.fleet,

@@ -1,6 +1,6 @@
 import { DEFAULT_SHARE_MS, shareAgent } from "../../core/actions/share-agent.ts";
 import { usageError } from "../../core/errors.ts";
-import { readShares, revokeShare, shareExpired } from "../../core/share/share-store.ts";
+import { publicShare, readShares, revokeShare } from "../../core/share/share-store.ts";
 import { readServerInfo } from "../../ui/server/server-info.ts";
 import { DEFAULT_UI_PORT } from "./ui.ts";
 import { parseDurationFlag } from "../parse-duration.ts";
@@ -24,10 +24,7 @@ export async function run(ref: string | undefined, options: ShareOptions): Promi
     );
   }
   if (options.list === true) {
-    const shares = readShares(context.env).map(({ tokenSha256: _digest, ...share }) => ({
-      ...share,
-      expired: shareExpired({ ...share, tokenSha256: "" }),
-    }));
+    const shares = readShares(context.env).map((share) => publicShare(share));
     if (context.format === "json") return printJson({ shares });
     if (shares.length === 0) return printText("No share links.");
     printText(
@@ -61,7 +58,7 @@ export async function run(ref: string | undefined, options: ShareOptions): Promi
   const base = server?.base ?? `http://127.0.0.1:${DEFAULT_UI_PORT}`;
   const url = `${base}/s/${token}`;
   if (context.format === "json") {
-    const { tokenSha256: _digest, ...share } = record;
+    const { expired: _expired, ...share } = publicShare(record);
     return printJson({ ...share, url, serving: server !== undefined });
   }
   printText(url);

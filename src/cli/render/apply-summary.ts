@@ -39,6 +39,18 @@ export function renderApplySummary(applied: AppliedFleet, verb: SummaryVerb = "A
   return lines.join("\n");
 }
 
+/**
+ * An apply as a client that asked for it is told (the MCP `apply` tool, fleet ui):
+ * whether all of it went, and the summary with the hosts that could not be read.
+ */
+export function applyReport(applied: AppliedFleet): { ok: boolean; text: string } {
+  const ok = (applied.result?.ok ?? true) && applied.plan.hostErrors.length === 0;
+  const hostLines = applied.plan.hostErrors.map((e) =>
+    safeText(`host ${e.host} (${e.provider}) could not be read: ${e.error.message}`),
+  );
+  return { ok, text: [renderApplySummary(applied), ...hostLines].join("\n") };
+}
+
 /** One notice per piece of saved work: what it is, where it is, how to get it back. */
 export function savedWorkLines(what: string, saved: readonly SavedWork[]): string[] {
   return saved.flatMap((work) => [

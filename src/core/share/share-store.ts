@@ -93,6 +93,15 @@ export function readShares(env: FleetEnv): ShareRecord[] {
 export const shareExpired = (record: ShareRecord, now = Date.now()): boolean =>
   Date.parse(record.expiresAt) <= now;
 
+/** A link as it may be shown: without its token's hash, with whether it expired. */
+export function publicShare(
+  record: ShareRecord,
+  now = Date.now(),
+): Omit<ShareRecord, "tokenSha256"> & { expired: boolean } {
+  const { tokenSha256: _digest, ...shown } = record;
+  return { ...shown, expired: shareExpired(record, now) };
+}
+
 /** The link this token opens, when it is still good. */
 export function shareForToken(
   records: readonly ShareRecord[],

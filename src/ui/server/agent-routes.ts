@@ -19,8 +19,8 @@ import { FleetError, usageError } from "../../core/errors.ts";
 import { savedWorkLines } from "../../cli/render/apply-summary.ts";
 import { mayReach } from "./ui-auth.ts";
 import {
-  errorResponse,
   forbidden,
+  guarded,
   requestContext,
   type UiContext,
   type UiDeps,
@@ -70,18 +70,12 @@ function parsed<T>(schema: z.ZodType<T>, value: unknown): T {
 }
 
 export function agentRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
-  const act =
-    (need: Need, run: (c: UiContext, ref: string) => Promise<Response>) =>
-    async (c: UiContext): Promise<Response> => {
-      try {
-        const ref = target(c, need);
-        const response = await run(c, ref);
-        deps.feed.refreshSoon();
-        return response;
-      } catch (error) {
-        return errorResponse(c, error);
-      }
-    };
+  const act = (need: Need, run: (c: UiContext, ref: string) => Promise<Response>) =>
+    guarded(async (c) => {
+      const response = await run(c, target(c, need));
+      deps.feed.refreshSoon();
+      return response;
+    });
 
   app.post(
     "/api/agents/:host/:name/message",

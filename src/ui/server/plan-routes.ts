@@ -10,28 +10,19 @@ import { z } from "zod";
 import { applyDesired, loadDesired, planDesired } from "../../core/actions/plan-apply.ts";
 import { hasChanges } from "../../core/plan/compute.ts";
 import { usageError } from "../../core/errors.ts";
-import { safeText } from "../../core/text/safe-text.ts";
-import { renderApplySummary } from "../../cli/render/apply-summary.ts";
+import { applyReport } from "../../cli/render/apply-summary.ts";
 import { renderPlanText } from "../../cli/render/plan-text.ts";
-import {
-  errorResponse,
-  forbidden,
-  requestContext,
-  type UiContext,
-  type UiDeps,
-  type UiEnv,
-} from "./ui-deps.ts";
+import { guarded, requestContext, requireOwner, type UiDeps, type UiEnv } from "./ui-deps.ts";
 
 const applyBody = z.strictObject({ planId: z.string().min(1).max(64) });
 
 export function planRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
-  const ownerOnly = (c: UiContext): void => {
-    if (c.get("principal").kind !== "owner") throw forbidden("plan or apply a fleet file");
-  };
+  const what = "plan or apply a fleet file";
 
-  app.post("/api/plan", async (c) => {
-    try {
-      ownerOnly(c);
+  app.post(
+    "/api/plan",
+    guarded(async (c) => {
+      requireOwner(c, what);
       const { ctx } = requestContext(deps);
       const desired = await loadDesired(deps.fleetFile, deps.cwd);
       const { plan } = await planDesired(desired, ctx);
@@ -45,14 +36,13 @@ export function planRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
         // As the CLI prints it (renderPlanText escapes names and values from files and hosts).
         text: renderPlanText(plan, { color: false }),
       });
-    } catch (error) {
-      return errorResponse(c, error);
-    }
-  });
+    }),
+  );
 
-  app.post("/api/apply", async (c) => {
-    try {
-      ownerOnly(c);
+  app.post(
+    "/api/apply",
+    guarded(async (c) => {
+      requireOwner(c, what);
       const parsed = applyBody.safeParse(await c.req.json().catch(() => undefined));
       if (!parsed.success) throw usageError("apply takes the planId that plan returned");
       const { plan: savedPlan, desired } = await deps.plans.take(parsed.data.planId);
@@ -63,19 +53,14 @@ export function planRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
         confirm: () => Promise.resolve(true),
       });
       deps.feed.refreshSoon();
-      const ok = (applied.result?.ok ?? true) && applied.plan.hostErrors.length === 0;
-      const hostLines = applied.plan.hostErrors.map((e) =>
-        safeText(`host ${e.host} (${e.provider}) could not be read: ${e.error.message}`),
-      );
+      const { ok, text } = applyReport(applied);
       return c.json({
         ok,
         changed: applied.result !== undefined,
-        text: [renderApplySummary(applied), ...hostLines].join("\n"),
+        text,
         outcomes: applied.result?.outcomes ?? [],
         notices: io.notices,
       });
-    } catch (error) {
-      return errorResponse(c, error);
-    }
-  });
+    }),
+  );
 }

@@ -12,6 +12,7 @@ import { createAdaptorServer } from "@hono/node-server";
 import { WebSocketServer } from "ws";
 import type { FleetEnv } from "../../core/env.ts";
 import { FleetError } from "../../core/errors.ts";
+import { silentIoHost } from "../../core/io.ts";
 import type { LiveAgent } from "../../core/model.ts";
 import { PlanStore } from "../../core/plan/plan-store.ts";
 import { sweepShares } from "../../core/share/share-store.ts";
@@ -71,7 +72,7 @@ export async function serveUi(options: ServeUiOptions): Promise<UiServer> {
   };
   const sessions = new SessionTracker(() => shares.good());
   const feed = new LiveFeed(
-    { env: options.env, io: { notify: () => undefined, confirm: () => Promise.resolve(false) } },
+    { env: options.env, io: silentIoHost },
     {
       intervalMs: options.intervalMs,
       onRound: async (agents) => {

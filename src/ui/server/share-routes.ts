@@ -7,16 +7,9 @@ import type { Hono } from "hono";
 import { z } from "zod";
 import { DEFAULT_SHARE_MS, shareAgent } from "../../core/actions/share-agent.ts";
 import { parseDurationFlag } from "../../cli/parse-duration.ts";
-import { readShares, revokeShare, shareExpired } from "../../core/share/share-store.ts";
+import { publicShare, readShares, revokeShare } from "../../core/share/share-store.ts";
 import { usageError } from "../../core/errors.ts";
-import {
-  errorResponse,
-  forbidden,
-  requestContext,
-  type UiContext,
-  type UiDeps,
-  type UiEnv,
-} from "./ui-deps.ts";
+import { guarded, requestContext, requireOwner, type UiDeps, type UiEnv } from "./ui-deps.ts";
 
 const shareBody = z.strictObject({
   readOnly: z.boolean().default(true),
@@ -24,13 +17,12 @@ const shareBody = z.strictObject({
 });
 
 export function shareRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
-  const ownerOnly = (c: UiContext): void => {
-    if (c.get("principal").kind !== "owner") throw forbidden("make or revoke share links");
-  };
+  const what = "make or revoke share links";
 
-  app.post("/api/agents/:host/:name/share", async (c) => {
-    try {
-      ownerOnly(c);
+  app.post(
+    "/api/agents/:host/:name/share",
+    guarded(async (c) => {
+      requireOwner(c, what);
       const parsed = shareBody.safeParse(await c.req.json().catch(() => ({})));
       if (!parsed.success) throw usageError("share takes { readOnly, expires }");
       const expiresInMs =
@@ -46,34 +38,25 @@ export function shareRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
       deps.auth.sharesChanged();
       const url = `http://${c.req.header("host") ?? ""}/s/${token}`;
       return c.json({ ...publicShare(record), url });
-    } catch (error) {
-      return errorResponse(c, error);
-    }
-  });
+    }),
+  );
 
-  app.get("/api/shares", (c) => {
-    try {
-      ownerOnly(c);
+  app.get(
+    "/api/shares",
+    guarded((c) => {
+      requireOwner(c, what);
       return c.json({ shares: readShares(deps.env).map(publicShare) });
-    } catch (error) {
-      return errorResponse(c, error);
-    }
-  });
+    }),
+  );
 
-  app.delete("/api/shares/:id", async (c) => {
-    try {
-      ownerOnly(c);
-      const record = await revokeShare(deps.env, c.req.param("id"));
+  app.delete(
+    "/api/shares/:id",
+    guarded(async (c) => {
+      requireOwner(c, what);
+      const record = await revokeShare(deps.env, c.req.param("id") ?? "");
       deps.auth.sharesChanged();
       deps.sessions.check();
       return c.json({ revoked: record.id });
-    } catch (error) {
-      return errorResponse(c, error);
-    }
-  });
-}
-
-function publicShare(record: ReturnType<typeof readShares>[number]) {
-  const { tokenSha256: _digest, ...rest } = record;
-  return { ...rest, expired: shareExpired(record) };
+    }),
+  );
 }

@@ -6,24 +6,18 @@
  * only the link.
  */
 import { statSync } from "node:fs";
-import type { FleetEnv } from "../../core/env.ts";
 import type { DesiredState } from "../../core/model.ts";
 import { toFleetError } from "../../core/errors.ts";
+import { silentIoHost } from "../../core/io.ts";
 import { safeText, safeLines } from "../../core/text/safe-text.ts";
 import { createNotifier, loadNotifyDesired, messageOf, rulesOf } from "../../core/notify/index.ts";
-import { serveUi, type UiServer } from "./serve-ui.ts";
+import { type ServeUiOptions, serveUi, type UiServer } from "./serve-ui.ts";
 import { createTerminalHub } from "./terminal/terminal-hub.ts";
 
-export interface StartUiOptions {
-  env: FleetEnv;
-  processEnv: NodeJS.ProcessEnv;
-  port: number;
-  listen: string;
-  fleetFile: string | undefined;
-  cwd: string;
-  intervalMs: number;
+/** What serveUi takes, less what startUi puts together itself. */
+export type StartUiOptions = Omit<ServeUiOptions, "log" | "onRound" | "notifier" | "terminals"> & {
   debug: boolean;
-}
+};
 
 /** The fleet file's desired state for its rules, loaded again when its mtime moves. */
 function rulesSource(file: string | undefined, log: (line: string) => void) {
@@ -76,7 +70,7 @@ export async function startUi(options: StartUiOptions): Promise<UiServer> {
     terminals: (deps) =>
       createTerminalHub({
         env: deps.env,
-        io: { notify: () => undefined, confirm: () => Promise.resolve(false) },
+        io: silentIoHost,
       }),
   });
   pages.publish = (event) => {

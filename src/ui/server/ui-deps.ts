@@ -84,3 +84,19 @@ export const forbidden = (what: string): FleetError =>
   new FleetError("FORBIDDEN", `a share link cannot ${what}`, {
     hint: "ask the agent's owner; this link is for one agent only",
   });
+
+/** Refuses a share link: `what` it cannot do. */
+export function requireOwner(c: UiContext, what: string): void {
+  if (c.get("principal").kind !== "owner") throw forbidden(what);
+}
+
+/** A route whose errors become fleet's error answer (errorResponse). */
+export const guarded =
+  (run: (c: UiContext) => Promise<Response> | Response) =>
+  async (c: UiContext): Promise<Response> => {
+    try {
+      return await run(c);
+    } catch (error) {
+      return errorResponse(c, error);
+    }
+  };

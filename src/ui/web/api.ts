@@ -4,6 +4,10 @@
  * shapes the server sends (src/ui/server/agent-view.ts and friends).
  */
 
+import type { PageNotification } from "../server/page-events.ts";
+
+export type { PageNotification };
+
 export interface ServiceView {
   name: string;
   port: number | null;
@@ -54,15 +58,6 @@ export interface Snapshot {
   problems: ProblemView[];
   version: number;
   readAt: string;
-}
-
-export interface PageNotification {
-  kind: string;
-  host: string;
-  agent: string;
-  title: string;
-  body: string;
-  at: string;
 }
 
 export type Session =

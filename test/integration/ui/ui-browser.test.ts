@@ -41,6 +41,12 @@ const rawGet = (port: number, path: string, headers: Record<string, string>): Pr
     request.end();
   });
 
+/** The agents the file starts with; later tests add to them. */
+const FIRST_AGENTS = {
+  web: 'labels: { team: web }, services: [{ name: dev, command: "sleep 600", port: auto }]',
+  docs: "labels: { team: docs }",
+};
+
 const row = (page: Page, name: string) => page.locator(`tr[data-agent="local/${name}"]`);
 
 describe("fleet ui in a browser", { skip: skip ?? false }, () => {
@@ -52,13 +58,7 @@ describe("fleet ui in a browser", { skip: skip ?? false }, () => {
   before(async () => {
     sb = await makeSandbox("ui-browser");
     file = join(sb.dir, "fleet.yaml");
-    await writeFile(
-      file,
-      fleetFile({
-        web: 'labels: { team: web }, services: [{ name: dev, command: "sleep 600", port: auto }]',
-        docs: "labels: { team: docs }",
-      }),
-    );
+    await writeFile(file, fleetFile(FIRST_AGENTS));
     const applied = await sb.fleet(["apply", "-y"]);
     assert.equal(applied.code, 0, applied.stderr);
     ui = await startFleetUi(sb);
@@ -175,8 +175,7 @@ describe("fleet ui in a browser", { skip: skip ?? false }, () => {
     await writeFile(
       file,
       fleetFile({
-        web: 'labels: { team: web }, services: [{ name: dev, command: "sleep 600", port: auto }]',
-        docs: "labels: { team: docs }",
+        ...FIRST_AGENTS,
         extra: "labels: { team: extra }",
       }),
     );
@@ -208,8 +207,7 @@ describe("fleet ui in a browser", { skip: skip ?? false }, () => {
     await writeFile(
       file,
       fleetFile({
-        web: 'labels: { team: web }, services: [{ name: dev, command: "sleep 600", port: auto }]',
-        docs: "labels: { team: docs }",
+        ...FIRST_AGENTS,
         extra: "labels: { team: extra }",
         late: "labels: { team: late }",
       }),
