@@ -1,0 +1,1011 @@
+/**
+ * The dashboard (`fleet ui`) with 50 local `command` agents, in Debian's
+ * chromium (headless, driven by playwright-core), on loopback:
+ *
+ * - First load: the printed link opened in a fresh browser context, timed in
+ *   the page from the start of its navigation (the 303 that swaps the token for
+ *   a cookie included) until the 50 rows are in the DOM (a MutationObserver
+ *   installed before the page's scripts). Floor, paired with each load in the
+ *   same run: the same files, gzipped as fleet serves them and with the same
+ *   headers and the same 303, from a bare node:http server, until `load`.
+ * - Bytes: one load of each with the Chrome DevTools Protocol's Network events:
+ *   what crossed the wire (headers and encoded bodies; the event stream until
+ *   the list is shown) and the decoded bodies, against `fleet list --format
+ *   json`'s output for the same agents.
+ * - Cold start: `fleet ui` started, its link opened as soon as it is printed,
+ *   until the list is shown; floor: `fleet list --format json`, the same run.
+ * - Memory: VmRSS of the `fleet ui` process idle, with 5 pages open, after they
+ *   closed (median of 5 samples a second apart each), its VmHWM at the end, its
+ *   CPU while idle; `fleet ui` with no agents; floor: the static server above
+ *   (a bare node:http server holding the page's files).
+ * - Latency from a state change on the host to the page showing it: the
+ *   waiting mark written (RUNNING → WAITING) and removed, the tmux session
+ *   killed (→ MISSING), `fleet stop` (→ STOPPED) and `fleet start` (→ RUNNING),
+ *   each after a random pause (so the changes fall uniformly over the discovery
+ *   loop's phase), with `--refresh 1s` (the default) and `--refresh 3s`. The
+ *   page records when the row's `data-state` changed (its clock, corrected by
+ *   the offset to this process's clock measured by round trips); a bare
+ *   event-stream reader in this process times when the server sent it. Floor:
+ *   half the refresh interval plus one discovery round (`readLive`, what the
+ *   server runs each round, timed in this process the same run).
+ *
+ * stdout: the JSON result lines of bench/run-all.sh; stderr: a table.
+ */
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { request } from "node:http";
+import { loadavg } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { gzipSync } from "node:zlib";
+import type { Browser, CDPSession, Page } from "playwright-core";
+import { readLive } from "../src/core/actions/agent-target.ts";
+import { fleetEnv } from "../src/core/env.ts";
+import { SECURITY_HEADERS } from "../src/ui/server/ui-assets.ts";
+import { launchBrowser, type TestBrowser } from "../test/helpers/browser.ts";
+import {
+  benchEnv,
+  fleetBin,
+  machine,
+  nodeBin,
+  repoRoot,
+  run,
+  time,
+  writeResult,
+  type BenchEnv,
+  type Timing,
+} from "./lib.ts";
+
+const AGENTS = 50;
+const LOADS = 20;
+const LOAD_WARMUP = 3;
+const COLD_STARTS = 5;
+const MEMORY_SAMPLES = 5;
+const PAGES = 5;
+const ROUNDS = 20;
+/** Latency samples of each kind with --refresh 1s, and with 3s. */
+const CHANGES = 12;
+const SLOW_CHANGES = 8;
+const VIEWPORT = { width: 1280, height: 900 };
+const distUi = join(repoRoot, "dist", "ui");
+
+const execFileAsync = promisify(execFile);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Wall-clock ms with sub-ms resolution, comparable with the page's timeOrigin + now(). */
+const wallNow = () => performance.timeOrigin + performance.now();
+
+// ---------------------------------------------------------------- statistics
+
+interface Stats {
+  median: number;
+  p90: number;
+  min: number;
+  max: number;
+  n: number;
+}
+
+const at = (sorted: readonly number[], q: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+
+function stats(samples: readonly number[]): Stats {
+  const sorted = [...samples].sort((x, y) => x - y);
+  return {
+    median: at(sorted, 0.5),
+    p90: at(sorted, 0.9),
+    min: sorted[0] ?? NaN,
+    max: sorted[sorted.length - 1] ?? NaN,
+    n: sorted.length,
+  };
+}
+
+const timing = (s: Stats): Timing => ({ medianMs: s.median, p90Ms: s.p90, runs: s.n });
+
+// ------------------------------------------------------------- processes
+
+interface Ui {
+  url: string;
+  base: string;
+  token: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** `fleet ui --port 0 [args]`, its one line of output read for the link. */
+async function startUi(bench: BenchEnv, args: string[] = []): Promise<Ui> {
+  const child = spawn(nodeBin, [fleetBin, "ui", "--port", "0", ...args], {
+    cwd: bench.dir,
+    env: bench.env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  let stdout = "";
+  const line = await new Promise<string>((resolve, reject) => {
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (stdout.includes("\n")) resolve(stdout.split("\n")[0] ?? "");
+    });
+    child.once("exit", (code) => reject(new Error(`fleet ui exited (${code}): ${stderr}`)));
+  });
+  const url = /(http:\/\/\S+\?token=\S+)/.exec(line)?.[1];
+  if (url === undefined) throw new Error(`fleet ui printed no link: ${line}`);
+  const parsed = new URL(url);
+  return {
+    url,
+    base: parsed.origin,
+    token: parsed.searchParams.get("token") ?? "",
+    child,
+    stop: () => stopChild(child),
+  };
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, "exit");
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/**
+ * The floor's server: dist/ui's files in memory, the gzipped copy when the
+ * browser takes gzip, fleet's own security headers, and the same 303 from the
+ * token link to `/` with a cookie. Nothing else.
+ */
+const STATIC_SERVER = String.raw`
+const http = require("node:http"), fs = require("node:fs"), path = require("node:path");
+const [dir, headersJson] = process.argv.slice(1);
+const security = JSON.parse(headersJson);
+const types = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8" };
+const files = new Map();
+(function walk(at, prefix) {
+  for (const entry of fs.readdirSync(at, { withFileTypes: true })) {
+    const file = path.join(at, entry.name);
+    if (entry.isDirectory()) walk(file, prefix + entry.name + "/");
+    else if (types[path.extname(entry.name)]) files.set(prefix + entry.name, {
+      type: types[path.extname(entry.name)],
+      body: fs.readFileSync(file),
+      gzip: fs.existsSync(file + ".gz") ? fs.readFileSync(file + ".gz") : undefined,
+    });
+  }
+})(dir, "/");
+http.createServer((req, res) => {
+  const url = new URL(req.url, "http://floor");
+  if (url.pathname === "/" && url.searchParams.has("token")) {
+    res.writeHead(303, { ...security, Location: "/", "Set-Cookie": "fleet_ui=" + "x".repeat(43) + "; HttpOnly; SameSite=Strict; Path=/" });
+    return res.end();
+  }
+  const asset = files.get(url.pathname === "/" ? "/index.html" : url.pathname);
+  if (!asset) { res.writeHead(404); return res.end(); }
+  const gzip = asset.gzip && /\bgzip\b/.test(req.headers["accept-encoding"] || "");
+  const body = gzip ? asset.gzip : asset.body;
+  res.writeHead(200, { ...security, "Content-Type": asset.type, "Content-Length": body.length, Vary: "Accept-Encoding", ...(gzip ? { "Content-Encoding": "gzip" } : {}) });
+  res.end(body);
+}).listen(0, "127.0.0.1", function () { process.stdout.write(this.address().port + "\n"); });
+`;
+
+async function startStatic(): Promise<{ base: string; child: ChildProcess }> {
+  const child = spawn(nodeBin, ["-e", STATIC_SERVER, distUi, JSON.stringify(SECURITY_HEADERS)], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const port = await new Promise<string>((resolve, reject) => {
+    child.stdout.once("data", (chunk: Buffer) => resolve(chunk.toString().trim()));
+    child.once("exit", () => reject(new Error("the static server exited")));
+  });
+  return { base: `http://127.0.0.1:${port}`, child };
+}
+
+interface Memory {
+  rss: number;
+  hwm: number;
+}
+
+function memory(pid: number): Memory {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, "m").exec(status)?.[1]);
+  return { rss: kb("VmRSS") / 1024, hwm: kb("VmHWM") / 1024 };
+}
+
+/** The median VmRSS of MEMORY_SAMPLES samples a second apart (MiB). */
+async function rssOver(pid: number): Promise<Stats> {
+  const samples: number[] = [];
+  for (let i = 0; i < MEMORY_SAMPLES; i++) {
+    samples.push(memory(pid).rss);
+    await sleep(1000);
+  }
+  return stats(samples);
+}
+
+const ticksPerSecond = 100;
+
+/** CPU ms the process used, and its reaped children (sh and tmux, from discovery). */
+function cpuMs(pid: number): { own: number; children: number } {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  const tick = (i: number) => (Number(fields[i]) * 1000) / ticksPerSecond;
+  return { own: tick(11) + tick(12), children: tick(13) + tick(14) };
+}
+
+// ----------------------------------------------------------------- the page
+
+/**
+ * Installed before the page's scripts: when the list first has AGENTS rows
+ * (`__benchShown`, ms since the navigation started; also when the page opened
+ * its event stream and when the first list arrived on it), and every row's
+ * data-state change (`__benchLog`: id, state, wall-clock ms).
+ */
+const PAGE_PROBE = `(() => {
+  const log = [];
+  const seen = new Map();
+  window.__benchLog = log;
+  // When the page opened its event stream, and when the first list arrived on it.
+  const Source = window.EventSource;
+  window.EventSource = class extends Source {
+    constructor(...args) {
+      super(...args);
+      if (window.__benchOpened === undefined) window.__benchOpened = performance.now();
+      super.addEventListener("agents", () => {
+        if (window.__benchEvent === undefined) window.__benchEvent = performance.now();
+      });
+    }
+  };
+  const scan = () => {
+    const rows = document.querySelectorAll("tr[data-agent]");
+    const now = performance.now();
+    if (window.__benchShown === undefined && rows.length >= ${AGENTS}) window.__benchShown = now;
+    for (const row of rows) {
+      const id = row.dataset.agent, state = row.dataset.state;
+      if (seen.get(id) !== state) { seen.set(id, state); log.push([id, state, performance.timeOrigin + now]); }
+    }
+  };
+  new MutationObserver(scan).observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ["data-state"] });
+})();`;
+
+interface Load {
+  /** ms from the navigation's start. */
+  load: number;
+  shown?: number;
+  /** When the page opened its event stream, and when the first list arrived. */
+  opened?: number;
+  event?: number;
+}
+
+interface Transfer {
+  url: string;
+  /** Bytes on the wire, headers included. */
+  wire: number;
+  /** The decoded body. */
+  body: number;
+  /** Still open when counted (the event stream): its wire bytes are its headers + its body. */
+  open: boolean;
+}
+
+/** One load in a fresh context (no cookie, no cache); with `cdp`, what crossed the wire. */
+async function loadOnce(
+  browser: Browser,
+  url: string,
+  list: boolean,
+  cdp = false,
+): Promise<Load & { transfers?: Transfer[] }> {
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  try {
+    await context.addInitScript(PAGE_PROBE);
+    const page = await context.newPage();
+    const transfers = cdp ? await watchNetwork(await context.newCDPSession(page)) : undefined;
+    await page.goto(url, { waitUntil: "load" });
+    if (list) await listShown(page);
+    const figures = await page.evaluate<Load>(
+      `({ load: performance.getEntriesByType("navigation")[0].loadEventStart, shown: window.__benchShown, opened: window.__benchOpened, event: window.__benchEvent })`,
+    );
+    return transfers === undefined ? figures : { ...figures, transfers: transfers.done() };
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * Sums Network events per request: bytes on the wire (headers too) and decoded
+ * bodies. Chromium gives a response's encoded length only when it finishes; for
+ * the event stream, still open, the wire bytes are its headers and its body as
+ * received (it is sent without Content-Encoding: checked), chunk framing left out.
+ */
+async function watchNetwork(cdp: CDPSession): Promise<{ done(): Transfer[] }> {
+  interface Counted {
+    url: string;
+    headers: number;
+    body: number;
+    encoded?: number;
+    encoding: string;
+  }
+  const byId = new Map<string, Counted>();
+  const of = (id: string): Counted => {
+    let t = byId.get(id);
+    if (t === undefined) byId.set(id, (t = { url: "", headers: 0, body: 0, encoding: "" }));
+    return t;
+  };
+  cdp.on("Network.requestWillBeSent", (e) => (of(e.requestId).url = e.request.url));
+  cdp.on("Network.responseReceived", (e) => {
+    const t = of(e.requestId);
+    t.headers = e.response.encodedDataLength;
+    const headers = Object.entries(e.response.headers);
+    t.encoding = headers.find(([k]) => k.toLowerCase() === "content-encoding")?.[1] ?? "";
+  });
+  cdp.on("Network.dataReceived", (e) => (of(e.requestId).body += e.dataLength));
+  cdp.on("Network.loadingFinished", (e) => (of(e.requestId).encoded = e.encodedDataLength));
+  await cdp.send("Network.enable");
+  return {
+    done: () =>
+      [...byId.values()].map((t) => {
+        if (t.encoded !== undefined) {
+          return { url: t.url, wire: t.encoded, body: t.body, open: false };
+        }
+        if (t.encoding !== "") throw new Error(`${t.url}: an open ${t.encoding} stream`);
+        return { url: t.url, wire: t.headers + t.body, body: t.body, open: true };
+      }),
+  };
+}
+
+/** Waits until the page has the list's AGENTS rows (timed in the page, not by this wait). */
+async function listShown(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => (globalThis as { __benchShown?: number }).__benchShown !== undefined,
+    undefined,
+    { polling: 20, timeout: 30_000 },
+  );
+}
+
+/** The page's clock minus this process's, from the round trip with the least delay. */
+async function clockOffset(page: Page): Promise<{ offset: number; rtt: number }> {
+  let best = { offset: 0, rtt: Infinity };
+  for (let i = 0; i < 30; i++) {
+    const before = wallNow();
+    const there = await page.evaluate<number>("performance.timeOrigin + performance.now()");
+    const after = wallNow();
+    if (after - before < best.rtt) {
+      best = { offset: there - (before + after) / 2, rtt: after - before };
+    }
+  }
+  return best;
+}
+
+/** The wall time (this process's clock) when the page's row `id` took `state` after `since`. */
+async function pageSaw(
+  page: Page,
+  offset: number,
+  id: string,
+  state: string,
+  since: number,
+): Promise<number> {
+  // A function, not a string: the page's Content-Security-Policy forbids eval.
+  const handle = await page.waitForFunction(
+    ([id, state, after]) => {
+      const log = (globalThis as unknown as { __benchLog: [string, string, number][] }).__benchLog;
+      return log.find((e) => e[0] === id && e[1] === state && e[2] > after)?.[2] ?? false;
+    },
+    [id, state, since + offset] as const,
+    { polling: 20, timeout: 30_000 },
+  );
+  return ((await handle.jsonValue()) as number) - offset;
+}
+
+// ------------------------------------------------- the server's event stream
+
+/** A bare reader of /api/events: when each row's state change was received here. */
+class FeedReader {
+  private readonly log: { id: string; state: string; at: number }[] = [];
+  private readonly states = new Map<string, string>();
+  private readonly request: ReturnType<typeof request>;
+  events = 0;
+  /** The last `agents` event as sent (its SSE lines). */
+  lastEvent = "";
+
+  constructor(ui: Ui) {
+    this.request = request(
+      `${ui.base}/api/events`,
+      { headers: { authorization: `Bearer ${ui.token}` } },
+      (response) => {
+        response.setEncoding("utf8");
+        let buffer = "";
+        response.on("data", (chunk: string) => {
+          const now = wallNow();
+          buffer += chunk;
+          for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
+            this.block(buffer.slice(0, end), now);
+            buffer = buffer.slice(end + 2);
+          }
+        });
+      },
+    );
+    this.request.on("error", () => undefined);
+    this.request.end();
+  }
+
+  private block(text: string, now: number): void {
+    const lines = text.split("\n");
+    if (!lines.includes("event: agents")) return;
+    const data = lines
+      .filter((l) => l.startsWith("data:"))
+      .map((l) => l.slice(5).trimStart())
+      .join("\n");
+    this.events++;
+    this.lastEvent = `${text}\n\n`;
+    const snapshot = JSON.parse(data) as { agents: { id: string; state: string }[] };
+    for (const { id, state } of snapshot.agents) {
+      if (this.states.get(id) === state) continue;
+      this.states.set(id, state);
+      this.log.push({ id, state, at: now });
+    }
+  }
+
+  async saw(id: string, state: string, since: number): Promise<number> {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const hit = this.log.find((e) => e.id === id && e.state === state && e.at > since);
+      if (hit !== undefined) return hit.at;
+      if (Date.now() > deadline) throw new Error(`the event stream never had ${id} ${state}`);
+      await sleep(5);
+    }
+  }
+
+  close(): void {
+    this.request.destroy();
+  }
+}
+
+// ------------------------------------------------------------------ latency
+
+interface Change {
+  /** What changed, for the table. */
+  label: string;
+  agent: string;
+  state: string;
+  /** Makes the change on the host; resolves when the command doing it returned. */
+  make(): Promise<void>;
+}
+
+interface LatencyFigures {
+  /** From the change's start to the page showing it. */
+  page: Stats;
+  /** From the command's return (a CLI command only). */
+  afterReturn: Stats;
+  /** From the change's start to the event stream having it. */
+  feed: Stats;
+}
+
+async function measureChanges(
+  intervalMs: number,
+  page: Page,
+  offset: number,
+  reader: FeedReader,
+  changes: Change[],
+): Promise<LatencyFigures> {
+  const pageMs: number[] = [];
+  const returnMs: number[] = [];
+  const feedMs: number[] = [];
+  for (const change of changes) {
+    await sleep(Math.random() * intervalMs);
+    const start = wallNow();
+    await change.make();
+    const returned = wallNow();
+    const id = `local/${change.agent}`;
+    const [seen, fed] = await Promise.all([
+      pageSaw(page, offset, id, change.state, start),
+      reader.saw(id, change.state, start),
+    ]);
+    pageMs.push(seen - start);
+    returnMs.push(seen - returned);
+    feedMs.push(fed - start);
+  }
+  return { page: stats(pageMs), afterReturn: stats(returnMs), feed: stats(feedMs) };
+}
+
+async function fleetCommand(bench: BenchEnv, args: string[]): Promise<void> {
+  await execFileAsync(nodeBin, [fleetBin, ...args], { env: bench.env, cwd: bench.dir });
+}
+
+const markPath = (bench: BenchEnv, agent: string) =>
+  join(bench.env.FLEET_HOME ?? "", "agents", agent, "waiting");
+
+/** Waiting marks written and removed on `agents`, one change after the other. */
+function markChanges(bench: BenchEnv, agents: string[]): { on: Change[]; off: Change[] } {
+  const on: Change[] = [];
+  const off: Change[] = [];
+  for (const agent of agents) {
+    on.push({
+      label: "waiting mark written → WAITING",
+      agent,
+      state: "WAITING",
+      make: () => Promise.resolve(writeFileSync(markPath(bench, agent), "approval\n")),
+    });
+    off.push({
+      label: "waiting mark removed → RUNNING",
+      agent,
+      state: "RUNNING",
+      make: () => Promise.resolve(rmSync(markPath(bench, agent))),
+    });
+  }
+  return { on, off };
+}
+
+/** Runs each `on` change, then its `off`, keeping the samples of each apart. */
+async function pairs(
+  intervalMs: number,
+  page: Page,
+  offset: number,
+  reader: FeedReader,
+  on: Change[],
+  off: Change[],
+): Promise<{ on: LatencyFigures; off: LatencyFigures }> {
+  const onSamples: LatencyFigures[] = [];
+  const offSamples: LatencyFigures[] = [];
+  for (let i = 0; i < on.length; i++) {
+    onSamples.push(await measureChanges(intervalMs, page, offset, reader, [on[i]!]));
+    offSamples.push(await measureChanges(intervalMs, page, offset, reader, [off[i]!]));
+  }
+  const merge = (all: LatencyFigures[]): LatencyFigures => ({
+    page: stats(all.map((s) => s.page.median)),
+    afterReturn: stats(all.map((s) => s.afterReturn.median)),
+    feed: stats(all.map((s) => s.feed.median)),
+  });
+  return { on: merge(onSamples), off: merge(offSamples) };
+}
+
+/** One discovery round as the server runs it (readLive), in this process: ms each. */
+async function discoveryRounds(bench: BenchEnv, n: number): Promise<Stats> {
+  for (const key of ["FLEET_HOME", "TMUX_TMPDIR", "FLEET_PREFIX"] as const) {
+    process.env[key] = bench.env[key];
+  }
+  delete process.env.TMUX;
+  const ctx = {
+    env: fleetEnv(bench.env),
+    io: { notify: () => undefined, confirm: () => Promise.resolve(false) },
+  };
+  const samples: number[] = [];
+  for (let i = -2; i < n; i++) {
+    const start = performance.now();
+    const { live } = await readLive(ctx);
+    if (live.agents.length !== AGENTS) throw new Error(`a round read ${live.agents.length} agents`);
+    if (i >= 0) samples.push(performance.now() - start);
+  }
+  return stats(samples);
+}
+
+/** A page open on the list, with its clock offset, and a bare reader of the event stream. */
+async function watchers(
+  browser: Browser,
+  ui: Ui,
+): Promise<{
+  page: Page;
+  offset: { offset: number; rtt: number };
+  reader: FeedReader;
+  close(): Promise<void>;
+}> {
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  await context.addInitScript(PAGE_PROBE);
+  const page = await context.newPage();
+  await page.goto(ui.url);
+  await listShown(page);
+  const reader = new FeedReader(ui);
+  await sleep(500);
+  return {
+    page,
+    offset: await clockOffset(page),
+    reader,
+    close: async () => {
+      reader.close();
+      await context.close();
+    },
+  };
+}
+
+// ----------------------------------------------------------------- the run
+
+interface Figures {
+  listJson: Timing;
+  listJsonBytes: number;
+  rounds: Stats;
+  roundsSlow: Stats;
+  loads: {
+    floor: Stats;
+    load: Stats;
+    shown: Stats;
+    opened: Stats;
+    event: Stats;
+    pairedRatio: Stats;
+  };
+  fleetTransfers: Transfer[];
+  floorTransfers: Transfer[];
+  eventBytes: number;
+  eventGzip: number;
+  cold: Stats;
+  coldPrinted: Stats;
+  coldLoaded: Stats;
+  memory: {
+    idle: Stats;
+    pages: Stats;
+    closed: Stats;
+    hwm: number;
+    empty: Stats;
+    floor: Stats;
+    idleCpu: { own: number; children: number };
+  };
+  offset: { offset: number; rtt: number };
+  fast: {
+    markOn: LatencyFigures;
+    markOff: LatencyFigures;
+    kill: LatencyFigures;
+    restart: LatencyFigures;
+    stop: LatencyFigures;
+    start: LatencyFigures;
+  };
+  slow: { markOn: LatencyFigures; markOff: LatencyFigures };
+  loadDuring: number[];
+}
+
+const names = Array.from({ length: AGENTS }, (_, i) => `a${i}`);
+
+async function measure(): Promise<Figures> {
+  if (!existsSync(join(distUi, "index.html")))
+    throw new Error("dist/ui is not built: npm run build");
+  const bench = benchEnv("ui");
+  const empty = benchEnv("ui0");
+  const started: { stop(): Promise<void> }[] = [];
+  let browser: TestBrowser | undefined;
+  const loadDuring: number[] = [];
+  const sampler = setInterval(() => loadDuring.push(loadavg()[0] ?? NaN), 5000);
+  try {
+    const file = join(bench.dir, "fleet.yaml");
+    const agents = names.map((n) => `  ${n}: { agent: command, command: "sleep 3600" }`);
+    writeFileSync(file, `version: 1\nname: benchui\nagents:\n${agents.join("\n")}\n`);
+    run(nodeBin, [fleetBin, "apply", "-f", file, "-y"], bench.env, bench.dir);
+    const listed = run(nodeBin, [fleetBin, "list", "--format", "json"], bench.env, bench.dir);
+    if ((JSON.parse(listed) as { agents: unknown[] }).agents.length !== AGENTS) {
+      throw new Error("the fleet file made the wrong number of agents");
+    }
+
+    browser = await launchBrowser();
+    const b = browser.browser;
+    const floor = await startStatic();
+    started.push({ stop: () => stopChild(floor.child) });
+    const ui = await startUi(bench);
+    started.push(ui);
+    const uiPid = ui.child.pid ?? 0;
+    // The first round has run once the page can show the list.
+    await loadOnce(b, ui.url, true);
+    await sleep(3000);
+
+    // Memory and CPU while idle: no page open, the discovery loop reading the host every second.
+    const cpuBefore = cpuMs(uiPid);
+    const idleStart = performance.now();
+    const idle = await rssOver(uiPid);
+    const cpuAfter = cpuMs(uiPid);
+    const idleS = (performance.now() - idleStart) / 1000;
+    const idleCpu = {
+      own: (cpuAfter.own - cpuBefore.own) / idleS,
+      children: (cpuAfter.children - cpuBefore.children) / idleS,
+    };
+    const floorRss = await rssOver(floor.child.pid ?? 0);
+
+    // The list read once from the hosts: as the CLI does it, and as the server does it.
+    const listJson = time(nodeBin, () => [fleetBin, "list", "--format", "json"], bench.env, 10, 2);
+    const rounds = await discoveryRounds(bench, ROUNDS);
+
+    // Bytes: one load of each, counted by the browser.
+    const fleetBytes = await loadOnce(b, ui.url, true, true);
+    const floorBytes = await loadOnce(b, `${floor.base}/?token=x`, false, true);
+
+    // First loads, paired: the floor and fleet one after the other, the order alternating.
+    for (let i = 0; i < LOAD_WARMUP; i++) {
+      await loadOnce(b, `${floor.base}/?token=x`, false);
+      await loadOnce(b, ui.url, true);
+    }
+    const floorLoads: number[] = [];
+    const fleetLoads: Load[] = [];
+    for (let i = 0; i < LOADS; i++) {
+      const floorFirst = i % 2 === 0;
+      if (floorFirst) floorLoads.push((await loadOnce(b, `${floor.base}/?token=x`, false)).load);
+      fleetLoads.push(await loadOnce(b, ui.url, true));
+      if (!floorFirst) floorLoads.push((await loadOnce(b, `${floor.base}/?token=x`, false)).load);
+    }
+    const loads = {
+      floor: stats(floorLoads),
+      load: stats(fleetLoads.map((l) => l.load)),
+      shown: stats(fleetLoads.map((l) => l.shown ?? NaN)),
+      opened: stats(fleetLoads.map((l) => l.opened ?? NaN)),
+      event: stats(fleetLoads.map((l) => l.event ?? NaN)),
+      pairedRatio: stats(fleetLoads.map((l, i) => (l.shown ?? NaN) / (floorLoads[i] ?? NaN))),
+    };
+
+    // Memory with PAGES pages open on the list, then after they closed.
+    const contexts = await Promise.all(
+      Array.from({ length: PAGES }, () => b.newContext({ viewport: VIEWPORT })),
+    );
+    for (const context of contexts) {
+      await context.addInitScript(PAGE_PROBE);
+      const page = await context.newPage();
+      await page.goto(ui.url);
+      await listShown(page);
+    }
+    await sleep(3000);
+    const pages = await rssOver(uiPid);
+    for (const context of contexts) await context.close();
+    await sleep(3000);
+    const closed = await rssOver(uiPid);
+
+    // Latency with the default --refresh (1s).
+    const fast = await watchers(b, ui);
+    const marks = markChanges(bench, names.slice(0, CHANGES));
+    const markFigures = await pairs(
+      1000,
+      fast.page,
+      fast.offset.offset,
+      fast.reader,
+      marks.on,
+      marks.off,
+    );
+    const session = (agent: string) => `=${bench.prefix}${agent}`;
+    const kills: Change[] = [];
+    const restarts: Change[] = [];
+    for (const agent of names.slice(CHANGES, 2 * CHANGES)) {
+      kills.push({
+        label: "tmux session killed → MISSING",
+        agent,
+        state: "MISSING",
+        make: async () => {
+          await execFileAsync("tmux", ["kill-session", "-t", session(agent)], { env: bench.env });
+        },
+      });
+      restarts.push({
+        label: "fleet start (MISSING) → RUNNING",
+        agent,
+        state: "RUNNING",
+        make: () => fleetCommand(bench, ["start", agent]),
+      });
+    }
+    const killFigures = await pairs(
+      1000,
+      fast.page,
+      fast.offset.offset,
+      fast.reader,
+      kills,
+      restarts,
+    );
+    const stops: Change[] = [];
+    const starts: Change[] = [];
+    for (const agent of names.slice(2 * CHANGES, 3 * CHANGES)) {
+      stops.push({
+        label: "fleet stop → STOPPED",
+        agent,
+        state: "STOPPED",
+        make: () => fleetCommand(bench, ["stop", agent]),
+      });
+      starts.push({
+        label: "fleet start (STOPPED) → RUNNING",
+        agent,
+        state: "RUNNING",
+        make: () => fleetCommand(bench, ["start", agent]),
+      });
+    }
+    const stopFigures = await pairs(
+      1000,
+      fast.page,
+      fast.offset.offset,
+      fast.reader,
+      stops,
+      starts,
+    );
+    const eventBytes = Buffer.byteLength(fast.reader.lastEvent);
+    const eventGzip = gzipSync(fast.reader.lastEvent).length;
+    await fast.close();
+    const hwm = memory(uiPid).hwm;
+    await ui.stop();
+
+    // Latency with --refresh 3s.
+    const slowUi = await startUi(bench, ["--refresh", "3s"]);
+    started.push(slowUi);
+    const slow = await watchers(b, slowUi);
+    const slowMarks = markChanges(bench, names.slice(3 * CHANGES, 3 * CHANGES + SLOW_CHANGES));
+    const slowFigures = await pairs(
+      3000,
+      slow.page,
+      slow.offset.offset,
+      slow.reader,
+      slowMarks.on,
+      slowMarks.off,
+    );
+    await slow.close();
+    const roundsSlow = await discoveryRounds(bench, ROUNDS);
+    await slowUi.stop();
+
+    // Cold start: fleet ui started, its link opened at once, until the list is shown.
+    const cold: number[] = [];
+    const coldPrinted: number[] = [];
+    const coldLoaded: number[] = [];
+    for (let i = 0; i < COLD_STARTS; i++) {
+      const start = wallNow();
+      const coldUi = await startUi(bench);
+      started.push(coldUi);
+      coldPrinted.push(wallNow() - start);
+      const context = await b.newContext({ viewport: VIEWPORT });
+      await context.addInitScript(PAGE_PROBE);
+      const page = await context.newPage();
+      await page.goto(coldUi.url);
+      await listShown(page);
+      const { offset } = await clockOffset(page);
+      const page0 = await page.evaluate<{ origin: number; load: number; shown: number }>(
+        `({ origin: performance.timeOrigin, load: performance.getEntriesByType("navigation")[0].loadEventStart, shown: window.__benchShown })`,
+      );
+      cold.push(page0.origin + page0.shown - offset - start);
+      coldLoaded.push(page0.origin + page0.load - offset - start);
+      await context.close();
+      await coldUi.stop();
+    }
+
+    // fleet ui with no agents at all.
+    const emptyUi = await startUi(empty);
+    started.push(emptyUi);
+    await sleep(3000);
+    const emptyRss = await rssOver(emptyUi.child.pid ?? 0);
+    await emptyUi.stop();
+
+    return {
+      listJson,
+      listJsonBytes: Buffer.byteLength(listed),
+      rounds,
+      roundsSlow,
+      loads,
+      fleetTransfers: fleetBytes.transfers ?? [],
+      floorTransfers: floorBytes.transfers ?? [],
+      eventBytes,
+      eventGzip,
+      cold: stats(cold),
+      coldPrinted: stats(coldPrinted),
+      coldLoaded: stats(coldLoaded),
+      memory: { idle, pages, closed, hwm, empty: emptyRss, floor: floorRss, idleCpu },
+      offset: fast.offset,
+      fast: {
+        markOn: markFigures.on,
+        markOff: markFigures.off,
+        kill: killFigures.on,
+        restart: killFigures.off,
+        stop: stopFigures.on,
+        start: stopFigures.off,
+      },
+      slow: { markOn: slowFigures.on, markOff: slowFigures.off },
+      loadDuring,
+    };
+  } finally {
+    clearInterval(sampler);
+    for (const s of started) await s.stop().catch(() => undefined);
+    await browser?.close();
+    for (const env of [bench, empty]) {
+      await execFileAsync(nodeBin, [fleetBin, "bus", "stop"], { env: env.env }).catch(
+        () => undefined,
+      );
+      env.cleanup();
+    }
+  }
+}
+
+// ------------------------------------------------------------- reporting
+
+const startedAt = performance.now();
+const loadBefore = loadavg()[0] ?? NaN;
+const f = await measure();
+const loadAfter = loadavg()[0] ?? NaN;
+const elapsedS = (performance.now() - startedAt) / 1000;
+
+const ms = (n: number) => `${n.toFixed(1)} ms`;
+const spread = (s: Stats) =>
+  `${ms(s.median)} (p90 ${ms(s.p90)}, ${s.min.toFixed(0)}–${s.max.toFixed(0)})`;
+const mib = (s: Stats) => `${s.median.toFixed(1)} MiB (${s.min.toFixed(1)}–${s.max.toFixed(1)})`;
+const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+const sum = (ts: Transfer[], key: "wire" | "body") => ts.reduce((n, t) => n + t[key], 0);
+const path = (url: string) => new URL(url).pathname + (new URL(url).search ? "?…" : "");
+const transfers = (ts: Transfer[]) =>
+  ts.map(
+    (t) =>
+      `  ${path(t.url).padEnd(30)} ${kib(t.wire).padStart(10)} on the wire, ${kib(t.body).padStart(10)} decoded${t.open ? " (still open: headers + body)" : ""}`,
+  );
+const floorFast = (rounds: Stats, intervalMs: number) => intervalMs / 2 + rounds.median;
+const latencyLines = (label: string, l: LatencyFigures, fromReturn = false) => [
+  `${label}: page ${spread(l.page)}`,
+  `    event stream ${spread(l.feed)}${fromReturn ? `; page after the command returned ${spread(l.afterReturn)}` : ""}`,
+];
+const loads = f.loadDuring.filter(Number.isFinite);
+
+const lines = [
+  `fleet ui, ${AGENTS} local command agents; ${machine()}; load average ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)} (sampled every 5 s: ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)})`,
+  "",
+  `first load (${LOADS} paired, fresh context each), from the navigation's start:`,
+  `  floor: same files from a bare node:http, until load   ${spread(f.loads.floor)}`,
+  `  fleet ui: until load                                   ${spread(f.loads.load)}`,
+  `  fleet ui: until the page opens its event stream       ${spread(f.loads.opened)}`,
+  `  fleet ui: until the first list arrives on it           ${spread(f.loads.event)}`,
+  `  fleet ui: until the ${AGENTS} rows are in the page          ${spread(f.loads.shown)}`,
+  `  list shown ÷ paired floor                              ${f.loads.pairedRatio.median.toFixed(2)}× (${f.loads.pairedRatio.min.toFixed(2)}–${f.loads.pairedRatio.max.toFixed(2)})`,
+  "",
+  `bytes, fleet ui until the list is shown: ${kib(sum(f.fleetTransfers, "wire"))} on the wire, ${kib(sum(f.fleetTransfers, "body"))} decoded`,
+  ...transfers(f.fleetTransfers),
+  `bytes, floor: ${kib(sum(f.floorTransfers, "wire"))} on the wire, ${kib(sum(f.floorTransfers, "body"))} decoded`,
+  `an 'agents' event (${AGENTS} agents), as sent: ${kib(f.eventBytes)} (gzipped it would be ${kib(f.eventGzip)}); fleet list --format json: ${kib(f.listJsonBytes)}`,
+  "",
+  `fleet list --format json                              ${ms(f.listJson.medianMs)} (p90 ${ms(f.listJson.p90Ms)})`,
+  `one discovery round in process (readLive)             ${spread(f.rounds)}; later ${spread(f.roundsSlow)}`,
+  `cold: fleet ui started → link printed                 ${spread(f.coldPrinted)}`,
+  `cold: fleet ui started → link opened → page's load    ${spread(f.coldLoaded)}`,
+  `cold: fleet ui started → link opened → list shown     ${spread(f.cold)}`,
+  "",
+  `memory (VmRSS, median of ${MEMORY_SAMPLES} a second apart):`,
+  `  floor: the bare node:http server above               ${mib(f.memory.floor)}`,
+  `  fleet ui, no agents, idle                            ${mib(f.memory.empty)}`,
+  `  fleet ui, ${AGENTS} agents, idle                          ${mib(f.memory.idle)}`,
+  `  fleet ui, ${AGENTS} agents, ${PAGES} pages open                   ${mib(f.memory.pages)}`,
+  `  fleet ui, ${AGENTS} agents, pages closed                  ${mib(f.memory.closed)}`,
+  `  fleet ui VmHWM after the latency runs                ${f.memory.hwm.toFixed(1)} MiB`,
+  `  fleet ui CPU while idle (own + discovery's children) ${(f.memory.idleCpu.own / 10).toFixed(1)}% + ${(f.memory.idleCpu.children / 10).toFixed(1)}% of a core`,
+  "",
+  `latency, state change on the host → page (medians of ${CHANGES} changes each; clock offset page − here ${f.offset.offset.toFixed(2)} ms, rtt ${f.offset.rtt.toFixed(2)} ms)`,
+  `--refresh 1s (floor ½ interval + a round = ${ms(floorFast(f.rounds, 1000))}):`,
+  ...latencyLines("  waiting mark written → WAITING", f.fast.markOn),
+  ...latencyLines("  waiting mark removed → RUNNING", f.fast.markOff),
+  ...latencyLines("  tmux kill-session → MISSING", f.fast.kill, true),
+  ...latencyLines("  fleet start (MISSING) → RUNNING", f.fast.restart, true),
+  ...latencyLines("  fleet stop → STOPPED", f.fast.stop, true),
+  ...latencyLines("  fleet start (STOPPED) → RUNNING", f.fast.start, true),
+  `--refresh 3s (floor ${ms(floorFast(f.roundsSlow, 3000))}), ${SLOW_CHANGES} changes each:`,
+  ...latencyLines("  waiting mark written → WAITING", f.slow.markOn),
+  ...latencyLines("  waiting mark removed → RUNNING", f.slow.markOff),
+  "",
+  `took ${elapsedS.toFixed(0)} s`,
+];
+process.stderr.write(lines.join("\n") + "\n");
+
+const floorTiming = (rounds: Stats, intervalMs: number): Timing => ({
+  medianMs: floorFast(rounds, intervalMs),
+  p90Ms: intervalMs / 2 + rounds.p90,
+  runs: rounds.n,
+});
+writeResult({
+  name: `fleet ui, ${AGENTS} local agents: first load of the printed link until the list is shown`,
+  measured: timing(f.loads.shown),
+  floor: timing(f.loads.floor),
+  floorDescription:
+    "chromium loading the same files (gzipped, same headers, the same 303) from a bare node:http server, until load",
+  budget: "—",
+  pass: true,
+});
+writeResult({
+  name: `fleet ui, ${AGENTS} local agents: started, its link opened at once, until the list is shown`,
+  measured: timing(f.cold),
+  floor: f.listJson,
+  floorDescription: "fleet list --format json, same agents",
+  budget: "—",
+  pass: true,
+});
+for (const [label, figures, rounds, intervalMs] of [
+  [
+    "waiting mark written until the page shows WAITING, --refresh 1s",
+    f.fast.markOn,
+    f.rounds,
+    1000,
+  ],
+  ["tmux session killed until the page shows MISSING, --refresh 1s", f.fast.kill, f.rounds, 1000],
+  ["fleet stop returned until the page shows STOPPED, --refresh 1s", f.fast.stop, f.rounds, 1000],
+  [
+    "waiting mark written until the page shows WAITING, --refresh 3s",
+    f.slow.markOn,
+    f.roundsSlow,
+    3000,
+  ],
+] as const) {
+  writeResult({
+    name: `fleet ui, ${AGENTS} local agents: ${label}`,
+    measured: timing(label.startsWith("fleet stop") ? figures.afterReturn : figures.page),
+    floor: floorTiming(rounds, intervalMs),
+    floorDescription: "half the refresh interval + one discovery round (readLive, in process)",
+    budget: "—",
+    pass: true,
+  });
+}
