@@ -160,8 +160,9 @@ const installsHooks = (spec: AgentSpec): boolean => !hasOwnSettings(spec.args);
 
 const claude: AgentType = {
   ...base,
-  // Its approval dialog's first choice is "Yes"; Escape is "No, and tell Claude what to do differently".
-  approvalKeys: { approve: ["Enter"], deny: ["Escape"] },
+  // Its approval dialog's first choice is "Yes"; Escape is "No, and tell Claude what to do
+  // differently", which interrupts the turn ("Interrupted · What should Claude do instead?").
+  approvalKeys: { approve: ["Enter"], deny: ["Escape"], denyEndsTurn: true },
   records: claudeRecords,
   reportsTurns: installsHooks,
   launchCommand(spec, context) {

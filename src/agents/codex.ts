@@ -102,8 +102,9 @@ export default cliAgentType({
   name: "codex",
   description: "OpenAI Codex (the `codex` CLI); `args` are passed to it",
   binary: "codex",
-  // Its approval's first choice is "Yes, proceed"; Escape is "No, and tell Codex what to do differently".
-  approvalKeys: { approve: ["Enter"], deny: ["Escape"] },
+  // Its approval's first choice is "Yes, proceed"; Escape is "No, and tell Codex what to do
+  // differently", which interrupts the turn ("Conversation interrupted").
+  approvalKeys: { approve: ["Enter"], deny: ["Escape"], denyEndsTurn: true },
   records: codexRecords,
   // Its hooks are fleet's own, written at each start: trusted without the review dialog.
   fixedArgs: (spec) => [

@@ -150,9 +150,15 @@ export interface AgentType {
   /**
    * The keys that answer the approval the agent asks for (WAITING, reason
    * `approval`), for `fleet ui`'s approve and deny buttons. Absent: fleet cannot
-   * answer its approvals (the user answers in its terminal).
+   * answer its approvals (the user answers in its terminal). `denyEndsTurn`: the
+   * deny keys also end its turn, and it says so by no hook, so once the question
+   * is gone fleet marks it waiting for input (src/core/host/approval-denied.ts).
    */
-  readonly approvalKeys?: { approve: readonly string[]; deny: readonly string[] };
+  readonly approvalKeys?: {
+    approve: readonly string[];
+    deny: readonly string[];
+    denyEndsTurn?: boolean;
+  };
 }
 
 /**

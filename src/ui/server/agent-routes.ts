@@ -15,6 +15,7 @@ import { startAgents, stopAgents } from "../../core/actions/start-stop.ts";
 import { findAgent } from "../../core/actions/agent-target.ts";
 import { handoffAgent } from "../../core/actions/handoff-agent.ts";
 import { getAgentType } from "../../core/registry.ts";
+import { markBackAtPrompt } from "../../core/host/approval-denied.ts";
 import { FleetError, usageError } from "../../core/errors.ts";
 import { savedWorkLines } from "../../cli/render/apply-summary.ts";
 import { mayReach } from "./ui-auth.ts";
@@ -96,13 +97,14 @@ export function agentRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
       `/api/agents/:host/:name/${answer}`,
       act("control", async (c, ref) => {
         const { ctx, io } = requestContext(deps);
-        const { agent } = await findAgent(ref, ctx);
+        const { agent, handle } = await findAgent(ref, ctx);
         if (agent.state !== "WAITING" || agent.waitingFor !== "approval") {
           throw new FleetError("NO_APPROVAL", `${agent.name} is not asking for an approval`, {
             hint: "approve or deny while it shows WAITING (approval)",
           });
         }
-        const keys = (await getAgentType(agent.spec.agent)).approvalKeys?.[answer];
+        const approvalKeys = (await getAgentType(agent.spec.agent)).approvalKeys;
+        const keys = approvalKeys?.[answer];
         if (keys === undefined) {
           throw new FleetError(
             "APPROVAL_UNSUPPORTED",
@@ -115,6 +117,9 @@ export function agentRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
           waitWords: "10s",
           env: deps.processEnv,
         });
+        if (answer === "deny" && approvalKeys?.denyEndsTurn === true) {
+          await markBackAtPrompt(handle, agent.name);
+        }
         return c.json({ answered: answer, ...sent, notices: io.notices });
       }),
     );
