@@ -398,6 +398,20 @@ withCommon(program.command("logs"), ["text", "json", "jsonl"], "text")
   .option("-f, --follow", "keep printing new events until Ctrl-C or the agent is destroyed")
   .action(lazy(() => import("./commands/logs.ts")));
 
+for (const [name, verb, run] of [
+  ["approve", "approve", "runApprove"],
+  ["deny", "deny", "runDeny"],
+] as const) {
+  withCommon(program.command(name), ["text", "json"], "text")
+    .description(`${verb} the approval an agent asks for (fleet list shows WAITING (approval))`)
+    .argument("<agent>", "NAME or NAME@HOST")
+    .addHelpText(
+      "after",
+      `\nThe agent type's own keys answer its question (Claude Code and Codex; other types: answer in\nfleet connect). An agent that asks nothing is refused (NO_APPROVAL) and nothing is typed.${name === "deny" ? " A\ndenied agent is back at its prompt, WAITING (input)." : ""}\n\nExamples:\n  fleet ${name} fix-tests\n  fleet ${name} fix-tests@box --format json`,
+    )
+    .action(lazy(async () => ({ run: (await import("./commands/approval.ts"))[run] })));
+}
+
 withCommon(program.command("stop"), ["text", "json"], "text")
   .description("stop agents; their work dirs are kept")
   .argument("[agents...]", "NAME or NAME@HOST")

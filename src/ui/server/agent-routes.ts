@@ -10,13 +10,11 @@ import type { Hono } from "hono";
 import { z } from "zod";
 import { destroyNamedAgents } from "../../core/actions/destroy-agent.ts";
 import { readAgentTranscript } from "../../core/actions/read-transcript.ts";
-import { keysPayload, sendMessageTo, textPayload } from "../../core/actions/send-message.ts";
+import { sendMessageTo, textPayload } from "../../core/actions/send-message.ts";
 import { startAgents, stopAgents } from "../../core/actions/start-stop.ts";
-import { findAgent } from "../../core/actions/agent-target.ts";
 import { handoffAgent } from "../../core/actions/handoff-agent.ts";
-import { getAgentType } from "../../core/registry.ts";
-import { markBackAtPrompt } from "../../core/host/approval-denied.ts";
-import { FleetError, usageError } from "../../core/errors.ts";
+import { answerApproval } from "../../core/actions/answer-approval.ts";
+import { usageError } from "../../core/errors.ts";
 import { savedWorkLines } from "../../cli/render/apply-summary.ts";
 import { mayReach } from "./ui-auth.ts";
 import {
@@ -97,29 +95,7 @@ export function agentRoutes(app: Hono<UiEnv>, deps: UiDeps): void {
       `/api/agents/:host/:name/${answer}`,
       act("control", async (c, ref) => {
         const { ctx, io } = requestContext(deps);
-        const { agent, handle } = await findAgent(ref, ctx);
-        if (agent.state !== "WAITING" || agent.waitingFor !== "approval") {
-          throw new FleetError("NO_APPROVAL", `${agent.name} is not asking for an approval`, {
-            hint: "approve or deny while it shows WAITING (approval)",
-          });
-        }
-        const approvalKeys = (await getAgentType(agent.spec.agent)).approvalKeys;
-        const keys = approvalKeys?.[answer];
-        if (keys === undefined) {
-          throw new FleetError(
-            "APPROVAL_UNSUPPORTED",
-            `fleet cannot answer ${agent.spec.agent}'s approvals`,
-            { hint: "take control of its terminal and answer there" },
-          );
-        }
-        const sent = await sendMessageTo(ref, keysPayload(keys), ctx, {
-          waitMs: 10_000,
-          waitWords: "10s",
-          env: deps.processEnv,
-        });
-        if (answer === "deny" && approvalKeys?.denyEndsTurn === true) {
-          await markBackAtPrompt(handle, agent.name);
-        }
+        const sent = await answerApproval(ref, answer, ctx, deps.processEnv);
         return c.json({ answered: answer, ...sent, notices: io.notices });
       }),
     );

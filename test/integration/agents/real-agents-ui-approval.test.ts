@@ -15,7 +15,9 @@
  * - asked again (`POST .../message`), `POST .../deny` answers No: the CLI says so,
  *   the agent is back at its prompt, WAITING (input) (no hook tells that after a
  *   refusal: fleet marks it), takes the next message at once, and the tool never ran.
- * OpenCode asking for an approval: `POST .../approve` is APPROVAL_UNSUPPORTED.
+ * Then `fleet approve` / `fleet deny` from the CLI: refused while it asks nothing, and
+ * the same answers as the page's (the tool runs; denied, it is WAITING (input)).
+ * OpenCode asking for an approval: `POST .../approve` and `fleet deny` are APPROVAL_UNSUPPORTED.
  */
 import assert from "node:assert/strict";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
@@ -277,6 +279,45 @@ describe(
           );
           await untilShown(name, "WAITING(input)");
           assert.equal(await toolRan(workdir), false, "the denied tool did not run");
+        },
+      );
+
+      test(
+        `${c.type}: fleet approve and fleet deny from the CLI do the same`,
+        { skip: skip ?? false },
+        async () => {
+          const notAsking = await sb.fleet(["approve", name]);
+          assert.equal(notAsking.code, 1, notAsking.stderr);
+          assert.match(notAsking.stderr, /is not asking for an approval/);
+
+          await rm(join(workdir, "fleet-tool-ran"), { force: true });
+          assert.equal((await sb.fleet(["message", name, "once more [[slowtool]]"])).code, 0);
+          await untilAsking(c, name);
+          const approved = await sb.fleet(["approve", name]);
+          assert.equal(approved.code, 0, approved.stderr);
+          assert.match(approved.stderr, new RegExp(`Approved ${name}'s request`));
+          await waitFor(() => toolRan(workdir).then((ran) => ran || undefined), 60_000, 200);
+          await untilShown(name, "WAITING(input)");
+
+          await rm(join(workdir, "fleet-tool-ran"), { force: true });
+          assert.equal((await sb.fleet(["message", name, "and again [[slowtool]]"])).code, 0);
+          await untilAsking(c, name);
+          const denied = await sb.fleet(["deny", `${name}@local`, "--format", "json"]);
+          assert.equal(denied.code, 0, denied.stderr);
+          assert.deepEqual(JSON.parse(denied.stdout), {
+            answered: "deny",
+            agent: name,
+            host: "local",
+            keys: ["Escape"],
+          });
+          const listed = await sb.fleet(["list", "--format", "json"]);
+          const agent = (
+            JSON.parse(listed.stdout) as {
+              agents: { name: string; state: string; waitingFor?: string }[];
+            }
+          ).agents.find((a) => a.name === name);
+          assert.deepEqual([agent?.state, agent?.waitingFor], ["WAITING", "input"]);
+          assert.equal(await toolRan(workdir), false, "the denied tool did not run");
 
           const destroyed = await sb.fleet(["destroy", name, "-y"]);
           assert.equal(destroyed.code, 0, destroyed.stderr);
@@ -297,6 +338,10 @@ describe(
         assert.equal((refused.json.error as { code: string }).code, "APPROVAL_UNSUPPORTED");
         assert.match(await screenOf(name), OPENCODE.question, "nothing was pressed: it still asks");
         assert.equal(await toolRan(workdir), false);
+        const cli = await sb.fleet(["deny", name]);
+        assert.equal(cli.code, 1, cli.stderr);
+        assert.match(cli.stderr, /fleet cannot answer opencode's approvals/);
+        assert.match(await screenOf(name), OPENCODE.question, "fleet deny pressed nothing either");
         const destroyed = await sb.fleet(["destroy", name, "-y"]);
         assert.equal(destroyed.code, 0, destroyed.stderr);
       },
