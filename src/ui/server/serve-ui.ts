@@ -19,7 +19,7 @@ import { sweepShares } from "../../core/share/share-store.ts";
 import { LiveFeed } from "./live-feed.ts";
 import type { Notifier } from "../../core/notify/index.ts";
 import { PageEvents } from "./page-events.ts";
-import { removeServerInfo, writeServerInfo } from "./server-info.ts";
+import { readServerInfo, removeServerInfo, writeServerInfo } from "./server-info.ts";
 import { SessionTracker } from "./session-tracker.ts";
 import { ShareCache } from "./share-cache.ts";
 import { type TerminalConnector, terminalUpgrade } from "./terminal-upgrade.ts";
@@ -55,6 +55,7 @@ export interface UiServer {
 }
 
 export async function serveUi(options: ServeUiOptions): Promise<UiServer> {
+  await refuseSecondServer(options.env);
   const assets = loadAssets();
   const token = randomBytes(32).toString("base64url");
   const events = new PageEvents();
@@ -151,4 +152,20 @@ export async function serveUi(options: ServeUiOptions): Promise<UiServer> {
     })());
 
   return { url: `${base}/?token=${token}`, port, deps, close };
+}
+
+/**
+ * One dashboard per controller: a second one would take over server.json, so
+ * `fleet share` would print links to whichever started last.
+ */
+async function refuseSecondServer(env: FleetEnv): Promise<void> {
+  const running = await readServerInfo(env);
+  if (running === undefined || running.pid === process.pid) return;
+  throw new FleetError(
+    "UI_RUNNING",
+    `fleet ui already runs for this FLEET_HOME, at ${running.base} (pid ${running.pid})`,
+    {
+      hint: `use its link (printed when it started), or stop it (kill ${running.pid}) and start again`,
+    },
+  );
 }

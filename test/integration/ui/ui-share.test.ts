@@ -160,4 +160,16 @@ describe("fleet share links", { skip: skip ?? false }, () => {
     assert.equal(revoke.code, 1);
     assert.match(revoke.stderr, /no share link has the id/);
   });
+
+  test("a second fleet ui on the same FLEET_HOME is refused; links still go to the first", async () => {
+    const second = await sb.fleet(["ui", "--port", "0"], { timeoutMs: 15_000 });
+    assert.equal(second.code, 1, second.stdout + second.stderr);
+    assert.match(
+      second.stderr,
+      new RegExp(`fleet ui already runs for this FLEET_HOME, at ${ui.base}`),
+    );
+    assert.equal(second.stdout, "", "no link printed");
+    const link = await share(["shown"]);
+    assert.ok(link.url.startsWith(`${ui.base}/s/`), link.url);
+  });
 });
