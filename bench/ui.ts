@@ -49,57 +49,29 @@ import {
   fleetBin,
   machine,
   nodeBin,
-  repoRoot,
   run,
   time,
   writeResult,
   type BenchEnv,
   type Timing,
 } from "./lib.ts";
-
-const AGENTS = 50;
-const LOADS = 20;
-const LOAD_WARMUP = 3;
-const COLD_STARTS = 5;
-const MEMORY_SAMPLES = 5;
-const PAGES = 5;
-const ROUNDS = 20;
-/** Latency samples of each kind with --refresh 1s, and with 3s. */
-const CHANGES = 12;
-const SLOW_CHANGES = 8;
-const VIEWPORT = { width: 1280, height: 900 };
-const distUi = join(repoRoot, "dist", "ui");
+import { sleep, wallNow } from "./ui/clock.ts";
+import {
+  AGENTS,
+  CHANGES,
+  COLD_STARTS,
+  distUi,
+  LOAD_WARMUP,
+  LOADS,
+  MEMORY_SAMPLES,
+  PAGES,
+  ROUNDS,
+  SLOW_CHANGES,
+  VIEWPORT,
+} from "./ui/settings.ts";
+import { type Stats, stats, timing } from "./ui/stats.ts";
 
 const execFileAsync = promisify(execFile);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-/** Wall-clock ms with sub-ms resolution, comparable with the page's timeOrigin + now(). */
-const wallNow = () => performance.timeOrigin + performance.now();
-
-// ---------------------------------------------------------------- statistics
-
-interface Stats {
-  median: number;
-  p90: number;
-  min: number;
-  max: number;
-  n: number;
-}
-
-const at = (sorted: readonly number[], q: number): number =>
-  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-
-function stats(samples: readonly number[]): Stats {
-  const sorted = [...samples].sort((x, y) => x - y);
-  return {
-    median: at(sorted, 0.5),
-    p90: at(sorted, 0.9),
-    min: sorted[0] ?? NaN,
-    max: sorted[sorted.length - 1] ?? NaN,
-    n: sorted.length,
-  };
-}
-
-const timing = (s: Stats): Timing => ({ medianMs: s.median, p90Ms: s.p90, runs: s.n });
 
 // ------------------------------------------------------------- processes
 
