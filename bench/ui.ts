@@ -31,9 +31,8 @@
  *
  * stdout: the JSON result lines of bench/run-all.sh; stderr: a table.
  */
-import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { loadavg } from "node:os";
 import { join } from "node:path";
@@ -42,7 +41,6 @@ import { gzipSync } from "node:zlib";
 import type { Browser, CDPSession, Page } from "playwright-core";
 import { readLive } from "../src/core/actions/agent-target.ts";
 import { fleetEnv } from "../src/core/env.ts";
-import { SECURITY_HEADERS } from "../src/ui/server/ui-assets.ts";
 import { launchBrowser, type TestBrowser } from "../test/helpers/browser.ts";
 import {
   benchEnv,
@@ -69,135 +67,11 @@ import {
   SLOW_CHANGES,
   VIEWPORT,
 } from "./ui/settings.ts";
+import { startStatic } from "./ui/static-floor.ts";
 import { type Stats, stats, timing } from "./ui/stats.ts";
+import { cpuMs, memory, rssOver, startUi, stopChild, type Ui } from "./ui/ui-process.ts";
 
 const execFileAsync = promisify(execFile);
-
-// ------------------------------------------------------------- processes
-
-interface Ui {
-  url: string;
-  base: string;
-  token: string;
-  child: ChildProcess;
-  stop(): Promise<void>;
-}
-
-/** `fleet ui --port 0 [args]`, its one line of output read for the link. */
-async function startUi(bench: BenchEnv, args: string[] = []): Promise<Ui> {
-  const child = spawn(nodeBin, [fleetBin, "ui", "--port", "0", ...args], {
-    cwd: bench.dir,
-    env: bench.env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stderr = "";
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  let stdout = "";
-  const line = await new Promise<string>((resolve, reject) => {
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (stdout.includes("\n")) resolve(stdout.split("\n")[0] ?? "");
-    });
-    child.once("exit", (code) => reject(new Error(`fleet ui exited (${code}): ${stderr}`)));
-  });
-  const url = /(http:\/\/\S+\?token=\S+)/.exec(line)?.[1];
-  if (url === undefined) throw new Error(`fleet ui printed no link: ${line}`);
-  const parsed = new URL(url);
-  return {
-    url,
-    base: parsed.origin,
-    token: parsed.searchParams.get("token") ?? "",
-    child,
-    stop: () => stopChild(child),
-  };
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, "exit");
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
-  await exited;
-  clearTimeout(timer);
-}
-
-/**
- * The floor's server: dist/ui's files in memory, the gzipped copy when the
- * browser takes gzip, fleet's own security headers, and the same 303 from the
- * token link to `/` with a cookie. Nothing else.
- */
-const STATIC_SERVER = String.raw`
-const http = require("node:http"), fs = require("node:fs"), path = require("node:path");
-const [dir, headersJson] = process.argv.slice(1);
-const security = JSON.parse(headersJson);
-const types = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8" };
-const files = new Map();
-(function walk(at, prefix) {
-  for (const entry of fs.readdirSync(at, { withFileTypes: true })) {
-    const file = path.join(at, entry.name);
-    if (entry.isDirectory()) walk(file, prefix + entry.name + "/");
-    else if (types[path.extname(entry.name)]) files.set(prefix + entry.name, {
-      type: types[path.extname(entry.name)],
-      body: fs.readFileSync(file),
-      gzip: fs.existsSync(file + ".gz") ? fs.readFileSync(file + ".gz") : undefined,
-    });
-  }
-})(dir, "/");
-http.createServer((req, res) => {
-  const url = new URL(req.url, "http://floor");
-  if (url.pathname === "/" && url.searchParams.has("token")) {
-    res.writeHead(303, { ...security, Location: "/", "Set-Cookie": "fleet_ui=" + "x".repeat(43) + "; HttpOnly; SameSite=Strict; Path=/" });
-    return res.end();
-  }
-  const asset = files.get(url.pathname === "/" ? "/index.html" : url.pathname);
-  if (!asset) { res.writeHead(404); return res.end(); }
-  const gzip = asset.gzip && /\bgzip\b/.test(req.headers["accept-encoding"] || "");
-  const body = gzip ? asset.gzip : asset.body;
-  res.writeHead(200, { ...security, "Content-Type": asset.type, "Content-Length": body.length, Vary: "Accept-Encoding", ...(gzip ? { "Content-Encoding": "gzip" } : {}) });
-  res.end(body);
-}).listen(0, "127.0.0.1", function () { process.stdout.write(this.address().port + "\n"); });
-`;
-
-async function startStatic(): Promise<{ base: string; child: ChildProcess }> {
-  const child = spawn(nodeBin, ["-e", STATIC_SERVER, distUi, JSON.stringify(SECURITY_HEADERS)], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const port = await new Promise<string>((resolve, reject) => {
-    child.stdout.once("data", (chunk: Buffer) => resolve(chunk.toString().trim()));
-    child.once("exit", () => reject(new Error("the static server exited")));
-  });
-  return { base: `http://127.0.0.1:${port}`, child };
-}
-
-interface Memory {
-  rss: number;
-  hwm: number;
-}
-
-function memory(pid: number): Memory {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, "m").exec(status)?.[1]);
-  return { rss: kb("VmRSS") / 1024, hwm: kb("VmHWM") / 1024 };
-}
-
-/** The median VmRSS of MEMORY_SAMPLES samples a second apart (MiB). */
-async function rssOver(pid: number): Promise<Stats> {
-  const samples: number[] = [];
-  for (let i = 0; i < MEMORY_SAMPLES; i++) {
-    samples.push(memory(pid).rss);
-    await sleep(1000);
-  }
-  return stats(samples);
-}
-
-const ticksPerSecond = 100;
-
-/** CPU ms the process used, and its reaped children (sh and tmux, from discovery). */
-function cpuMs(pid: number): { own: number; children: number } {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-  const tick = (i: number) => (Number(fields[i]) * 1000) / ticksPerSecond;
-  return { own: tick(11) + tick(12), children: tick(13) + tick(14) };
-}
 
 // ----------------------------------------------------------------- the page
 
