@@ -38,7 +38,7 @@ import { loadavg } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
-import type { Browser, CDPSession, Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { readLive } from "../src/core/actions/agent-target.ts";
 import { fleetEnv } from "../src/core/env.ts";
 import { launchBrowser, type TestBrowser } from "../test/helpers/browser.ts";
@@ -67,6 +67,8 @@ import {
   SLOW_CHANGES,
   VIEWPORT,
 } from "./ui/settings.ts";
+import { loadOnce, type Load, type Transfer } from "./ui/page-load.ts";
+import { listShown, PAGE_PROBE } from "./ui/page-probe.ts";
 import { startStatic } from "./ui/static-floor.ts";
 import { type Stats, stats, timing } from "./ui/stats.ts";
 import { cpuMs, memory, rssOver, startUi, stopChild, type Ui } from "./ui/ui-process.ts";
@@ -74,132 +76,6 @@ import { cpuMs, memory, rssOver, startUi, stopChild, type Ui } from "./ui/ui-pro
 const execFileAsync = promisify(execFile);
 
 // ----------------------------------------------------------------- the page
-
-/**
- * Installed before the page's scripts: when the list first has AGENTS rows
- * (`__benchShown`, ms since the navigation started; also when the page opened
- * its event stream and when the first list arrived on it), and every row's
- * data-state change (`__benchLog`: id, state, wall-clock ms).
- */
-const PAGE_PROBE = `(() => {
-  const log = [];
-  const seen = new Map();
-  window.__benchLog = log;
-  // When the page opened its event stream, and when the first list arrived on it.
-  const Source = window.EventSource;
-  window.EventSource = class extends Source {
-    constructor(...args) {
-      super(...args);
-      if (window.__benchOpened === undefined) window.__benchOpened = performance.now();
-      super.addEventListener("agents", () => {
-        if (window.__benchEvent === undefined) window.__benchEvent = performance.now();
-      });
-    }
-  };
-  const scan = () => {
-    const rows = document.querySelectorAll("tr[data-agent]");
-    const now = performance.now();
-    if (window.__benchShown === undefined && rows.length >= ${AGENTS}) window.__benchShown = now;
-    for (const row of rows) {
-      const id = row.dataset.agent, state = row.dataset.state;
-      if (seen.get(id) !== state) { seen.set(id, state); log.push([id, state, performance.timeOrigin + now]); }
-    }
-  };
-  new MutationObserver(scan).observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ["data-state"] });
-})();`;
-
-interface Load {
-  /** ms from the navigation's start. */
-  load: number;
-  shown?: number;
-  /** When the page opened its event stream, and when the first list arrived. */
-  opened?: number;
-  event?: number;
-}
-
-interface Transfer {
-  url: string;
-  /** Bytes on the wire, headers included. */
-  wire: number;
-  /** The decoded body. */
-  body: number;
-  /** Still open when counted (the event stream): its wire bytes are its headers + its body. */
-  open: boolean;
-}
-
-/** One load in a fresh context (no cookie, no cache); with `cdp`, what crossed the wire. */
-async function loadOnce(
-  browser: Browser,
-  url: string,
-  list: boolean,
-  cdp = false,
-): Promise<Load & { transfers?: Transfer[] }> {
-  const context = await browser.newContext({ viewport: VIEWPORT });
-  try {
-    await context.addInitScript(PAGE_PROBE);
-    const page = await context.newPage();
-    const transfers = cdp ? await watchNetwork(await context.newCDPSession(page)) : undefined;
-    await page.goto(url, { waitUntil: "load" });
-    if (list) await listShown(page);
-    const figures = await page.evaluate<Load>(
-      `({ load: performance.getEntriesByType("navigation")[0].loadEventStart, shown: window.__benchShown, opened: window.__benchOpened, event: window.__benchEvent })`,
-    );
-    return transfers === undefined ? figures : { ...figures, transfers: transfers.done() };
-  } finally {
-    await context.close();
-  }
-}
-
-/**
- * Sums Network events per request: bytes on the wire (headers too) and decoded
- * bodies. Chromium gives a response's encoded length only when it finishes; for
- * the event stream, still open, the wire bytes are its headers and its body as
- * received (it is sent without Content-Encoding: checked), chunk framing left out.
- */
-async function watchNetwork(cdp: CDPSession): Promise<{ done(): Transfer[] }> {
-  interface Counted {
-    url: string;
-    headers: number;
-    body: number;
-    encoded?: number;
-    encoding: string;
-  }
-  const byId = new Map<string, Counted>();
-  const of = (id: string): Counted => {
-    let t = byId.get(id);
-    if (t === undefined) byId.set(id, (t = { url: "", headers: 0, body: 0, encoding: "" }));
-    return t;
-  };
-  cdp.on("Network.requestWillBeSent", (e) => (of(e.requestId).url = e.request.url));
-  cdp.on("Network.responseReceived", (e) => {
-    const t = of(e.requestId);
-    t.headers = e.response.encodedDataLength;
-    const headers = Object.entries(e.response.headers);
-    t.encoding = headers.find(([k]) => k.toLowerCase() === "content-encoding")?.[1] ?? "";
-  });
-  cdp.on("Network.dataReceived", (e) => (of(e.requestId).body += e.dataLength));
-  cdp.on("Network.loadingFinished", (e) => (of(e.requestId).encoded = e.encodedDataLength));
-  await cdp.send("Network.enable");
-  return {
-    done: () =>
-      [...byId.values()].map((t) => {
-        if (t.encoded !== undefined) {
-          return { url: t.url, wire: t.encoded, body: t.body, open: false };
-        }
-        if (t.encoding !== "") throw new Error(`${t.url}: an open ${t.encoding} stream`);
-        return { url: t.url, wire: t.headers + t.body, body: t.body, open: true };
-      }),
-  };
-}
-
-/** Waits until the page has the list's AGENTS rows (timed in the page, not by this wait). */
-async function listShown(page: Page): Promise<void> {
-  await page.waitForFunction(
-    () => (globalThis as { __benchShown?: number }).__benchShown !== undefined,
-    undefined,
-    { polling: 20, timeout: 30_000 },
-  );
-}
 
 /** The page's clock minus this process's, from the round trip with the least delay. */
 async function clockOffset(page: Page): Promise<{ offset: number; rtt: number }> {
