@@ -32,15 +32,11 @@
  * stdout: the JSON result lines of bench/run-all.sh; stderr: a table.
  */
 import { execFile } from "node:child_process";
-import { existsSync, rmSync, writeFileSync } from "node:fs";
-import { request } from "node:http";
+import { existsSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
-import type { Browser, Page } from "playwright-core";
-import { readLive } from "../src/core/actions/agent-target.ts";
-import { fleetEnv } from "../src/core/env.ts";
 import { launchBrowser, type TestBrowser } from "../test/helpers/browser.ts";
 import {
   benchEnv,
@@ -50,7 +46,6 @@ import {
   run,
   time,
   writeResult,
-  type BenchEnv,
   type Timing,
 } from "./lib.ts";
 import { sleep, wallNow } from "./ui/clock.ts";
@@ -67,259 +62,16 @@ import {
   SLOW_CHANGES,
   VIEWPORT,
 } from "./ui/settings.ts";
+import { discoveryRounds } from "./ui/latency-floor.ts";
+import { fleetCommand, markChanges, type Change } from "./ui/host-changes.ts";
+import { clockOffset, measurePairs, watchers, type LatencyFigures } from "./ui/page-latency.ts";
 import { loadOnce, type Load, type Transfer } from "./ui/page-load.ts";
 import { listShown, PAGE_PROBE } from "./ui/page-probe.ts";
 import { startStatic } from "./ui/static-floor.ts";
 import { type Stats, stats, timing } from "./ui/stats.ts";
-import { cpuMs, memory, rssOver, startUi, stopChild, type Ui } from "./ui/ui-process.ts";
+import { cpuMs, memory, rssOver, startUi, stopChild } from "./ui/ui-process.ts";
 
 const execFileAsync = promisify(execFile);
-
-// ----------------------------------------------------------------- the page
-
-/** The page's clock minus this process's, from the round trip with the least delay. */
-async function clockOffset(page: Page): Promise<{ offset: number; rtt: number }> {
-  let best = { offset: 0, rtt: Infinity };
-  for (let i = 0; i < 30; i++) {
-    const before = wallNow();
-    const there = await page.evaluate<number>("performance.timeOrigin + performance.now()");
-    const after = wallNow();
-    if (after - before < best.rtt) {
-      best = { offset: there - (before + after) / 2, rtt: after - before };
-    }
-  }
-  return best;
-}
-
-/** The wall time (this process's clock) when the page's row `id` took `state` after `since`. */
-async function pageSaw(
-  page: Page,
-  offset: number,
-  id: string,
-  state: string,
-  since: number,
-): Promise<number> {
-  // A function, not a string: the page's Content-Security-Policy forbids eval.
-  const handle = await page.waitForFunction(
-    ([id, state, after]) => {
-      const log = (globalThis as unknown as { __benchLog: [string, string, number][] }).__benchLog;
-      return log.find((e) => e[0] === id && e[1] === state && e[2] > after)?.[2] ?? false;
-    },
-    [id, state, since + offset] as const,
-    { polling: 20, timeout: 30_000 },
-  );
-  return ((await handle.jsonValue()) as number) - offset;
-}
-
-// ------------------------------------------------- the server's event stream
-
-/** A bare reader of /api/events: when each row's state change was received here. */
-class FeedReader {
-  private readonly log: { id: string; state: string; at: number }[] = [];
-  private readonly states = new Map<string, string>();
-  private readonly request: ReturnType<typeof request>;
-  events = 0;
-  /** The last `agents` event as sent (its SSE lines). */
-  lastEvent = "";
-
-  constructor(ui: Ui) {
-    this.request = request(
-      `${ui.base}/api/events`,
-      { headers: { authorization: `Bearer ${ui.token}` } },
-      (response) => {
-        response.setEncoding("utf8");
-        let buffer = "";
-        response.on("data", (chunk: string) => {
-          const now = wallNow();
-          buffer += chunk;
-          for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
-            this.block(buffer.slice(0, end), now);
-            buffer = buffer.slice(end + 2);
-          }
-        });
-      },
-    );
-    this.request.on("error", () => undefined);
-    this.request.end();
-  }
-
-  private block(text: string, now: number): void {
-    const lines = text.split("\n");
-    if (!lines.includes("event: agents")) return;
-    const data = lines
-      .filter((l) => l.startsWith("data:"))
-      .map((l) => l.slice(5).trimStart())
-      .join("\n");
-    this.events++;
-    this.lastEvent = `${text}\n\n`;
-    const snapshot = JSON.parse(data) as { agents: { id: string; state: string }[] };
-    for (const { id, state } of snapshot.agents) {
-      if (this.states.get(id) === state) continue;
-      this.states.set(id, state);
-      this.log.push({ id, state, at: now });
-    }
-  }
-
-  async saw(id: string, state: string, since: number): Promise<number> {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const hit = this.log.find((e) => e.id === id && e.state === state && e.at > since);
-      if (hit !== undefined) return hit.at;
-      if (Date.now() > deadline) throw new Error(`the event stream never had ${id} ${state}`);
-      await sleep(5);
-    }
-  }
-
-  close(): void {
-    this.request.destroy();
-  }
-}
-
-// ------------------------------------------------------------------ latency
-
-interface Change {
-  /** What changed, for the table. */
-  label: string;
-  agent: string;
-  state: string;
-  /** Makes the change on the host; resolves when the command doing it returned. */
-  make(): Promise<void>;
-}
-
-interface LatencyFigures {
-  /** From the change's start to the page showing it. */
-  page: Stats;
-  /** From the command's return (a CLI command only). */
-  afterReturn: Stats;
-  /** From the change's start to the event stream having it. */
-  feed: Stats;
-}
-
-async function measureChanges(
-  intervalMs: number,
-  page: Page,
-  offset: number,
-  reader: FeedReader,
-  changes: Change[],
-): Promise<LatencyFigures> {
-  const pageMs: number[] = [];
-  const returnMs: number[] = [];
-  const feedMs: number[] = [];
-  for (const change of changes) {
-    await sleep(Math.random() * intervalMs);
-    const start = wallNow();
-    await change.make();
-    const returned = wallNow();
-    const id = `local/${change.agent}`;
-    const [seen, fed] = await Promise.all([
-      pageSaw(page, offset, id, change.state, start),
-      reader.saw(id, change.state, start),
-    ]);
-    pageMs.push(seen - start);
-    returnMs.push(seen - returned);
-    feedMs.push(fed - start);
-  }
-  return { page: stats(pageMs), afterReturn: stats(returnMs), feed: stats(feedMs) };
-}
-
-async function fleetCommand(bench: BenchEnv, args: string[]): Promise<void> {
-  await execFileAsync(nodeBin, [fleetBin, ...args], { env: bench.env, cwd: bench.dir });
-}
-
-const markPath = (bench: BenchEnv, agent: string) =>
-  join(bench.env.FLEET_HOME ?? "", "agents", agent, "waiting");
-
-/** Waiting marks written and removed on `agents`, one change after the other. */
-function markChanges(bench: BenchEnv, agents: string[]): { on: Change[]; off: Change[] } {
-  const on: Change[] = [];
-  const off: Change[] = [];
-  for (const agent of agents) {
-    on.push({
-      label: "waiting mark written → WAITING",
-      agent,
-      state: "WAITING",
-      make: () => Promise.resolve(writeFileSync(markPath(bench, agent), "approval\n")),
-    });
-    off.push({
-      label: "waiting mark removed → RUNNING",
-      agent,
-      state: "RUNNING",
-      make: () => Promise.resolve(rmSync(markPath(bench, agent))),
-    });
-  }
-  return { on, off };
-}
-
-/** Runs each `on` change, then its `off`, keeping the samples of each apart. */
-async function pairs(
-  intervalMs: number,
-  page: Page,
-  offset: number,
-  reader: FeedReader,
-  on: Change[],
-  off: Change[],
-): Promise<{ on: LatencyFigures; off: LatencyFigures }> {
-  const onSamples: LatencyFigures[] = [];
-  const offSamples: LatencyFigures[] = [];
-  for (let i = 0; i < on.length; i++) {
-    onSamples.push(await measureChanges(intervalMs, page, offset, reader, [on[i]!]));
-    offSamples.push(await measureChanges(intervalMs, page, offset, reader, [off[i]!]));
-  }
-  const merge = (all: LatencyFigures[]): LatencyFigures => ({
-    page: stats(all.map((s) => s.page.median)),
-    afterReturn: stats(all.map((s) => s.afterReturn.median)),
-    feed: stats(all.map((s) => s.feed.median)),
-  });
-  return { on: merge(onSamples), off: merge(offSamples) };
-}
-
-/** One discovery round as the server runs it (readLive), in this process: ms each. */
-async function discoveryRounds(bench: BenchEnv, n: number): Promise<Stats> {
-  for (const key of ["FLEET_HOME", "TMUX_TMPDIR", "FLEET_PREFIX"] as const) {
-    process.env[key] = bench.env[key];
-  }
-  delete process.env.TMUX;
-  const ctx = {
-    env: fleetEnv(bench.env),
-    io: { notify: () => undefined, confirm: () => Promise.resolve(false) },
-  };
-  const samples: number[] = [];
-  for (let i = -2; i < n; i++) {
-    const start = performance.now();
-    const { live } = await readLive(ctx);
-    if (live.agents.length !== AGENTS) throw new Error(`a round read ${live.agents.length} agents`);
-    if (i >= 0) samples.push(performance.now() - start);
-  }
-  return stats(samples);
-}
-
-/** A page open on the list, with its clock offset, and a bare reader of the event stream. */
-async function watchers(
-  browser: Browser,
-  ui: Ui,
-): Promise<{
-  page: Page;
-  offset: { offset: number; rtt: number };
-  reader: FeedReader;
-  close(): Promise<void>;
-}> {
-  const context = await browser.newContext({ viewport: VIEWPORT });
-  await context.addInitScript(PAGE_PROBE);
-  const page = await context.newPage();
-  await page.goto(ui.url);
-  await listShown(page);
-  const reader = new FeedReader(ui);
-  await sleep(500);
-  return {
-    page,
-    offset: await clockOffset(page),
-    reader,
-    close: async () => {
-      reader.close();
-      await context.close();
-    },
-  };
-}
 
 // ----------------------------------------------------------------- the run
 
@@ -458,7 +210,7 @@ async function measure(): Promise<Figures> {
     // Latency with the default --refresh (1s).
     const fast = await watchers(b, ui);
     const marks = markChanges(bench, names.slice(0, CHANGES));
-    const markFigures = await pairs(
+    const markFigures = await measurePairs(
       1000,
       fast.page,
       fast.offset.offset,
@@ -485,7 +237,7 @@ async function measure(): Promise<Figures> {
         make: () => fleetCommand(bench, ["start", agent]),
       });
     }
-    const killFigures = await pairs(
+    const killFigures = await measurePairs(
       1000,
       fast.page,
       fast.offset.offset,
@@ -509,7 +261,7 @@ async function measure(): Promise<Figures> {
         make: () => fleetCommand(bench, ["start", agent]),
       });
     }
-    const stopFigures = await pairs(
+    const stopFigures = await measurePairs(
       1000,
       fast.page,
       fast.offset.offset,
@@ -528,7 +280,7 @@ async function measure(): Promise<Figures> {
     started.push(slowUi);
     const slow = await watchers(b, slowUi);
     const slowMarks = markChanges(bench, names.slice(3 * CHANGES, 3 * CHANGES + SLOW_CHANGES));
-    const slowFigures = await pairs(
+    const slowFigures = await measurePairs(
       3000,
       slow.page,
       slow.offset.offset,
