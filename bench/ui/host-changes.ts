@@ -16,7 +16,7 @@ export interface Change {
   make(): Promise<void>;
 }
 
-export async function fleetCommand(bench: BenchEnv, args: string[]): Promise<void> {
+async function fleetCommand(bench: BenchEnv, args: string[]): Promise<void> {
   await execFileAsync(nodeBin, [fleetBin, ...args], { env: bench.env, cwd: bench.dir });
 }
 
@@ -39,6 +39,51 @@ export function markChanges(bench: BenchEnv, agents: string[]): { on: Change[]; 
       agent,
       state: "RUNNING",
       make: () => Promise.resolve(rmSync(markPath(bench, agent))),
+    });
+  }
+  return { on, off };
+}
+
+/** Each agent's tmux session killed (→ MISSING), then `fleet start` bringing it back. */
+export function killChanges(bench: BenchEnv, agents: string[]): { on: Change[]; off: Change[] } {
+  const session = (agent: string) => `=${bench.prefix}${agent}`;
+  const on: Change[] = [];
+  const off: Change[] = [];
+  for (const agent of agents) {
+    on.push({
+      label: "tmux session killed → MISSING",
+      agent,
+      state: "MISSING",
+      make: async () => {
+        await execFileAsync("tmux", ["kill-session", "-t", session(agent)], { env: bench.env });
+      },
+    });
+    off.push({
+      label: "fleet start (MISSING) → RUNNING",
+      agent,
+      state: "RUNNING",
+      make: () => fleetCommand(bench, ["start", agent]),
+    });
+  }
+  return { on, off };
+}
+
+/** `fleet stop` on each agent (→ STOPPED), then `fleet start` (→ RUNNING). */
+export function stopChanges(bench: BenchEnv, agents: string[]): { on: Change[]; off: Change[] } {
+  const on: Change[] = [];
+  const off: Change[] = [];
+  for (const agent of agents) {
+    on.push({
+      label: "fleet stop → STOPPED",
+      agent,
+      state: "STOPPED",
+      make: () => fleetCommand(bench, ["stop", agent]),
+    });
+    off.push({
+      label: "fleet start (STOPPED) → RUNNING",
+      agent,
+      state: "RUNNING",
+      make: () => fleetCommand(bench, ["start", agent]),
     });
   }
   return { on, off };

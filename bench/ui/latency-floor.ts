@@ -4,7 +4,7 @@
  */
 import { readLive } from "../../src/core/actions/agent-target.ts";
 import { fleetEnv } from "../../src/core/env.ts";
-import type { BenchEnv } from "../lib.ts";
+import type { BenchEnv, Timing } from "../lib.ts";
 import { AGENTS } from "./settings.ts";
 import { type Stats, stats } from "./stats.ts";
 
@@ -27,3 +27,12 @@ export async function discoveryRounds(bench: BenchEnv, n: number): Promise<Stats
   }
   return stats(samples);
 }
+
+export const latencyFloorMs = (rounds: Stats, intervalMs: number) => intervalMs / 2 + rounds.median;
+
+/** The floor as a row's Timing: its p90 from the rounds' p90. */
+export const latencyFloor = (rounds: Stats, intervalMs: number): Timing => ({
+  medianMs: latencyFloorMs(rounds, intervalMs),
+  p90Ms: intervalMs / 2 + rounds.p90,
+  runs: rounds.n,
+});
