@@ -17,7 +17,7 @@ rmSync(outdir, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
   entryPoints: {
-    main: "src/cli/main.ts",
+    main: "src/cli/entry.ts",
     define: "src/core/config/define.ts",
     "ts-worker": "src/core/config/ts-worker.ts",
     "pulumi-provider": "src/engines/pulumi/provider-main.ts",
