@@ -27,8 +27,8 @@ try {
     measured,
     floor,
     floorDescription: "node -e (execFileSync tmux list-sessions)",
-    budget: "≤ 2× floor",
-    pass: r <= 2,
+    budget: "≤ 1.5× floor",
+    pass: r <= 1.5,
   });
 } finally {
   bench.cleanup();
