@@ -1,6 +1,9 @@
 /**
- * The CLI's entry (dist/bundle/main.js): a plain `fleet list` runs straight away
- * (direct-list.ts); every other command line goes to commander (main.ts).
+ * `fleet list` (`ls`), built alone into one file (dist/bundle/list.js, see
+ * scripts/bundle.ts) that bin/fleet.js loads for those commands: loading the
+ * dozens of chunks the split bundle spreads list's code over cost more than the
+ * tmux call it waits for. A plain list runs straight away (direct-list.ts);
+ * any other command line goes to commander (main.ts, left out of this file).
  */
 import { directListOptions } from "./direct-list.ts";
 import { exitOnClosedStdout, reportError } from "./report-error.ts";
