@@ -65,6 +65,13 @@ export function run(
   return result.stdout;
 }
 
+const summary = (samples: number[]): Timing => {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) =>
+    sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+  return { medianMs: at(0.5), p90Ms: at(0.9), runs: sorted.length };
+};
+
 /** Times `runs` executions (after `warmup` untimed ones); `args` may vary per run. */
 export function time(
   command: string,
@@ -80,10 +87,40 @@ export function time(
     run(command, args(i), env);
     samples.push(performance.now() - start);
   }
-  samples.sort((a, b) => a - b);
-  const at = (q: number) =>
-    samples[Math.min(samples.length - 1, Math.floor(q * samples.length))] ?? NaN;
-  return { medianMs: at(0.5), p90Ms: at(0.9), runs };
+  return summary(samples);
+}
+
+type Command = { command: string; args: (i: number) => string[] };
+
+/**
+ * Times a command against its floor in turns (floor, command, floor, command...):
+ * a shared machine's speed drifts, and runs taken far apart compare that drift.
+ * `ratio` is the median of each pair's ratio.
+ */
+export function timePaired(
+  measured: Command,
+  floor: Command,
+  env: NodeJS.ProcessEnv,
+  runs = 20,
+  warmup = 3,
+): { measured: Timing; floor: Timing; ratio: number } {
+  const once = (c: Command, i: number): number => {
+    const start = performance.now();
+    run(c.command, c.args(i), env);
+    return performance.now() - start;
+  };
+  for (let i = 0; i < warmup; i++) {
+    once(floor, -1 - i);
+    once(measured, -1 - i);
+  }
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    b.push(once(floor, i));
+    a.push(once(measured, i));
+  }
+  const ratios = a.map((ms, i) => ms / (b[i] ?? NaN));
+  return { measured: summary(a), floor: summary(b), ratio: summary(ratios).medianMs };
 }
 
 export const nodeBin = process.execPath;
@@ -97,12 +134,15 @@ export interface BenchResult {
   measured: Timing;
   floor?: Timing;
   floorDescription?: string;
+  /** The median of paired ratios (timePaired), where the runs were taken in turns. */
+  ratio?: number;
   budget: string;
   pass: boolean;
   notes?: string;
 }
 
 export function ratio(result: BenchResult): number | undefined {
+  if (result.ratio !== undefined) return result.ratio;
   return result.floor ? result.measured.medianMs / result.floor.medianMs : undefined;
 }
 

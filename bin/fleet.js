@@ -30,4 +30,8 @@ if (tooOld(process.versions.node, required)) {
 }
 
 module.enableCompileCache?.();
-await import("../dist/bundle/main.js");
+// `fleet list` has a bundle of its own, in one file (scripts/bundle.ts says why).
+const command = process.argv[2];
+await import(
+  command === "list" || command === "ls" ? "../dist/bundle/list/index.js" : "../dist/bundle/main.js"
+);

@@ -3,7 +3,7 @@
  * shared chunks, dependencies included. Fewer files to resolve and read is what
  * keeps `fleet list` close to the cost of `tmux ls`.
  */
-import { build } from "esbuild";
+import { build, type BuildOptions } from "esbuild";
 import { renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
@@ -14,23 +14,13 @@ const finalDir = join(root, "dist", "bundle");
 const outdir = `${finalDir}.new-${process.pid}`;
 const oldDir = `${finalDir}.old-${process.pid}`;
 rmSync(outdir, { recursive: true, force: true });
-await build({
+const shared = {
   absWorkingDir: root,
-  entryPoints: {
-    main: "src/cli/main.ts",
-    define: "src/core/config/define.ts",
-    "ts-worker": "src/core/config/ts-worker.ts",
-    "pulumi-provider": "src/engines/pulumi/provider-main.ts",
-    // `fleet/pulumi`, the SDK for a team's own Pulumi programs (package.json "exports").
-    "pulumi-sdk": "src/pulumi-sdk/index.ts",
-  },
   entryNames: "[name]",
   // Pulumi's SDK loads its own files at run time (gRPC stubs, its language
   // runtime): it stays a package, loaded only by the Pulumi engine's path.
   external: ["@pulumi/pulumi", "@pulumi/pulumi/*"],
-  outdir,
   bundle: true,
-  splitting: true,
   format: "esm",
   platform: "node",
   target: "node22",
@@ -39,6 +29,41 @@ await build({
   banner: {
     js: 'import { createRequire as __fleetCreateRequire } from "node:module"; const require = __fleetCreateRequire(import.meta.url);',
   },
+} satisfies BuildOptions;
+await build({
+  ...shared,
+  entryPoints: {
+    main: "src/cli/main.ts",
+    define: "src/core/config/define.ts",
+    "ts-worker": "src/core/config/ts-worker.ts",
+    "pulumi-provider": "src/engines/pulumi/provider-main.ts",
+    // `fleet/pulumi`, the SDK for a team's own Pulumi programs (package.json "exports").
+    "pulumi-sdk": "src/pulumi-sdk/index.ts",
+  },
+  outdir,
+  splitting: true,
+});
+// `fleet list` built on its own (dist/bundle/list/): the command run most, with a
+// budget of 1.5× node's start plus one tmux call, which loading list's share of the
+// chunks above alone exceeded. Its static path is one file; what it loads only on
+// some machines (the Docker and SSH providers, with zod) are chunks of their own.
+// Its fallback to commander is main.js above, not a second copy of it.
+await build({
+  ...shared,
+  entryPoints: { index: "src/cli/list-entry.ts" },
+  outdir: join(outdir, "list"),
+  splitting: true,
+  plugins: [
+    {
+      name: "main-outside",
+      setup(onBuild) {
+        onBuild.onResolve({ filter: /^\.\/main\.ts$/ }, () => ({
+          path: "../main.js",
+          external: true,
+        }));
+      },
+    },
+  ],
 });
 try {
   renameSync(finalDir, oldDir);

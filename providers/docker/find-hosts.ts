@@ -1,9 +1,11 @@
 /**
  * Docker hosts found by their own labels, without FLEET_HOME's host cache:
  * deleting the cache (it is only a cache) must never hide running agents. Where
- * no engine socket exists this costs one stat, and the engine client is not loaded.
+ * no engine socket exists this costs one stat; where no engine answers on it (Docker
+ * installed but stopped), one refused connect. Only then is the engine client loaded.
  */
 import { existsSync } from "node:fs";
+import { createConnection } from "node:net";
 import type { FleetEnv } from "../../src/core/env.ts";
 import type { HostSpec } from "../../src/core/model.ts";
 import { NAME_PATTERN } from "../../src/core/names.ts";
@@ -21,7 +23,7 @@ export async function findDockerHosts(
     // A DOCKER_HOST fleet cannot use: discovery of the hosts it knows says so.
     return [];
   }
-  if (!existsSync(socket)) return [];
+  if (!existsSync(socket) || !(await answers(socket))) return [];
   const { engineFor } = await import("./engine.ts");
   let containers;
   try {
@@ -63,4 +65,16 @@ function labelledSpec(label: string | undefined, host: string): HostSpec {
     // A label fleet did not write: the bare host is enough to discover it.
   }
   return bare;
+}
+
+/** Whether something accepts connections on the socket (an engine that is down refuses them). */
+function answers(socket: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const connection = createConnection(socket);
+    connection.once("connect", () => {
+      connection.destroy();
+      resolve(true);
+    });
+    connection.once("error", () => resolve(false));
+  });
 }

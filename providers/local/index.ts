@@ -11,9 +11,9 @@ import {
 } from "../../src/core/contracts/provider.ts";
 import { toFleetError } from "../../src/core/errors.ts";
 import { unmanagedHostOperations } from "../../src/core/contracts/unmanaged-host.ts";
-import { acquireHostLock } from "../../src/core/host/lock.ts";
 import type { LiveState } from "../../src/core/model.ts";
 import { discoverLocalAgents } from "./discover.ts";
+import { acquireLocalLock } from "./lock.ts";
 import { LocalTransport } from "./transport.ts";
 import { hostShellEnv } from "../../src/core/host/agent-env.ts";
 import { prepareLocalWorkdir } from "./workdir.ts";
@@ -86,7 +86,7 @@ export function createLocalProvider(options: LocalProviderOptions = {}): Provide
     },
 
     lock(host, ctx) {
-      return acquireHostLock(transportFor(ctx), { host: host.name, io: ctx.io });
+      return acquireLocalLock(transportFor(ctx).fleetDir, { host: host.name, io: ctx.io });
     },
 
     prepareWorkdir(_host, spec, agentDir, ctx) {

@@ -1,15 +1,14 @@
 /**
  * The fleet CLI: parses arguments and hands each command to its module, loaded
- * only when that command runs so start-up stays cheap. The one place that turns
- * errors into messages and exit codes.
+ * only when that command runs so start-up stays cheap. Errors become messages and
+ * exit codes in report-error.ts; entry.ts runs a plain `fleet list` without this.
  */
 import { Command, CommanderError, Option } from "commander";
-import { FleetError, toFleetError } from "../core/errors.ts";
 import { AGENT_STATES } from "../core/state/agent-filter.ts";
 import { WAIT_TARGETS } from "../core/host/wait-targets.ts";
 import { completes } from "./completion-values.ts";
 import { moveGlobalFlags } from "./global-flags.ts";
-import { safeJson, safeLines } from "../core/text/safe-text.ts";
+import { exitOnClosedStdout, reportError } from "./report-error.ts";
 
 const program = new Command("fleet")
   .description(
@@ -33,10 +32,6 @@ Examples:
 Commands that print results take --json. The global flags --json, --format, --no-color and
 --debug go before or after the command name. Docs: docs/cli.md, docs/fleet-file.md.`,
   );
-
-const debugRequested = process.argv.includes("--debug");
-const jsonRequested =
-  process.argv.includes("--json") || /--format[= ]json/.test(process.argv.join(" "));
 
 type Formats = readonly string[];
 function withCommon(command: Command, formats: Formats, fallback: string): Command {
@@ -575,28 +570,10 @@ function report(error: unknown): number {
     if (error.code === "commander.help") return 0;
     return 2;
   }
-  const fleetError: FleetError = toFleetError(error);
-  if (jsonRequested) {
-    const json = safeJson({ error: fleetError.toJSON() });
-    process.stdout.write(json + "\n");
-  } else {
-    // Error text carries names, paths and host output: never raw to the terminal.
-    process.stderr.write(`error: ${safeLines(fleetError.message)}\n`);
-    if (fleetError.hint) process.stderr.write(`hint: ${safeLines(fleetError.hint)}\n`);
-    if (fleetError.fault === "system" && !debugRequested && fleetError.code === "INTERNAL") {
-      process.stderr.write("(run again with --debug for details)\n");
-    }
-  }
-  if (debugRequested && error instanceof Error && error.stack)
-    process.stderr.write(error.stack + "\n");
-  return fleetError.exitCode;
+  return reportError(error);
 }
 
-// `fleet list | head` closes our stdout early: that is the reader's choice, not an error.
-process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
-  throw error;
-});
+exitOnClosedStdout();
 
 try {
   const groups = new Set(

@@ -72,7 +72,7 @@ export function holdLock(command: InteractiveCommand, what: string): Promise<Rel
   });
 }
 
-function lockError(what: string, reason: string): FleetError {
+export function lockError(what: string, reason: string): FleetError {
   return reason === "missing"
     ? new FleetError("LOCK_FAILED", `cannot take ${what}: flock is not installed there`, {
         fault: "system",

@@ -1,0 +1,21 @@
+/**
+ * `fleet list` (`ls`), built alone into one file (dist/bundle/list.js, see
+ * scripts/bundle.ts) that bin/fleet.js loads for those commands: loading the
+ * dozens of chunks the split bundle spreads list's code over cost more than the
+ * tmux call it waits for. A plain list runs straight away (direct-list.ts);
+ * any other command line goes to commander (main.ts, left out of this file).
+ */
+import { directListOptions } from "./direct-list.ts";
+import { exitOnClosedStdout, reportError } from "./report-error.ts";
+
+const direct = directListOptions(process.argv.slice(2));
+if (direct === undefined) {
+  await import("./main.ts");
+} else {
+  exitOnClosedStdout();
+  try {
+    await (await import("./commands/list.ts")).run(direct);
+  } catch (error) {
+    process.exitCode = reportError(error);
+  }
+}
