@@ -10,15 +10,18 @@ keep=()
 if [ ${#names[@]} -gt 0 ]; then
   keep=(--keep bench/RESULTS.md)
 else
-  names=(list create plan completion ssh docker agents pulumi bus ui)
+  names=(list create plan completion ssh docker agents pulumi bus ui peers)
 fi
 mkdir -p bench/results
 out=bench/results/latest.jsonl
 : > "$out"
 for name in "${names[@]}"; do
-  [ -f "bench/$name.ts" ] || { echo "bench: $name: no such benchmark, skipped" >&2; continue; }
+  # A benchmark is bench/NAME.ts, or bench/NAME/run.ts for one of several files.
+  script="bench/$name.ts"
+  [ -f "$script" ] || script="bench/$name/run.ts"
+  [ -f "$script" ] || { echo "bench: $name: no such benchmark, skipped" >&2; continue; }
   echo "bench: $name" >&2
-  node "bench/$name.ts" | tee -a "$out"
+  node "$script" | tee -a "$out"
 done
 node bench/report.ts "$out" "${keep[@]}" > bench/results/RESULTS.md
 mv bench/results/RESULTS.md bench/RESULTS.md
