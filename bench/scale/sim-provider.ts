@@ -23,6 +23,7 @@ import {
   PROVIDER_CONTRACT_VERSION,
   type Provider,
   type ProviderContext,
+  type ReleaseLock,
 } from "../../src/core/contracts/provider.ts";
 import { unmanagedHostOperations } from "../../src/core/contracts/unmanaged-host.ts";
 import type { ExecResult, Transport } from "../../src/core/contracts/transport.ts";
@@ -146,6 +147,20 @@ async function discover(hosts: HostSpec[], ctx: ProviderContext): Promise<LiveSt
   return state;
 }
 
+/** One round trip to start the host's lock holder. */
+async function takeLock(): Promise<ReleaseLock> {
+  stats.locks++;
+  locksInFlight++;
+  stats.maxLocksInFlight = Math.max(stats.maxLocksInFlight, locksInFlight);
+  try {
+    await sleep(latencyMs());
+  } finally {
+    locksInFlight--;
+  }
+  // Releasing closes the holder's stdin: nothing to wait for.
+  return () => Promise.resolve();
+}
+
 const simProvider: Provider = {
   contractVersion: PROVIDER_CONTRACT_VERSION,
   name: "sim",
@@ -153,18 +168,9 @@ const simProvider: Provider = {
   validateHost: () => [],
   discover,
   transport: (host) => Promise.resolve(new SimTransport(host.name)),
-  async lock() {
-    stats.locks++;
-    locksInFlight++;
-    stats.maxLocksInFlight = Math.max(stats.maxLocksInFlight, locksInFlight);
-    try {
-      await sleep(latencyMs());
-    } finally {
-      locksInFlight--;
-    }
-    // Releasing closes the holder's stdin: nothing to wait for.
-    return () => Promise.resolve();
-  },
+  // No other fleet process holds a sim host's lock: waiting for it or trying it is the same.
+  lock: takeLock,
+  tryLock: takeLock,
   prepareWorkdir: (host) =>
     Promise.reject(new Error(`sim provider: host ${host.name} cannot make a work dir`)),
   ...unmanagedHostOperations("a simulated host (provider sim)", "the sim is for benchmarks only"),

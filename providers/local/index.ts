@@ -11,7 +11,7 @@ import {
 } from "../../src/core/contracts/provider.ts";
 import { toFleetError } from "../../src/core/errors.ts";
 import { unmanagedHostOperations } from "../../src/core/contracts/unmanaged-host.ts";
-import { acquireHostLock } from "../../src/core/host/lock.ts";
+import { acquireHostLock, tryHostLock } from "../../src/core/host/lock.ts";
 import type { LiveState } from "../../src/core/model.ts";
 import { discoverLocalAgents } from "./discover.ts";
 import { LocalTransport } from "./transport.ts";
@@ -87,6 +87,10 @@ export function createLocalProvider(options: LocalProviderOptions = {}): Provide
 
     lock(host, ctx) {
       return acquireHostLock(transportFor(ctx), { host: host.name, io: ctx.io });
+    },
+
+    tryLock(_host, ctx) {
+      return tryHostLock(transportFor(ctx));
     },
 
     prepareWorkdir(_host, spec, agentDir, ctx) {
