@@ -10,7 +10,7 @@ keep=()
 if [ ${#names[@]} -gt 0 ]; then
   keep=(--keep bench/RESULTS.md)
 else
-  names=(list create plan completion ssh docker agents pulumi bus ui)
+  names=(list create plan completion ssh docker agents pulumi bus ui scale)
 fi
 mkdir -p bench/results
 out=bench/results/latest.jsonl
