@@ -16,7 +16,7 @@ import { engineFor } from "./engine.ts";
 import type { EngineClient } from "./engine-client.ts";
 import { validateDockerHost } from "./host-config.ts";
 import type { HostOps } from "./lifecycle.ts";
-import { lockDockerHost } from "./lock.ts";
+import { lockDockerHost, tryLockDockerHost } from "./lock.ts";
 import { HELD_CODE, heldError } from "./gate.ts";
 import { runOnChannel, speaksChannel } from "./host-channel.ts";
 import { containerName } from "./names.ts";
@@ -74,6 +74,7 @@ export function createDockerProvider(options: DockerProviderOptions = {}): Provi
     transport: guardedTransport,
 
     lock: lockDockerHost,
+    tryLock: tryLockDockerHost,
 
     // The bus's run/ directory is mounted into every container fleet makes;
     // a container made before the bus existed has no such mount, and no bus.

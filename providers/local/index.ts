@@ -13,7 +13,7 @@ import { toFleetError } from "../../src/core/errors.ts";
 import { unmanagedHostOperations } from "../../src/core/contracts/unmanaged-host.ts";
 import type { LiveState } from "../../src/core/model.ts";
 import { discoverLocalAgents } from "./discover.ts";
-import { acquireLocalLock } from "./lock.ts";
+import { acquireLocalLock, tryLocalLock } from "./lock.ts";
 import { LocalTransport } from "./transport.ts";
 import { hostShellEnv } from "../../src/core/host/agent-env.ts";
 import { prepareLocalWorkdir } from "./workdir.ts";
@@ -87,6 +87,10 @@ export function createLocalProvider(options: LocalProviderOptions = {}): Provide
 
     lock(host, ctx) {
       return acquireLocalLock(transportFor(ctx).fleetDir, { host: host.name, io: ctx.io });
+    },
+
+    tryLock(_host, ctx) {
+      return tryLocalLock(transportFor(ctx).fleetDir);
     },
 
     prepareWorkdir(_host, spec, agentDir, ctx) {

@@ -22,6 +22,11 @@ export function acquireLocalLock(
   return acquireLock((nonBlocking) => holdFileLock(fleetDir, nonBlocking), options);
 }
 
+/** The lock if it is free now, else "busy" (no waiting, no notice). */
+export function tryLocalLock(fleetDir: string): Promise<ReleaseLock | "busy"> {
+  return holdFileLock(fleetDir, true);
+}
+
 function holdFileLock(fleetDir: string, nonBlocking: boolean): Promise<ReleaseLock | "busy"> {
   mkdirPrivateSync(fleetDir);
   // Opened close-on-exec: no agent, tmux server or git started later inherits it.

@@ -12,7 +12,7 @@ import {
 import { toFleetError } from "../../src/core/errors.ts";
 import { unmanagedHostOperations } from "../../src/core/contracts/unmanaged-host.ts";
 import { discoverAgents } from "../../src/core/host/discover-agents.ts";
-import { acquireHostLock } from "../../src/core/host/lock.ts";
+import { acquireHostLock, tryHostLock } from "../../src/core/host/lock.ts";
 import { prepareRemoteWorkdir } from "../../src/core/host/remote-workdir.ts";
 import type { HostSpec, LiveState } from "../../src/core/model.ts";
 import { validateSshHost } from "./host-config.ts";
@@ -67,6 +67,10 @@ export function createSshProvider(options: SshProviderOptions = {}): Provider {
 
     async lock(host, ctx) {
       return acquireHostLock(await open(host, ctx), { host: host.name, io: ctx.io });
+    },
+
+    async tryLock(host, ctx) {
+      return tryHostLock(await open(host, ctx));
     },
 
     async prepareWorkdir(host, spec, agentDir, ctx) {

@@ -61,6 +61,14 @@ export interface Provider {
   lock(host: HostSpec, ctx: ProviderContext): Promise<ReleaseLock>;
 
   /**
+   * Takes the same lock only if it is free at once, else resolves "busy" and
+   * holds nothing. Optional: with it, apply and reconcile ask all their hosts at
+   * once (one round trip in all, not one per host, src/core/apply/host-locks.ts)
+   * and wait in order only when one is busy; without it, they lock one by one.
+   */
+  tryLock?(host: HostSpec, ctx: ProviderContext): Promise<ReleaseLock | "busy">;
+
+  /**
    * Makes the agent's work dir on the host: a git worktree or clone on
    * `spec.workdir.branch` when the source is a git repo, a copy otherwise.
    * Returns its absolute path on the host. Reuses what is already there.
