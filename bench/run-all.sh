@@ -10,11 +10,7 @@ keep=()
 if [ ${#names[@]} -gt 0 ]; then
   keep=(--keep bench/RESULTS.md)
 else
-<<<<<<< HEAD
-  names=(list create plan completion ssh docker agents pulumi bus ui peers)
-=======
-  names=(list create plan completion ssh docker agents pulumi bus ui scale)
->>>>>>> bench-scale
+  names=(list create plan completion ssh docker agents pulumi bus ui peers scale)
 fi
 mkdir -p bench/results
 out=bench/results/latest.jsonl
