@@ -1,0 +1,2 @@
+/** The commands with a bundle of their own (see only-commands.js). */
+export declare const ONLY_COMMANDS: readonly string[];
