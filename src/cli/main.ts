@@ -202,6 +202,29 @@ withCommon(program.command("handoff"), ["text", "json"], "text")
   )
   .action(lazy(() => import("./commands/handoff.ts")));
 
+withCommon(program.command("label"), ["text", "json"], "text")
+  .description("set or remove labels of an agent no fleet file owns")
+  .argument("<agent>", "NAME or NAME@HOST")
+  .argument("<labels...>", "key=value to set a label, key- to remove it")
+  .addHelpText(
+    "after",
+    "\nAgents of a fleet file take their labels from it: edit the file and apply. The owner label is\nfleet's own: change it with fleet handoff.\n\nExamples:\n  fleet label scratch role=review team=payments\n  fleet label scratch@box role-\n  fleet ls -l role=review",
+  )
+  .action(lazy(() => import("./commands/label.ts")));
+
+withCommon(program.command("limit"), ["text", "json"], "text")
+  .description(
+    "set the idle timeout of an agent no fleet file owns (fleet reconcile stops it then)",
+  )
+  .argument("<agent>", "NAME or NAME@HOST")
+  .option("--idle-timeout <duration>", "stop it after this long idle (30s, 15m, 2h)")
+  .option("--idle <disabled>", "disabled: never stop it for being idle")
+  .addHelpText(
+    "after",
+    "\nAgents of a fleet file take idleTimeout (or idle: disabled) from it: edit the file and apply.\n\nExamples:\n  fleet limit scratch --idle-timeout 2h\n  fleet limit scratch@box --idle disabled",
+  )
+  .action(lazy(() => import("./commands/limit.ts")));
+
 withCommon(program.command("list").alias("ls"), ["table", "json", "jsonl"], "table")
   .description("list agents on every known host")
   .addOption(hostOption("only agents on this host"))
