@@ -225,6 +225,21 @@ withCommon(program.command("limit"), ["text", "json"], "text")
   )
   .action(lazy(() => import("./commands/limit.ts")));
 
+withCommon(program.command("cleanup"), ["text", "json"], "text")
+  .description("stop (or destroy) agents made with fleet create that are old or idle")
+  .option("--older-than <duration>", "only agents created longer ago than this (7d, 12h)")
+  .option("--idle-for <duration>", "only agents with no sign of life for this long (2d, 3h)")
+  .option("--stop", "stop them, keeping their work dirs (the default)")
+  .option("--destroy", "destroy them; their unsaved work is saved first, as fleet destroy does")
+  .addOption(selectorOption())
+  .option("--dry-run", "show which agents it would stop or destroy; change nothing")
+  .option("-y, --yes", "go ahead without asking")
+  .addHelpText(
+    "after",
+    "\nAgents of fleet files are left alone (fleet reconcile stops them when idle; the file says\nwhich exist). With both limits, an agent must pass both.\n\nExamples:\n  fleet cleanup --idle-for 2d --dry-run\n  fleet cleanup --idle-for 1d -y                 # stop them\n  fleet cleanup --older-than 7d --destroy -y     # work is saved first\n  fleet cleanup --idle-for 12h -l role=scratch --format json -y",
+  )
+  .action(lazy(() => import("./commands/cleanup.ts")));
+
 withCommon(program.command("list").alias("ls"), ["table", "json", "jsonl"], "table")
   .description("list agents on every known host")
   .addOption(hostOption("only agents on this host"))
