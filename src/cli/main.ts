@@ -240,6 +240,31 @@ withCommon(program.command("cleanup"), ["text", "json"], "text")
   )
   .action(lazy(() => import("./commands/cleanup.ts")));
 
+withCommon(program.command("gc"), ["text", "json"], "text")
+  .description("delete what fleet made that nothing uses any more; never unsaved work")
+  .option("--dry-run", "show what it would delete and keep; delete nothing")
+  .option("-y, --yes", "delete without asking (the list is still shown)")
+  .addOption(
+    completes(
+      new Option(
+        "--repo <path>",
+        "a repository to look in for fleet/* branches and worktrees (repeatable)",
+      )
+        .argParser(collect)
+        .default([]),
+      "files",
+    ),
+  )
+  .option(
+    "--saved-older-than <duration>",
+    "saved work this old may go, when it exists elsewhere (default 30d)",
+  )
+  .addHelpText(
+    "after",
+    "\nLooks at worktrees under fleet's agent dirs whose agent is gone, fleet/* branches no agent uses,\nstopped hosts no fleet file owns with no agents, cached agent locations, dead ssh ControlMaster\nsockets and saved work past its age. Anything holding work found nowhere else is kept.\n\nExamples:\n  fleet gc --dry-run\n  fleet gc -y\n  fleet gc --repo ~/src/app --saved-older-than 90d --format json -y",
+  )
+  .action(lazy(() => import("./commands/gc.ts")));
+
 withCommon(program.command("list").alias("ls"), ["table", "json", "jsonl"], "table")
   .description("list agents on every known host")
   .addOption(hostOption("only agents on this host"))
