@@ -197,6 +197,69 @@ withCommon(program.command("handoff"), ["text", "json"], "text")
   )
   .action(lazy(() => import("./commands/handoff.ts")));
 
+withCommon(program.command("label"), ["text", "json"], "text")
+  .description("set or remove labels of an agent no fleet file owns")
+  .argument("<agent>", "NAME or NAME@HOST")
+  .argument("<labels...>", "key=value to set a label, key- to remove it")
+  .addHelpText(
+    "after",
+    "\nAgents of a fleet file take their labels from it: edit the file and apply. The owner label is\nfleet's own: change it with fleet handoff.\n\nExamples:\n  fleet label scratch role=review team=payments\n  fleet label scratch@box role-\n  fleet ls -l role=review",
+  )
+  .action(lazy(() => import("./commands/label.ts")));
+
+withCommon(program.command("limit"), ["text", "json"], "text")
+  .description(
+    "set the idle timeout of an agent no fleet file owns (fleet reconcile stops it then)",
+  )
+  .argument("<agent>", "NAME or NAME@HOST")
+  .option("--idle-timeout <duration>", "stop it after this long idle (30s, 15m, 2h)")
+  .option("--idle <disabled>", "disabled: never stop it for being idle")
+  .addHelpText(
+    "after",
+    "\nAgents of a fleet file take idleTimeout (or idle: disabled) from it: edit the file and apply.\n\nExamples:\n  fleet limit scratch --idle-timeout 2h\n  fleet limit scratch@box --idle disabled",
+  )
+  .action(lazy(() => import("./commands/limit.ts")));
+
+withCommon(program.command("cleanup"), ["text", "json"], "text")
+  .description("stop (or destroy) agents made with fleet create that are old or idle")
+  .option("--older-than <duration>", "only agents created longer ago than this (7d, 12h)")
+  .option("--idle-for <duration>", "only agents with no sign of life for this long (2d, 3h)")
+  .option("--stop", "stop them, keeping their work dirs (the default)")
+  .option("--destroy", "destroy them; their unsaved work is saved first, as fleet destroy does")
+  .addOption(selectorOption())
+  .option("--dry-run", "show which agents it would stop or destroy; change nothing")
+  .option("-y, --yes", "go ahead without asking")
+  .addHelpText(
+    "after",
+    "\nAgents of fleet files are left alone (fleet reconcile stops them when idle; the file says\nwhich exist). With both limits, an agent must pass both.\n\nExamples:\n  fleet cleanup --idle-for 2d --dry-run\n  fleet cleanup --idle-for 1d -y                 # stop them\n  fleet cleanup --older-than 7d --destroy -y     # work is saved first\n  fleet cleanup --idle-for 12h -l role=scratch --format json -y",
+  )
+  .action(lazy(() => import("./commands/cleanup.ts")));
+
+withCommon(program.command("gc"), ["text", "json"], "text")
+  .description("delete what fleet made that nothing uses any more; never unsaved work")
+  .option("--dry-run", "show what it would delete and keep; delete nothing")
+  .option("-y, --yes", "delete without asking (the list is still shown)")
+  .addOption(
+    completes(
+      new Option(
+        "--repo <path>",
+        "a repository to look in for fleet/* branches and worktrees (repeatable)",
+      )
+        .argParser(collect)
+        .default([]),
+      "files",
+    ),
+  )
+  .option(
+    "--saved-older-than <duration>",
+    "saved work this old may go, when it exists elsewhere (default 30d)",
+  )
+  .addHelpText(
+    "after",
+    "\nLooks at worktrees under fleet's agent dirs whose agent is gone, fleet/* branches no agent uses,\nstopped hosts no fleet file owns with no agents, cached agent locations, dead ssh ControlMaster\nsockets and saved work past its age. Anything holding work found nowhere else is kept.\n\nExamples:\n  fleet gc --dry-run\n  fleet gc -y\n  fleet gc --repo ~/src/app --saved-older-than 90d --format json -y",
+  )
+  .action(lazy(() => import("./commands/gc.ts")));
+
 withCommon(program.command("list").alias("ls"), ["table", "json", "jsonl"], "table")
   .description("list agents on every known host")
   .addOption(hostOption("only agents on this host"))

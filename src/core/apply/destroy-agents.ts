@@ -37,16 +37,35 @@ export interface DestroyedAgents {
   removedHosts: RemovedHost[];
 }
 
+export interface DestroyOptions {
+  /**
+   * Asked under the host's lock, just before each agent goes: false leaves it
+   * (`fleet cleanup` checks again that the agent is still idle).
+   */
+  recheck?: (target: DestroyTarget) => Promise<boolean>;
+}
+
 export async function destroyAgents(
   targets: readonly DestroyTarget[],
   live: LiveState,
   ctx: ProviderContext,
-): Promise<DestroyedAgents> {
+  options: DestroyOptions = {},
+): Promise<DestroyedAgents & { kept: DestroyTarget[] }> {
   const destroyed: DestroyedAgent[] = [];
+  const kept: DestroyTarget[] = [];
   const emptied = new Map<string, HostHandle>();
-  for (const { name, host, handle } of targets) {
-    const { saved } = await withLock(handle, () => destroyAgent(handle, name));
-    destroyed.push({ agent: name, host, saved });
+  for (const target of targets) {
+    const { name, host, handle } = target;
+    const outcome = await withLock(handle, async () =>
+      options.recheck === undefined || (await options.recheck(target))
+        ? destroyAgent(handle, name)
+        : undefined,
+    );
+    if (outcome === undefined) {
+      kept.push(target);
+      continue;
+    }
+    destroyed.push({ agent: name, host, saved: outcome.saved });
     if (madeByCreateSnapshot(handle, live)) emptied.set(handle.host.name, handle);
   }
   const removedHosts: RemovedHost[] = [];
@@ -54,7 +73,7 @@ export async function destroyAgents(
     const removed = await withLock(handle, () => removeIfEmpty(handle, ctx));
     if (removed) removedHosts.push(removed);
   }
-  return { destroyed, removedHosts };
+  return { destroyed, removedHosts, kept };
 }
 
 /** A host fleet manages that no fleet file owns: `fleet create --snapshot` is what makes those. */
