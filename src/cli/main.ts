@@ -462,6 +462,19 @@ withCommon(program.command("push"), ["text", "json"], "text")
   .addHelpText("after", "\nExamples:\n  fleet push fix-tests")
   .action(lazy(async () => ({ run: (await import("./commands/push-pull.ts")).runPush })));
 
+withCommon(program.command("clone"), ["text", "json"], "text")
+  .description(
+    "a new agent with an agent's spec, branch and uncommitted work (owned by no fleet file)",
+  )
+  .argument("<source>", "NAME or NAME@HOST")
+  .argument("<name>", "the new agent's name")
+  .addOption(hostOption("host to run the new agent on (default: the source's)"))
+  .addHelpText(
+    "after",
+    "\nThe new agent works on branch fleet/NEW, made at the source's HEAD, with its staged, unstaged\nand untracked changes copied as they are (ignored files are not). The source is not changed.\n\nExamples:\n  fleet clone fix-tests fix-tests-2\n  fleet clone fix-tests try-on-box --host box --json",
+  )
+  .action(lazy(() => import("./commands/clone.ts")));
+
 const hostCommand = program
   .command("host")
   .description("the hosts fleet knows (ls, rm); set up SSH hosts (trust, keygen)");
