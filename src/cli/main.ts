@@ -475,6 +475,18 @@ withCommon(program.command("clone"), ["text", "json"], "text")
   )
   .action(lazy(() => import("./commands/clone.ts")));
 
+withCommon(program.command("migrate"), ["text", "json"], "text")
+  .description(
+    "move an agent to another host with its work; the original is removed, its work saved",
+  )
+  .argument("<agent>", "NAME or NAME@HOST")
+  .addOption(completes(new Option("--to <host>", "the host to move to"), "hosts"))
+  .addHelpText(
+    "after",
+    "\nThe agent is stopped, copied to HOST under its name and branch with its uncommitted work, and\nonly once the copy runs is the original destroyed (its work saved as destroy saves it). An agent\na fleet file owns is refused: change its host: there and apply.\n\nExamples:\n  fleet migrate fix-tests --to box\n  fleet migrate fix-tests@laptop --to sandbox --json",
+  )
+  .action(lazy(() => import("./commands/migrate.ts")));
+
 const hostCommand = program
   .command("host")
   .description("the hosts fleet knows (ls, rm); set up SSH hosts (trust, keygen)");

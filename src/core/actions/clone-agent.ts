@@ -39,6 +39,9 @@ export interface CloneResult {
   base: string | null;
   /** Paths with uncommitted changes copied (git work dirs). */
   uncommitted: number;
+  /** What was copied, and the repo here that holds it (git work dirs). */
+  work: CapturedWork;
+  repo: string | undefined;
 }
 
 export async function cloneAgent(
@@ -126,6 +129,8 @@ export async function copyAgent(
       branch: branch ?? null,
       base: work.kind === "git" ? work.head : null,
       uncommitted: work.kind === "git" ? work.changed : 0,
+      work,
+      repo,
     };
   } catch (error) {
     if (made && repo !== undefined && branch !== undefined) {

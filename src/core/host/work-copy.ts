@@ -131,7 +131,8 @@ export async function restoreWork(
       transport,
       `unpacking the work into agent ${name}`,
       [
-        `cd ${q(workdir)} || exit 1`,
+        // A remote host's empty work dir is made by the launch script, later.
+        `mkdir -p ${q(workdir)} && chmod 700 ${q(workdir)} && cd ${q(workdir)} || exit 1`,
         // What the new work dir was made with gives way to the source's work.
         "find . -mindepth 1 -delete || exit 1",
         'tar -xf - || { echo "@@fleet:error cannot unpack the work"; exit 1; }',
@@ -142,6 +143,35 @@ export async function restoreWork(
   }
   if (repo === undefined) throw new Error("unreachable: git work without a repo");
   const ref = captureRef(name);
+  const bundle = await bundleOfWork(repo, work, ref);
+  await runScript(
+    transport,
+    `setting the work dir of agent ${name} to the copied work`,
+    [
+      'fail() { echo "@@fleet:error $*"; exit 1; }',
+      `cd ${q(workdir)} && cd "$(git rev-parse --show-toplevel)" || fail "the new work dir is not a git work dir"`,
+      `[ "$(git rev-parse HEAD)" = ${work.head} ] || fail "the new work dir is not at ${work.head}"`,
+      'tmp="$(git rev-parse --absolute-git-dir)/fleet-work.bundle"',
+      'cat > "$tmp" || fail "cannot write $tmp"',
+      `git fetch -q --no-tags "$tmp" ${q(ref)} >&2; fetched=$?; rm -f "$tmp"`,
+      '[ "$fetched" -eq 0 ] || fail "cannot unpack the work"',
+      `git read-tree -u --reset ${work.files} >&2 || fail "cannot check out the files"`,
+      `git read-tree ${work.staged} >&2 || fail "cannot set the staged changes"`,
+    ].join("\n"),
+    { input: bundle },
+  );
+}
+
+/**
+ * A bundle of the two work commits under `ref` (fetch needs their base, the
+ * branch's HEAD, there first): what the new work dir is set from, and what
+ * `fleet migrate` keeps of a local agent's uncommitted work.
+ */
+export async function bundleOfWork(
+  repo: string,
+  work: GitWork,
+  ref: string = captureRef("saved"),
+): Promise<Buffer> {
   await localGit(repo, ["update-ref", "--end-of-options", ref, work.files]);
   const bundle = await localGit(repo, [
     "bundle",
@@ -157,22 +187,7 @@ export async function restoreWork(
       fault: "system",
     });
   }
-  await runScript(
-    transport,
-    `setting the work dir of agent ${name} to the copied work`,
-    [
-      'fail() { echo "@@fleet:error $*"; exit 1; }',
-      `cd ${q(workdir)} && cd "$(git rev-parse --show-toplevel)" || fail "the new work dir is not a git work dir"`,
-      `[ "$(git rev-parse HEAD)" = ${work.head} ] || fail "the new work dir is not at ${work.head}"`,
-      'tmp="$(git rev-parse --absolute-git-dir)/fleet-work.bundle"',
-      'cat > "$tmp" || fail "cannot write $tmp"',
-      `git fetch -q --no-tags "$tmp" ${q(ref)} >&2; fetched=$?; rm -f "$tmp"`,
-      '[ "$fetched" -eq 0 ] || fail "cannot unpack the work"',
-      `git read-tree -u --reset ${work.files} >&2 || fail "cannot check out the files"`,
-      `git read-tree ${work.staged} >&2 || fail "cannot set the staged changes"`,
-    ].join("\n"),
-    { input: bundle.stdoutBytes },
-  );
+  return bundle.stdoutBytes;
 }
 
 async function branchTips(repo: string): Promise<string[]> {
