@@ -487,6 +487,17 @@ withCommon(program.command("migrate"), ["text", "json"], "text")
   )
   .action(lazy(() => import("./commands/migrate.ts")));
 
+withCommon(program.command("rename"), ["text", "json"], "text")
+  .description("give an agent a new name: session, records, work dir and branch fleet/NAME")
+  .argument("<agent>", "NAME or NAME@HOST")
+  .argument("<name>", "the new name")
+  .option("--keep-branch", "keep the agent's branch fleet/OLD instead of renaming it")
+  .addHelpText(
+    "after",
+    "\nA running agent is restarted under the new name; its work dir moves with it. A branch not\nnamed fleet/OLD is always kept. An agent a fleet file owns is renamed in that file.\n\nExamples:\n  fleet rename scratch fix-login\n  fleet rename scratch@box fix-login --keep-branch --json",
+  )
+  .action(lazy(() => import("./commands/rename.ts")));
+
 const hostCommand = program
   .command("host")
   .description("the hosts fleet knows (ls, rm); set up SSH hosts (trust, keygen)");
