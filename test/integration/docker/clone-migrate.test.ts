@@ -1,7 +1,8 @@
 /**
  * `fleet clone` and `fleet migrate` between this machine and a docker host: the
  * copy's work dir is the source's byte for byte wherever each runs, and migrate
- * removes the original only once the copy runs, its work saved.
+ * removes the original only once the copy runs, its work saved; rename moves an
+ * agent's dir, worktree and branch inside the container.
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
@@ -31,7 +32,7 @@ const skip = await dockerSkip("docker clone and migrate");
 const test = testWith(skip);
 const AS_AGENT = "git -c user.name=agent -c user.email=agent@fleet.invalid";
 
-describe("clone and migrate with a docker host", { timeout: 300_000 }, () => {
+describe("clone, migrate and rename with a docker host", { timeout: 300_000 }, () => {
   let f: DockerFixture;
   let repo: string;
   const fingerprint = async (agent: string) =>
@@ -160,5 +161,31 @@ agents:
     assert.match(refused.stderr, /host box already has an agent named dup/);
     const listed = await where();
     assert.ok(listed.includes("dup@local:RUNNING") && listed.includes("dup@box:RUNNING"));
+  });
+
+  test("rename of a docker agent keeps its work and renames its branch in the container", async () => {
+    const before = await fingerprint("boxed");
+    const renamed = await f.fleet(["rename", "boxed", "boxed-new", "--json"]);
+    const result = JSON.parse(renamed.stdout) as {
+      renamed: { host: string; state: string; workdir: string; branch: { after: string } };
+    };
+    assert.deepEqual(
+      [result.renamed.host, result.renamed.state, result.renamed.branch.after],
+      ["box", "RUNNING", "fleet/boxed-new"],
+    );
+    assert.equal(result.renamed.workdir, "/fleet/agents/boxed-new/work");
+    assert.deepEqual(await fingerprint("boxed-new"), before);
+    const branch = await f.fleet(["exec", "boxed-new", "--", "git", "branch", "--show-current"]);
+    assert.equal(branch.stdout, "fleet/boxed-new\n");
+    const listed = await where();
+    assert.ok(listed.includes("boxed-new@box:RUNNING"), listed.join(", "));
+    assert.ok(!listed.some((a) => a.startsWith("boxed@")), listed.join(", "));
+    // Its commits come back under the new name.
+    const pulled = await f.fleet(["pull", "boxed-new", "--json"]);
+    assert.equal(
+      (JSON.parse(pulled.stdout) as { pulled: { branch: string } }).pulled.branch,
+      "fleet/boxed-new",
+    );
+    assert.equal(await git("log", "-1", "--format=%s", "fleet/boxed-new"), "agent: boxed");
   });
 });

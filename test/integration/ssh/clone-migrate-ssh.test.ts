@@ -1,7 +1,7 @@
 /**
  * `fleet clone` and `fleet migrate` with an ssh host (a real sshd on loopback):
  * the copy's work dir is the source's, byte for byte, and a migrated agent is on
- * the ssh host only, its original removed.
+ * the ssh host only, its original removed; a renamed one keeps its work there.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -17,7 +17,7 @@ import {
 } from "../../helpers/odd-work.ts";
 import { execFileAsync, makeSshFixture, output, skipSsh, type SshFixture } from "./ssh-fixture.ts";
 
-describe("clone and migrate with an ssh host", { skip: skipSsh, timeout: 240_000 }, () => {
+describe("clone, migrate and rename with an ssh host", { skip: skipSsh, timeout: 240_000 }, () => {
   let f: SshFixture;
   let repo: string;
   const fleet = async (args: string[], expect = 0): Promise<RunResult> => {
@@ -63,6 +63,23 @@ agents:
     assert.deepEqual(
       agents.map((a) => `${a.host}:${a.state}`),
       ["box:RUNNING"],
+    );
+  });
+
+  test("rename on the ssh host keeps the work and renames the session and branch there", async () => {
+    const before = await fingerprint("src");
+    await fleet(["rename", "src", "renamed"]);
+    assert.deepEqual(await fingerprint("renamed"), before);
+    const sessions = await f.remoteSessions();
+    assert.ok(sessions.includes(`${f.sb.prefix}renamed`), sessions.join(", "));
+    assert.ok(!sessions.includes(`${f.sb.prefix}src`), sessions.join(", "));
+    const branch = await fleet(["exec", "renamed", "--", "git", "branch", "--show-current"]);
+    assert.equal(branch.stdout, "fleet/renamed\n");
+    assert.deepEqual(
+      (await f.list()).agents
+        .filter((a) => a.name === "src" || a.name === "renamed")
+        .map((a) => `${a.name}@${a.host}`),
+      ["renamed@box"],
     );
   });
 });
