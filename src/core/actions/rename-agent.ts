@@ -41,7 +41,7 @@ export async function renameAgent(
       "FLEET_OWNED",
       `agent ${agent.name} belongs to fleet "${agent.fleet}": its name is the fleet file's`,
       {
-        hint: `rename agents.${agent.name} to ${request.name} in that fleet file, then \`fleet plan\` (it shows ${agent.name} replaced by ${request.name}, its work saved) and \`fleet apply\``,
+        hint: `rename agents.${agent.name} to ${request.name} in that fleet file, then \`fleet plan\` (it shows ${agent.name} deleted, its work saved, and ${request.name} created) and \`fleet apply\``,
       },
     );
   }
