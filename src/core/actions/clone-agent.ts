@@ -7,7 +7,9 @@
  */
 import type { ProviderContext } from "../contracts/provider.ts";
 import { FleetError } from "../errors.ts";
-import { agentPaths, assertAgentName, sessionName } from "../host/agent-record.ts";
+import { shellQuote as q, type Transport } from "../contracts/transport.ts";
+import { agentPaths, assertAgentName, sessionName, type AgentPaths } from "../host/agent-record.ts";
+import { killOwnSessionLine } from "../host/own-session.ts";
 import { createAgent } from "../host/create-agent.ts";
 import { openHost, type HostHandle } from "../host/handle.ts";
 import { commitOf, isAncestor, lastLine, localGit, repoOf } from "../host/local-git.ts";
@@ -159,7 +161,35 @@ async function makeCopy(
     await undo();
     throw error;
   }
-  return createAgent(target, spec, { fleet: null, secrets });
+  try {
+    return await createAgent(target, spec, { fleet: null, secrets });
+  } catch (error) {
+    // A copy that did not start is not kept (create keeps a DONE agent to look at):
+    // its work is the source's, which is still there.
+    await removeCopy(transport, paths, sessionName(prefix, spec.name), spec.name).catch(
+      () => undefined,
+    );
+    throw error;
+  }
+}
+
+async function removeCopy(
+  transport: Transport,
+  paths: AgentPaths,
+  session: string,
+  name: string,
+): Promise<void> {
+  await transport.script(
+    [
+      killOwnSessionLine(session, name),
+      `if [ -e ${q(`${paths.work}/.git`)} ]; then`,
+      `  fleet_common=$(git -C ${q(paths.work)} rev-parse --path-format=absolute --git-common-dir 2>/dev/null)`,
+      "fi",
+      `rm -rf ${q(paths.dir)}`,
+      '[ -z "$fleet_common" ] || git --git-dir="$fleet_common" worktree prune 2>/dev/null',
+      "exit 0",
+    ].join("\n"),
+  );
 }
 
 /**

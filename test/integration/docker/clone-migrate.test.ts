@@ -188,4 +188,33 @@ agents:
     );
     assert.equal(await git("log", "-1", "--format=%s", "fleet/boxed-new"), "agent: boxed");
   });
+
+  test("a copy that cannot start leaves the original as it was, running, and nothing behind", async () => {
+    // A program only this machine has: the copy on the docker host exits at once.
+    const script = join(f.sb.dir, "only-here.sh");
+    await execFileAsync("sh", [
+      "-c",
+      `printf '#!/bin/sh\\nexec sleep 3600\\n' > ${script} && chmod +x ${script}`,
+    ]);
+    await f.fleet(["create", "homebody", "--workdir", repo, "--command", script, "--no-connect"]);
+    await f.fleet(["exec", "homebody", "--", "sh", "-c", ODD_WORK_SCRIPT]);
+    const before = await fingerprint("homebody");
+    const cloned = await f.fleet(["clone", "homebody", "abroad", "--host", "box"], 1);
+    assert.match(cloned.stderr, /exited/);
+    assert.equal(await git("branch", "--list", "fleet/abroad"), "");
+    const moved = await f.fleet(["migrate", "homebody", "--to", "box"], 1);
+    assert.match(moved.stderr, /exited/);
+    const listed = await where();
+    assert.ok(listed.includes("homebody@local:RUNNING"), listed.join(", "));
+    assert.ok(!listed.some((a) => a.startsWith("abroad@") || a.startsWith("homebody@box")));
+    assert.deepEqual(await fingerprint("homebody"), before);
+    const left = await f.fleet(["exec", "keeper", "--", "ls", "/fleet/agents"]);
+    assert.deepEqual(
+      left.stdout
+        .trim()
+        .split("\n")
+        .filter((n) => /abroad|homebody/.test(n)),
+      [],
+    );
+  });
 });
