@@ -110,6 +110,32 @@ describe("fleet clone and migrate on this machine", { timeout: 180_000 }, () => 
     await fleet(["plan", "-f", file, "--detailed-exitcode"], 0);
   });
 
+  test("an agent whose work dir is not a git repo is cloned with a copy of that dir, modes and bytes", async () => {
+    const plain = join(sb.dir, "plain");
+    await execFileAsync("sh", [
+      "-c",
+      `mkdir -p ${plain} && printf 'from source\\n' > ${plain}/seed.txt`,
+    ]);
+    await fleet(["create", "notes", "--workdir", plain, "--command", "sleep 600", "--no-connect"]);
+    await fleet([
+      "exec",
+      "notes",
+      "--",
+      "sh",
+      "-c",
+      "rm seed.txt && printf '\\000\\377' > 'bin ary' && printf '#!/bin/sh\\n' > run.sh && chmod +x run.sh && mkdir -p 'a dir' && echo x > 'a dir/f'",
+    ]);
+    const list =
+      "find . -type f \\( -perm -u+x -printf 'x %P ' -o -printf '- %P ' \\) -exec sha256sum {} + | sort";
+    const source = await fleet(["exec", "notes", "--", "sh", "-c", list]);
+    const cloned = await fleet(["clone", "notes", "notes-2", "--json"]);
+    assert.equal((JSON.parse(cloned.stdout) as { cloned: { branch: null } }).cloned.branch, null);
+    const copy = await fleet(["exec", "notes-2", "--", "sh", "-c", list]);
+    assert.equal(copy.stdout, source.stdout);
+    assert.match(copy.stdout, /x run\.sh/);
+    assert.doesNotMatch(copy.stdout, /seed\.txt/);
+  });
+
   test("bad input is refused and changes nothing", async () => {
     const before = await agents();
     const branches = await git("branch", "--list");

@@ -154,6 +154,25 @@ agents:
     assert.ok(!listed.some((a) => a.startsWith("mover@box")), listed.join(", "));
   });
 
+  test("an agent with no work dir source is cloned to the docker host with its files", async () => {
+    await f.fleet(["create", "bare", "--command", "sleep 3600", "--no-connect"]);
+    await f.fleet([
+      "exec",
+      "bare",
+      "--",
+      "sh",
+      "-c",
+      "printf '\\000\\001\\377' > 'bin ary' && printf '#!/bin/sh\\n' > run.sh && chmod +x run.sh",
+    ]);
+    const list =
+      "find . -type f \\( -perm -u+x -printf 'x %P ' -o -printf '- %P ' \\) -exec sha256sum {} + | sort";
+    const source = await f.fleet(["exec", "bare", "--", "sh", "-c", list]);
+    await f.fleet(["clone", "bare", "bare-boxed", "--host", "box"]);
+    const copy = await f.fleet(["exec", "bare-boxed", "--", "sh", "-c", list]);
+    assert.equal(copy.stdout, source.stdout);
+    assert.match(copy.stdout, /x run\.sh/);
+  });
+
   test("migrating onto a host that has an agent of that name is refused, the original left running", async () => {
     await f.fleet(["create", "dup", "--command", "sleep 3600", "--no-connect"]);
     await f.fleet(["create", "dup", "--host", "box", "--command", "sleep 3600", "--no-connect"]);
