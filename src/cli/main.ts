@@ -520,6 +520,42 @@ withCommon(program.command("push"), ["text", "json"], "text")
   .addHelpText("after", "\nExamples:\n  fleet push fix-tests")
   .action(lazy(async () => ({ run: (await import("./commands/push-pull.ts")).runPush })));
 
+withCommon(program.command("clone"), ["text", "json"], "text")
+  .description(
+    "a new agent with an agent's spec, branch and uncommitted work (owned by no fleet file)",
+  )
+  .argument("<source>", "NAME or NAME@HOST")
+  .argument("<name>", "the new agent's name")
+  .addOption(hostOption("host to run the new agent on (default: the source's)"))
+  .addHelpText(
+    "after",
+    "\nThe new agent works on branch fleet/NEW, made at the source's HEAD, with its staged, unstaged\nand untracked changes copied as they are (ignored files are not). The source is not changed.\n\nExamples:\n  fleet clone fix-tests fix-tests-2\n  fleet clone fix-tests try-on-box --host box --json",
+  )
+  .action(lazy(() => import("./commands/clone.ts")));
+
+withCommon(program.command("migrate"), ["text", "json"], "text")
+  .description(
+    "move an agent to another host with its work; the original is removed, its work saved",
+  )
+  .argument("<agent>", "NAME or NAME@HOST")
+  .addOption(completes(new Option("--to <host>", "the host to move to"), "hosts"))
+  .addHelpText(
+    "after",
+    "\nThe agent is stopped, copied to HOST under its name and branch with its uncommitted work, and\nonly once the copy runs is the original destroyed (its work saved as destroy saves it). An agent\na fleet file owns is refused: change its host: there and apply.\n\nExamples:\n  fleet migrate fix-tests --to box\n  fleet migrate fix-tests@laptop --to sandbox --json",
+  )
+  .action(lazy(() => import("./commands/migrate.ts")));
+
+withCommon(program.command("rename"), ["text", "json"], "text")
+  .description("give an agent a new name: session, records, work dir and branch fleet/NAME")
+  .argument("<agent>", "NAME or NAME@HOST")
+  .argument("<name>", "the new name")
+  .option("--keep-branch", "keep the agent's branch fleet/OLD instead of renaming it")
+  .addHelpText(
+    "after",
+    "\nA running agent is restarted under the new name; its work dir moves with it. A branch not\nnamed fleet/OLD is always kept. An agent a fleet file owns is renamed in that file.\n\nExamples:\n  fleet rename scratch fix-login\n  fleet rename scratch@box fix-login --keep-branch --json",
+  )
+  .action(lazy(() => import("./commands/rename.ts")));
+
 const hostCommand = program
   .command("host")
   .description("the hosts fleet knows (ls, rm); set up SSH hosts (trust, keygen)");

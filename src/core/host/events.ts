@@ -4,7 +4,7 @@
  * (sizes, reasons, hashes), never secret values or message text.
  */
 export type AgentEventType =
-  "created" | "started" | "stopped" | "updated" | "message" | "service" | "handoff";
+  "created" | "started" | "stopped" | "updated" | "message" | "service" | "handoff" | "renamed";
 
 export interface AgentEvent {
   /** ISO time. */

@@ -129,3 +129,19 @@ export function withOwnerLabels(
     };
   });
 }
+
+/** A recorded owner follows its agent to a new identity (migrated, renamed). */
+export async function moveOwnerRecord(
+  home: string,
+  from: AgentIdentity,
+  to: AgentIdentity,
+): Promise<void> {
+  const record = readOwnerRecord(home, from);
+  if (!record) return;
+  await writeOwnerRecord(home, {
+    ...record,
+    host: to.host,
+    name: to.name,
+    createdAt: to.createdAt,
+  });
+}

@@ -93,3 +93,13 @@ export function rememberLocation(env: FleetEnv, name: string, host: string): voi
   locations[name] = [...new Set([...(locations[name] ?? []), host])];
   write(env, locations);
 }
+
+/** Drops one agent's entry on one host (it moved or was renamed), keeping what else is known. */
+export function forgetLocation(env: FleetEnv, name: string, host: string): void {
+  const locations: Locations = {};
+  for (const [agent, hosts] of Object.entries(read(env))) {
+    const kept = agent === name ? hosts.filter((h) => h !== host) : hosts;
+    if (kept.length > 0) locations[agent] = kept;
+  }
+  write(env, locations);
+}
