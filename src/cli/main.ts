@@ -398,6 +398,27 @@ withCommon(program.command("logs"), ["text", "json", "jsonl"], "text")
   .option("-f, --follow", "keep printing new events until Ctrl-C or the agent is destroyed")
   .action(lazy(() => import("./commands/logs.ts")));
 
+withCommon(program.command("events"), ["text", "json", "jsonl"], "text")
+  .description("one stream of every agent's and host's events, oldest first (stopped hosts too)")
+  .argument("[agent]", "NAME or NAME@HOST: only this agent's events")
+  .option("--since <when>", "only events since then: a duration ago (10m, 2h) or an ISO time")
+  .option("-f, --follow", "keep printing new events until Ctrl-C (or the agent is destroyed)")
+  .addHelpText(
+    "after",
+    "\nEach line: TIME  AGENT@HOST (or host HOST)  TYPE  facts. --format jsonl: one event object a\nline; --format json: {format_version, events, errors}. Exit 1 when a host could not be read.\n\nExamples:\n  fleet events\n  fleet events --since 1h\n  fleet events docs --format jsonl --follow",
+  )
+  .action(lazy(() => import("./commands/events.ts")));
+
+withCommon(program.command("capture"), ["text", "json"], "text")
+  .description("print an agent's screen as it is now")
+  .argument("<agent>", "NAME or NAME@HOST")
+  .option("--service <name>", "a service's window instead of the agent's")
+  .addHelpText(
+    "after",
+    "\nControl characters on the screen are shown as escapes (\\x1b). --format json: {agent, host,\ncols, rows, cursor, dead, lines}.\n\nExamples:\n  fleet capture docs\n  fleet capture docs@box --format json\n  fleet capture app --service db",
+  )
+  .action(lazy(() => import("./commands/capture.ts")));
+
 for (const [name, verb, run] of [
   ["approve", "approve", "runApprove"],
   ["deny", "deny", "runDeny"],

@@ -19,6 +19,7 @@ import { knownHosts, rememberHosts } from "../state/known-hosts.ts";
 import { rememberLocation } from "../state/location-cache.ts";
 import { suggest } from "../suggest.ts";
 import { withHostLock } from "./agent-target.ts";
+import { recordHostEvent } from "../events/journal.ts";
 
 export interface CreateAgentRequest {
   name: string;
@@ -159,6 +160,7 @@ async function createSnapshotHost(handle: HostHandle): Promise<void> {
     );
   }
   await withHostLock(handle, () => provider.createHost(host, { ...ctx, fleet: null }));
+  await recordHostEvent(ctx.env, "host-created", host, "fleet create --snapshot");
   await rememberHosts(ctx.env, [host]);
 }
 
