@@ -164,19 +164,20 @@ describe("fleet events and fleet capture on the local host", () => {
     let out = "";
     child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
     try {
-      await waitFor(async () => jsonl(out).some((e) => e.type === "stopped"), 30_000);
+      await waitFor(() => Promise.resolve(jsonl(out).some((e) => e.type === "stopped")), 30_000);
       await fleet(["message", "talker", "second words"]);
       await fleet(["create", "newcomer", "--no-connect", "--command", "sleep 600"]);
-      const seen = await waitFor(async () => {
+      const seen = await waitFor(() => {
         const events = jsonl(out);
         const fresh = events.filter((e) => e.agent === "newcomer");
         const messages = events.filter((e) => e.agent === "talker" && e.type === "message");
-        return fresh.length > 0 && messages.length === 2 ? events : undefined;
+        return Promise.resolve(fresh.length > 0 && messages.length === 2 ? events : undefined);
       }, 30_000);
       assert.ok(seen.some((e) => e.agent === "newcomer" && e.type === "created"));
       await fleet(["destroy", "newcomer", "-y"]);
       const destroyed = await waitFor(
-        async () => jsonl(out).find((e) => e.agent === "newcomer" && e.type === "destroyed"),
+        () =>
+          Promise.resolve(jsonl(out).find((e) => e.agent === "newcomer" && e.type === "destroyed")),
         30_000,
       );
       assert.equal(destroyed.host, "local");
@@ -198,7 +199,7 @@ describe("fleet events and fleet capture on the local host", () => {
     child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
     try {
-      await waitFor(async () => out.includes("created"), 30_000);
+      await waitFor(() => Promise.resolve(out.includes("created")), 30_000);
       await fleet(["destroy", "shortlived", "-y"]);
       assert.equal(await exited, 0, err);
       assert.match(err, /shortlived was destroyed/);

@@ -77,10 +77,10 @@ agents:
     let out = "";
     child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
     try {
-      await waitFor(async () => jsonl(out).length >= 2, 30_000);
+      await waitFor(() => Promise.resolve(jsonl(out).length >= 2), 30_000);
       await fleet(["message", "echo", "followed"]);
       await waitFor(
-        async () => jsonl(out).filter((e) => e.type === "message").length === 2,
+        () => Promise.resolve(jsonl(out).filter((e) => e.type === "message").length === 2),
         30_000,
       );
     } finally {
