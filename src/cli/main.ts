@@ -10,6 +10,7 @@ import { WAIT_TARGETS } from "../core/host/wait-targets.ts";
 import { completes } from "./completion-values.ts";
 import { moveGlobalFlags } from "./global-flags.ts";
 import { safeJson, safeLines } from "../core/text/safe-text.ts";
+import { loadSettings } from "../core/settings/current.ts";
 
 const program = new Command("fleet")
   .description(
@@ -52,9 +53,10 @@ function withCommon(command: Command, formats: Formats, fallback: string): Comma
     .option("--no-color", "plain output");
 }
 
+/** The command's module, run once the configuration (fleet config) is loaded. */
 function lazy<A extends unknown[]>(load: () => Promise<{ run: (...args: A) => Promise<void> }>) {
   return async (...args: A): Promise<void> => {
-    const module = await load();
+    const [module] = await Promise.all([load(), loadSettings()]);
     await module.run(...args);
   };
 }
@@ -132,7 +134,9 @@ withCommon(program.command("apply"), ["text", "json"], "text")
   .argument("[plan]", "a plan saved with `fleet plan -o`")
   .addOption(fileOption)
   .option("-y, --yes", "apply without asking")
-  .addOption(new Option("--parallelism <n>", "changes run at once").default("8"))
+  .addOption(
+    new Option("--parallelism <n>", "changes run at once (default 8, or fleet config parallelism)"),
+  )
   .addOption(engineOption())
   .addOption(stackOption())
   .addHelpText(
@@ -418,6 +422,86 @@ withCommon(program.command("capture"), ["text", "json"], "text")
     "\nControl characters on the screen are shown as escapes (\\x1b). --format json: {agent, host,\ncols, rows, cursor, dead, lines}.\n\nExamples:\n  fleet capture docs\n  fleet capture docs@box --format json\n  fleet capture app --service db",
   )
   .action(lazy(() => import("./commands/capture.ts")));
+
+/** For `fleet config`: its commands read the files themselves, so a broken one can be fixed. */
+function configAction<A extends unknown[]>(
+  pick: (module: typeof import("./commands/config.ts")) => (...args: A) => Promise<void>,
+) {
+  return async (...args: A): Promise<void> => {
+    await pick(await import("./commands/config.ts"))(...args);
+  };
+}
+const scopeOption = (fallback: string): Option =>
+  completes(new Option("--scope <scope>", `user, project or local (default ${fallback})`), [
+    "user",
+    "project",
+    "local",
+  ]);
+const configCommand = program
+  .command("config")
+  .description("fleet's settings: default agent type and host, prefix, parallelism, notify")
+  .addHelpText(
+    "after",
+    "\nFiles: user ~/.config/fleet/config.yaml ($XDG_CONFIG_HOME), project .fleet/config.yaml,\nlocal .fleet/config.local.yaml (gitignored). Precedence: flags > env (FLEET_PREFIX) > local >\nproject > user > defaults. Keys: agent, host, prefix, parallelism, notify (docs/cli.md).",
+  );
+
+withCommon(configCommand.command("list").alias("ls"), ["table", "json"], "table")
+  .description("every key in effect and where it comes from, or what one file sets")
+  .addOption(scopeOption("all, merged"))
+  .addHelpText(
+    "after",
+    "\nExamples:\n  fleet config list\n  fleet config list --scope project --format json",
+  )
+  .action(configAction((m) => m.runList));
+
+withCommon(configCommand.command("get"), ["text", "json"], "text")
+  .description("one key's value in effect (or in one file: exit 1 when it does not set it)")
+  .argument(
+    "<key>",
+    "agent, host, prefix, parallelism, notify, notify.on, notify.desktop, notify.webhooks",
+  )
+  .addOption(scopeOption("all, merged"))
+  .addHelpText(
+    "after",
+    "\nExamples:\n  fleet config get agent\n  fleet config get parallelism --scope local",
+  )
+  .action(configAction((m) => m.runGet));
+
+withCommon(configCommand.command("set"), ["text", "json"], "text")
+  .description("set a key in one file (checked before it is written)")
+  .argument(
+    "<key>",
+    "agent, host, prefix, parallelism, notify, notify.on, notify.desktop, notify.webhooks",
+  )
+  .argument(
+    "<value>",
+    "text for agent, host and prefix; YAML for the others (8, true, [waiting, failed])",
+  )
+  .addOption(scopeOption("user"))
+  .addHelpText(
+    "after",
+    "\nExamples:\n  fleet config set agent claude\n  fleet config set host sandbox --scope project\n  fleet config set parallelism 4 --scope local\n  fleet config set notify.webhooks '[{urlFrom: SLACK_WEBHOOK}]'",
+  )
+  .action(configAction((m) => m.runSet));
+
+withCommon(configCommand.command("unset"), ["text", "json"], "text")
+  .description("remove a key from one file")
+  .argument("<key>", "a key as for set")
+  .addOption(scopeOption("user"))
+  .addHelpText(
+    "after",
+    "\nExamples:\n  fleet config unset agent\n  fleet config unset notify.on --scope project",
+  )
+  .action(configAction((m) => m.runUnset));
+
+withCommon(configCommand.command("edit"), ["text", "json"], "text")
+  .description("edit one file in $VISUAL or $EDITOR; saved only if it is valid")
+  .addOption(scopeOption("user"))
+  .addHelpText(
+    "after",
+    "\nExamples:\n  fleet config edit\n  EDITOR=nano fleet config edit --scope local",
+  )
+  .action(configAction((m) => m.runEdit));
 
 for (const [name, verb, run] of [
   ["approve", "approve", "runApprove"],
