@@ -5,6 +5,7 @@
  * it, with the host's own stop from the controller's journal.
  */
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { after, before, describe } from "node:test";
 import { waitFor } from "../../helpers/sandbox.ts";
 import {
@@ -58,6 +59,34 @@ agents:
     await f.cleanup();
   });
 
+  test("fleet create without --host makes the agent on the configured host (fleet config)", async () => {
+    const project = await f.sb.gitRepo("project");
+    const env = { XDG_CONFIG_HOME: join(f.sb.dir, "xdg") };
+    const set = await f.sb.fleet(["config", "set", "host", "box", "--scope", "project"], {
+      cwd: project,
+      env,
+    });
+    assert.equal(set.code, 0, set.stderr);
+    const made = await f.sb.fleet(
+      ["create", "via-config", "--no-connect", "--command", "sleep 600", "--json"],
+      {
+        cwd: project,
+        env,
+      },
+    );
+    assert.equal(made.code, 0, made.stderr);
+    assert.equal((JSON.parse(made.stdout) as { created: { host: string } }).created.host, "box");
+    // Its work dir is in the container's fleet dir, not on this machine.
+    const listed = JSON.parse((await f.fleet(["ls", "--json"])).stdout) as {
+      agents: { name: string; workdir: string }[];
+    };
+    assert.equal(
+      listed.agents.find((a) => a.name === "via-config")?.workdir,
+      "/fleet/agents/via-config/work",
+    );
+    await f.fleet(["destroy", "via-config", "-y"]);
+  });
+
   test("capture shows the screen of an agent in the container", async () => {
     await f.fleet(["message", "echo", "from the test"]);
     const screen = await waitFor(async () => {
@@ -75,7 +104,7 @@ agents:
 
   test("events of the container's agents come merged, each naming host box", async () => {
     const events = jsonl((await f.fleet(["events", "--format", "jsonl"])).stdout);
-    const agents = events.filter((e) => e.agent !== null);
+    const agents = events.filter((e) => e.agent === "echo" || e.agent === "quiet");
     assert.deepEqual(agents.map((e) => `${e.agent}@${e.host}:${e.type}`).sort(), [
       "echo@box:created",
       "echo@box:message",

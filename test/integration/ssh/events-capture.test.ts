@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fleetBin, waitFor } from "../../helpers/sandbox.ts";
 import { makeSshFixture, output, skipSsh, type SshFixture } from "./ssh-fixture.ts";
@@ -67,6 +68,19 @@ agents:
       return result.stdout.includes("heard: over ssh") ? result.stdout : undefined;
     });
     assert.match(screen, /^remote-ready$/m);
+  });
+
+  test("fleet create without --host makes the agent on the configured ssh host (fleet config)", async () => {
+    const env = { XDG_CONFIG_HOME: join(f.sb.dir, "xdg") };
+    assert.equal((await f.sb.fleet(["config", "set", "host", "box"], { env })).code, 0);
+    const made = await f.sb.fleet(
+      ["create", "via-config", "--no-connect", "--command", "sleep 600", "--json"],
+      { env },
+    );
+    assert.equal(made.code, 0, output(made));
+    assert.equal((JSON.parse(made.stdout) as { created: { host: string } }).created.host, "box");
+    assert.ok((await f.remoteSessions()).includes(`${f.sb.prefix}via-config`));
+    await fleet(["destroy", "via-config", "-y"]);
   });
 
   test("--follow brings new events of the remote agent", async () => {
