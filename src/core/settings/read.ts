@@ -13,14 +13,15 @@ export function readSettingsFile(file: string): Settings {
 }
 
 export function parseSettings(text: string, file: string): Settings {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   const [yamlError] = doc.errors;
   if (yamlError) {
-    const line = yamlError.linePos?.[0].line;
-    throw invalid(
-      file,
-      `${line === undefined ? "" : `line ${line}: `}${yamlError.message.split("\n")[0] ?? ""}`,
+    const at = yamlError.linePos?.[0];
+    const what = (yamlError.message.split("\n")[0] ?? "").replace(
+      / at line \d+, column \d+:?$/,
+      "",
     );
+    throw invalid(file, `${at === undefined ? "" : `line ${at.line}, column ${at.col}: `}${what}`);
   }
   const value: unknown = doc.toJS() ?? {};
   const parsed = settingsSchema.safeParse(value);
