@@ -241,12 +241,12 @@ withCommon(program.command("create"), ["text", "json"], "text")
     completes(
       new Option(
         "--agent <type>",
-        "agent type: command, claude, codex, opencode (default: command)",
+        "agent type: command, claude, codex, opencode (default: fleet config agent, else command)",
       ),
       ["command", "claude", "codex", "opencode"],
     ),
   )
-  .addOption(hostOption("host to run on (default: local)"))
+  .addOption(hostOption("host to run on (default: fleet config host, else local)"))
   .addOption(
     completes(
       new Option(
@@ -442,7 +442,7 @@ const configCommand = program
   .description("fleet's settings: default agent type and host, prefix, parallelism, notify")
   .addHelpText(
     "after",
-    "\nFiles: user ~/.config/fleet/config.yaml ($XDG_CONFIG_HOME), project .fleet/config.yaml,\nlocal .fleet/config.local.yaml (gitignored). Precedence: flags > env (FLEET_PREFIX) > local >\nproject > user > defaults. Keys: agent, host, prefix, parallelism, notify (docs/cli.md).",
+    "\nFiles: user ~/.config/fleet/config.yaml ($XDG_CONFIG_HOME), project .fleet/config.yaml,\nlocal .fleet/config.local.yaml (gitignored). Precedence: flags > env (FLEET_PREFIX) > local >\nproject > user > defaults. Keys: agent, host, prefix, parallelism, notify (docs/cli.md).\n\nExamples:\n  fleet config list\n  fleet config set agent claude\n  fleet config set parallelism 4 --scope project\n  fleet config edit --scope local",
   );
 
 withCommon(configCommand.command("list").alias("ls"), ["table", "json"], "table")
