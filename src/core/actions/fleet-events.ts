@@ -79,6 +79,10 @@ class EventStream {
     const known = new Map(this.sources.map((s) => [`${s.name}@${s.host}`, s]));
     this.sources = fresh.map((source) => known.get(`${source.name}@${source.host}`) ?? source);
     this.stopped = new Set(this.sources.filter((source) => readsStopped(source, live)));
+    // One agent's stream needs only its own host, which was just read.
+    for (const { host, error, agent } of this.request.agent === undefined ? live.errors : []) {
+      if (agent === undefined) this.notice({ kind: "unreadable", host, message: error.message });
+    }
     return { live };
   }
 
@@ -132,7 +136,8 @@ export async function readFleetEvents(
   const stream = new EventStream(ctx, request, notice);
   const { live } = await stream.discover();
   const read = await stream.read({ skipStopped: false });
-  const hostErrors = live.errors.filter((error) => error.agent === undefined);
+  const hostErrors =
+    request.agent === undefined ? live.errors.filter((error) => error.agent === undefined) : [];
   return {
     events: read.events,
     errors: [
