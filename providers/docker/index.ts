@@ -19,9 +19,10 @@ import type { HostOps } from "./lifecycle.ts";
 import { lockDockerHost, tryLockDockerHost } from "./lock.ts";
 import { HELD_CODE, heldError } from "./gate.ts";
 import { runOnChannel, speaksChannel } from "./host-channel.ts";
-import { containerName } from "./names.ts";
+import { containerName, FLEET_DIR } from "./names.ts";
 import { assertRulesHold } from "./network-policy.ts";
 import { isEngineNotFound } from "./engine-errors.ts";
+import { readTar } from "./tar.ts";
 import { DockerTransport } from "./transport.ts";
 import { CONTAINER_SOCKET_DIR, SOCKET_NAME } from "../../src/core/bus/paths.ts";
 import { hasBusMount } from "./container-spec.ts";
@@ -84,6 +85,18 @@ export function createDockerProvider(options: DockerProviderOptions = {}): Provi
         return hasBusMount(info) ? `${CONTAINER_SOCKET_DIR}/${SOCKET_NAME}` : undefined;
       } catch {
         return undefined;
+      }
+    },
+
+    // The archive endpoint reads a stopped container's files without starting it.
+    async readStoppedFile(host, fleetPath, ctx) {
+      const container = containerName(ctx.env.prefix, host.name);
+      try {
+        const archive = await client().getArchive(container, `${FLEET_DIR}/${fleetPath}`);
+        return readTar(archive).find((entry) => entry.type === "0")?.data;
+      } catch (error) {
+        if (isEngineNotFound(error)) return undefined;
+        throw error;
       }
     },
 

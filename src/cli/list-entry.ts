@@ -7,6 +7,7 @@
  */
 import { directListOptions } from "./direct-list.ts";
 import { exitOnClosedStdout, reportError } from "./report-error.ts";
+import { loadSettings } from "../core/settings/current.ts";
 
 const direct = directListOptions(process.argv.slice(2));
 if (direct === undefined) {
@@ -14,7 +15,9 @@ if (direct === undefined) {
 } else {
   exitOnClosedStdout();
   try {
-    await (await import("./commands/list.ts")).run(direct);
+    // The configuration (fleet config: its prefix) as main.ts loads it for every command.
+    const [list] = await Promise.all([import("./commands/list.ts"), loadSettings()]);
+    await list.run(direct);
   } catch (error) {
     process.exitCode = reportError(error);
   }

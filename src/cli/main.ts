@@ -1,7 +1,7 @@
 /**
  * The fleet CLI: parses arguments and hands each command to its module, loaded
  * only when that command runs so start-up stays cheap. Errors become messages and
- * exit codes in report-error.ts; entry.ts runs a plain `fleet list` without this.
+ * exit codes in report-error.ts; list-entry.ts runs a plain `fleet list` without this.
  */
 import { Command, CommanderError, Option } from "commander";
 import { AGENT_STATES } from "../core/state/agent-filter.ts";
@@ -9,6 +9,7 @@ import { WAIT_TARGETS } from "../core/host/wait-targets.ts";
 import { completes } from "./completion-values.ts";
 import { moveGlobalFlags } from "./global-flags.ts";
 import { exitOnClosedStdout, reportError } from "./report-error.ts";
+import { loadSettings } from "../core/settings/current.ts";
 
 const program = new Command("fleet")
   .description(
@@ -47,9 +48,10 @@ function withCommon(command: Command, formats: Formats, fallback: string): Comma
     .option("--no-color", "plain output");
 }
 
+/** The command's module, run once the configuration (fleet config) is loaded. */
 function lazy<A extends unknown[]>(load: () => Promise<{ run: (...args: A) => Promise<void> }>) {
   return async (...args: A): Promise<void> => {
-    const module = await load();
+    const [module] = await Promise.all([load(), loadSettings()]);
     await module.run(...args);
   };
 }
@@ -127,7 +129,9 @@ withCommon(program.command("apply"), ["text", "json"], "text")
   .argument("[plan]", "a plan saved with `fleet plan -o`")
   .addOption(fileOption)
   .option("-y, --yes", "apply without asking")
-  .addOption(new Option("--parallelism <n>", "changes run at once").default("8"))
+  .addOption(
+    new Option("--parallelism <n>", "changes run at once (default 8, or fleet config parallelism)"),
+  )
   .addOption(engineOption())
   .addOption(stackOption())
   .addHelpText(
@@ -295,12 +299,12 @@ withCommon(program.command("create"), ["text", "json"], "text")
     completes(
       new Option(
         "--agent <type>",
-        "agent type: command, claude, codex, opencode (default: command)",
+        "agent type: command, claude, codex, opencode (default: fleet config agent, else command)",
       ),
       ["command", "claude", "codex", "opencode"],
     ),
   )
-  .addOption(hostOption("host to run on (default: local)"))
+  .addOption(hostOption("host to run on (default: fleet config host, else local)"))
   .addOption(
     completes(
       new Option(
@@ -455,6 +459,107 @@ withCommon(program.command("logs"), ["text", "json", "jsonl"], "text")
   .option("--service <name>", "a service's output instead of the agent's events")
   .option("-f, --follow", "keep printing new events until Ctrl-C or the agent is destroyed")
   .action(lazy(() => import("./commands/logs.ts")));
+
+withCommon(program.command("events"), ["text", "json", "jsonl"], "text")
+  .description("one stream of every agent's and host's events, oldest first (stopped hosts too)")
+  .argument("[agent]", "NAME or NAME@HOST: only this agent's events")
+  .option("--since <when>", "only events since then: a duration ago (10m, 2h) or an ISO time")
+  .option("-f, --follow", "keep printing new events until Ctrl-C (or the agent is destroyed)")
+  .addHelpText(
+    "after",
+    "\nEach line: TIME  AGENT@HOST (or host HOST)  TYPE  facts. --format jsonl: one event object a\nline; --format json: {format_version, events, errors}. Exit 1 when a host could not be read.\n\nExamples:\n  fleet events\n  fleet events --since 1h\n  fleet events docs --format jsonl --follow",
+  )
+  .action(lazy(() => import("./commands/events.ts")));
+
+withCommon(program.command("capture"), ["text", "json"], "text")
+  .description("print an agent's screen as it is now")
+  .argument("<agent>", "NAME or NAME@HOST")
+  .option("--service <name>", "a service's window instead of the agent's")
+  .addHelpText(
+    "after",
+    "\nControl characters on the screen are shown as escapes (\\x1b). --format json: {agent, host,\ncols, rows, cursor, dead, lines}.\n\nExamples:\n  fleet capture docs\n  fleet capture docs@box --format json\n  fleet capture app --service db",
+  )
+  .action(lazy(() => import("./commands/capture.ts")));
+
+/** For `fleet config`: its commands read the files themselves, so a broken one can be fixed. */
+function configAction<A extends unknown[]>(
+  pick: (module: typeof import("./commands/config.ts")) => (...args: A) => Promise<void>,
+) {
+  return async (...args: A): Promise<void> => {
+    await pick(await import("./commands/config.ts"))(...args);
+  };
+}
+const scopeOption = (fallback: string): Option =>
+  completes(new Option("--scope <scope>", `user, project or local (default ${fallback})`), [
+    "user",
+    "project",
+    "local",
+  ]);
+const configCommand = program
+  .command("config")
+  .description("fleet's settings: default agent type and host, prefix, parallelism, notify")
+  .addHelpText(
+    "after",
+    "\nFiles: user ~/.config/fleet/config.yaml ($XDG_CONFIG_HOME), project .fleet/config.yaml,\nlocal .fleet/config.local.yaml (gitignored). Precedence: flags > env (FLEET_PREFIX) > local >\nproject > user > defaults. Keys: agent, host, prefix, parallelism, notify (docs/cli.md).\n\nExamples:\n  fleet config list\n  fleet config set agent claude\n  fleet config set parallelism 4 --scope project\n  fleet config edit --scope local",
+  );
+
+withCommon(configCommand.command("list").alias("ls"), ["table", "json"], "table")
+  .description("every key in effect and where it comes from, or what one file sets")
+  .addOption(scopeOption("all, merged"))
+  .addHelpText(
+    "after",
+    "\nExamples:\n  fleet config list\n  fleet config list --scope project --format json",
+  )
+  .action(configAction((m) => m.runList));
+
+withCommon(configCommand.command("get"), ["text", "json"], "text")
+  .description("one key's value in effect (or in one file: exit 1 when it does not set it)")
+  .argument(
+    "<key>",
+    "agent, host, prefix, parallelism, notify, notify.on, notify.desktop, notify.webhooks",
+  )
+  .addOption(scopeOption("all, merged"))
+  .addHelpText(
+    "after",
+    "\nExamples:\n  fleet config get agent\n  fleet config get parallelism --scope local",
+  )
+  .action(configAction((m) => m.runGet));
+
+withCommon(configCommand.command("set"), ["text", "json"], "text")
+  .description("set a key in one file (checked before it is written)")
+  .argument(
+    "<key>",
+    "agent, host, prefix, parallelism, notify, notify.on, notify.desktop, notify.webhooks",
+  )
+  .argument(
+    "<value>",
+    "text for agent, host and prefix; YAML for the others (8, true, [waiting, failed])",
+  )
+  .addOption(scopeOption("user"))
+  .addHelpText(
+    "after",
+    "\nExamples:\n  fleet config set agent claude\n  fleet config set host sandbox --scope project\n  fleet config set parallelism 4 --scope local\n  fleet config set notify.webhooks '[{urlFrom: SLACK_WEBHOOK}]'",
+  )
+  .action(configAction((m) => m.runSet));
+
+withCommon(configCommand.command("unset"), ["text", "json"], "text")
+  .description("remove a key from one file")
+  .argument("<key>", "a key as for set")
+  .addOption(scopeOption("user"))
+  .addHelpText(
+    "after",
+    "\nExamples:\n  fleet config unset agent\n  fleet config unset notify.on --scope project",
+  )
+  .action(configAction((m) => m.runUnset));
+
+withCommon(configCommand.command("edit"), ["text", "json"], "text")
+  .description("edit one file in $VISUAL or $EDITOR; saved only if it is valid")
+  .addOption(scopeOption("user"))
+  .addHelpText(
+    "after",
+    "\nExamples:\n  fleet config edit\n  EDITOR=nano fleet config edit --scope local",
+  )
+  .action(configAction((m) => m.runEdit));
 
 for (const [name, verb, run] of [
   ["approve", "approve", "runApprove"],

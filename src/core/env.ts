@@ -1,6 +1,8 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { FleetError } from "./errors.ts";
+import { currentSettings } from "./settings/current.ts";
+import type { Settings } from "./settings/schema.ts";
 
 /** Where fleet keeps its things and how it names them, from the environment. */
 export interface FleetEnv {
@@ -8,6 +10,8 @@ export interface FleetEnv {
   home: string;
   /** Prefix of tmux sessions and containers fleet owns. */
   prefix: string;
+  /** The configuration in effect (`fleet config`); absent where none was loaded. */
+  settings?: Settings;
 }
 
 /**
@@ -18,10 +22,13 @@ export interface FleetEnv {
  */
 export const PREFIX_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
 
+/** FLEET_PREFIX wins over the configured prefix, which wins over `fleet-`. */
 export function fleetEnv(env: NodeJS.ProcessEnv = process.env): FleetEnv {
+  const settings = currentSettings().values;
   return {
     home: fleetHomeDir(env),
-    prefix: validPrefix(env.FLEET_PREFIX ?? "fleet-"),
+    prefix: validPrefix(env.FLEET_PREFIX ?? settings.prefix ?? "fleet-"),
+    settings,
   };
 }
 

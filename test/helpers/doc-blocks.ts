@@ -92,9 +92,10 @@ export function parseCommandLine(line: string): { command: string[]; flags: stri
   for (const word of words) {
     if (!/^[a-z][a-z|-]*$/.test(word)) break;
     command.push(word.split("|")[0] ?? word);
-    // Subcommands nest one level at most (`host trust`, `messages prune`, `bus status`);
+    // Subcommands nest one level at most (`host trust`, `messages prune`, `bus status`, `config set`);
     // after that come arguments.
-    if (command.length === 2 || !["host", "messages", "bus"].includes(command[0] ?? "")) break;
+    if (command.length === 2 || !["host", "messages", "bus", "config"].includes(command[0] ?? ""))
+      break;
   }
   const flags = new Set<string>();
   // Everything after `--` belongs to the agent's own CLI.

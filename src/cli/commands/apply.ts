@@ -52,11 +52,19 @@ export async function applyDesired(
   question = "Apply these changes?",
   destroy?: { fileHosts: DesiredState["hosts"] },
 ): Promise<AppliedFleet> {
-  const parallelism = Number(options.parallelism ?? "8");
+  // --parallelism, else the configured one (fleet config), else 8.
+  const parallelism = Number(options.parallelism ?? context.env.settings?.parallelism ?? 8);
   if (!Number.isInteger(parallelism) || parallelism < 1) {
     throw usageError(
       `--parallelism must be a whole number of at least 1, not "${options.parallelism ?? ""}"`,
     );
+  }
+  if (options.parallelism === undefined && context.env.settings?.parallelism !== undefined) {
+    context.io.notify({
+      level: "debug",
+      code: "apply.parallelism",
+      message: `parallelism ${parallelism} (fleet config)`,
+    });
   }
   // A reviewed saved plan needs no second confirmation; anything else does, and
   // without a terminal to ask on we refuse rather than guess.

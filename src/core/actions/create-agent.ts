@@ -19,14 +19,15 @@ import { knownHosts, rememberHosts } from "../state/known-hosts.ts";
 import { rememberLocation } from "../state/location-cache.ts";
 import { suggest } from "../suggest.ts";
 import { withHostLock } from "./agent-target.ts";
+import { recordHostEvent } from "../events/journal.ts";
 
 export interface CreateAgentRequest {
   name: string;
   /** Passed to the agent (after `--` on the command line). */
   args?: string[];
-  /** Agent type; `command` when neither it nor a template is given. */
+  /** Agent type; the configured `agent` (else `command`) when neither it nor a template is given. */
   agent?: string;
-  /** Host name (default: local; with `snapshot`, the new host's name, default the agent's). */
+  /** Host name (default: the configured `host`, else local; with `snapshot`, the new host's name, default the agent's). */
   host?: string;
   template?: string;
   /** The fleet file whose templates and hosts may be used (default: fleet.yaml/fleet.ts in cwd, if any). */
@@ -62,7 +63,10 @@ export async function createAdHocAgent(
 ): Promise<CreatedAgent> {
   const { name } = request;
   const fleetFile = optionalFleetFile(where.cwd, request.file);
-  const agentType = request.agent ?? (request.template === undefined ? "command" : undefined);
+  // A template's own type wins over the configured default (fleet config agent).
+  const agentType =
+    request.agent ??
+    (request.template === undefined ? (ctx.env.settings?.agent ?? "command") : undefined);
   const args = request.args ?? [];
   const resolved = await resolveAdHocAgent(
     {
@@ -82,7 +86,7 @@ export async function createAdHocAgent(
   );
   const host = request.snapshot
     ? snapshotHost(request.host ?? name, request.snapshot)
-    : await findHost(request.host ?? "local", ctx.env, fleetFile);
+    : await findHost(request.host ?? ctx.env.settings?.host ?? "local", ctx.env, fleetFile);
   const spec: AgentSpec = {
     ...resolved.spec,
     host: host.name,
@@ -159,6 +163,7 @@ async function createSnapshotHost(handle: HostHandle): Promise<void> {
     );
   }
   await withHostLock(handle, () => provider.createHost(host, { ...ctx, fleet: null }));
+  await recordHostEvent(ctx.env, "host-created", host, "fleet create --snapshot");
   await rememberHosts(ctx.env, [host]);
 }
 

@@ -11,6 +11,7 @@ import {
   allRules,
   createNotifier,
   DESKTOP_RULE,
+  notifyRule,
   loadNotifyDesired,
   notifyFleetFile,
   rulesOf,
@@ -18,6 +19,7 @@ import {
   type EmitReport,
   type TestOutcome,
 } from "../notify/index.ts";
+import { currentSettings } from "../settings/current.ts";
 import { readLive } from "./agent-target.ts";
 
 export interface WatchNotificationsOptions {
@@ -42,8 +44,14 @@ export async function watcherRules(
 ): Promise<{ file: string | undefined; desired: DesiredState | undefined; fallback?: NotifyRule }> {
   const found = notifyFleetFile(file, cwd);
   const desired = await loadNotifyDesired(found);
+  // Without a fleet file: the configured targets (fleet config notify), else the desktop.
+  const configured = currentSettings().values.notify;
   return found === undefined
-    ? { file: undefined, desired: undefined, fallback: DESKTOP_RULE }
+    ? {
+        file: undefined,
+        desired: undefined,
+        fallback: configured === undefined ? DESKTOP_RULE : notifyRule(configured),
+      }
     : { file: found, desired };
 }
 

@@ -8,6 +8,7 @@ import type { ProviderContext } from "../contracts/provider.ts";
 import { destroyAgent, type HostHandle, type SavedWork } from "../host/index.ts";
 import type { LiveAgent, LiveState } from "../model.ts";
 import { forgetHost } from "../state/known-hosts.ts";
+import { recordHostEvent } from "../events/journal.ts";
 
 export interface DestroyTarget {
   name: string;
@@ -95,6 +96,7 @@ async function removeIfEmpty(
   if (now.errors.some((e) => e.host === host.name)) return undefined;
   if (now.agents.some((a) => a.host === host.name)) return undefined;
   await provider.destroyHost(host, ctx);
+  await recordHostEvent(ctx.env, "host-destroyed", host, "its last agent was destroyed");
   await forgetHost(ctx.env, host.name);
   const snapshot = host.config.snapshot;
   return {

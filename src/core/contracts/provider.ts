@@ -94,4 +94,15 @@ export interface Provider {
    * SSH forward) is part of the call.
    */
   busSocket?(host: HostSpec, ctx: ProviderContext): Promise<string | undefined>;
+  /**
+   * A file of a stopped host, read without starting it (a stopped container's
+   * filesystem), by its path in the host's fleet dir (`agents/NAME/events.jsonl`);
+   * undefined when there is no such file. Only providers whose hosts
+   * can be stopped have it. What it returns came from the host: check it before use.
+   */
+  readStoppedFile?(
+    host: HostSpec,
+    fleetPath: string,
+    ctx: ProviderContext,
+  ): Promise<Buffer | undefined>;
 }

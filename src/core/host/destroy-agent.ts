@@ -20,6 +20,7 @@ import { agentNotFound, readAgent } from "./read-agent.ts";
 import type { SavedWork } from "./saved-work.ts";
 import { sections, splitPayload } from "./script-output.ts";
 import { mkdirPrivate, writePrivateFile } from "../private-files.ts";
+import { recordAgentDestroyed } from "../events/journal.ts";
 
 const GIT_AS_FLEET = "git -c user.name=fleet -c user.email=fleet@localhost -c commit.gpgsign=false";
 
@@ -134,6 +135,7 @@ export async function destroyAgent(h: HostHandle, name: string): Promise<{ saved
   );
   // Its token goes with it; its mail stays on the bus until pruned.
   await leaveBus(h.ctx.env, h.host.name, name);
+  await recordAgentDestroyed(h.ctx.env, name, h.host, saved);
   return { saved };
 }
 

@@ -7,6 +7,7 @@ import type { HostHandle } from "../host/handle.ts";
 import { startAgent } from "../host/lifecycle.ts";
 import type { LiveAgent } from "../model.ts";
 import { resolveSecrets } from "../secrets.ts";
+import { recordHostEvent } from "../events/journal.ts";
 
 /**
  * Starts the host when its provider can stop hosts and it is stopped now.
@@ -29,6 +30,7 @@ export async function startHostIfStopped(handle: HostHandle): Promise<boolean> {
     data: { host: host.name },
   });
   await provider.startHost(host, ctx);
+  await recordHostEvent(ctx.env, "host-started", host, "an agent on it was started");
   return true;
 }
 

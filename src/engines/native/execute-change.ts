@@ -18,6 +18,7 @@ import type { AgentSpec, HostSpec } from "../../core/model.ts";
 import type { Change } from "../../core/plan/types.ts";
 import { startHostIfStopped } from "../../core/idle/wake-host.ts";
 import { getProvider } from "../../core/registry.ts";
+import { recordHostEvent, type HostEventType } from "../../core/events/journal.ts";
 
 export interface ChangeContext {
   /** The fleet that will own what is created. */
@@ -170,14 +171,19 @@ async function executeHostChange(change: Change, context: ChangeContext): Promis
   const handle: HostHandle = { ...named, ctx };
   const { provider, host } = handle;
   const after = change.after as HostSpec | null;
+  const note = (type: HostEventType) =>
+    recordHostEvent(ctx.env, type, host, change.reasons.join("; ") || undefined);
   switch (change.action) {
     case "create":
       await provider.createHost(after ?? host, ctx);
+      await note("host-created");
       return [];
     case "replace": {
       const saved = await saveAgentsOn(handle);
       await provider.destroyHost(host, ctx);
+      await note("host-destroyed");
       await provider.createHost(after ?? host, ctx);
+      await note("host-created");
       return saved;
     }
     case "update":
@@ -187,13 +193,16 @@ async function executeHostChange(change: Change, context: ChangeContext): Promis
     case "delete": {
       const saved = await saveAgentsOn(handle);
       await provider.destroyHost(host, ctx);
+      await note("host-destroyed");
       return saved;
     }
     case "start":
       await provider.startHost(host, ctx);
+      await note("host-started");
       return [];
     case "stop":
       await provider.stopHost(host, ctx);
+      await note("host-stopped");
       return [];
     case "noop":
       return [];

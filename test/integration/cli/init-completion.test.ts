@@ -126,7 +126,8 @@ describe("fleet completion", () => {
       : "zsh is not installed (apt-get install zsh)";
 
   test("bash completes commands, flags and agent names", async () => {
-    assert.deepEqual(await bash(["fleet", "con"]), ["connect"]);
+    assert.deepEqual(await bash(["fleet", "conn"]), ["connect"]);
+    assert.ok((await bash(["fleet", "con"])).includes("config"));
     assert.deepEqual(await bash(["fleet", "connect", "comp"]), ["completable"]);
     assert.ok((await bash(["fleet", "plan", "--deta"])).includes("--detailed-exitcode"));
     assert.ok((await bash(["fleet", "ls", "-"])).includes("--selector"));
@@ -191,7 +192,8 @@ describe("fleet completion", () => {
     "zsh offers commands, enum values, and files only for file options",
     { skip: zshSkip },
     async () => {
-      assert.deepEqual(await zsh(["fleet", "con"]), ["connect"]);
+      assert.deepEqual(await zsh(["fleet", "conn"]), ["connect"]);
+      assert.ok((await zsh(["fleet", "con"])).includes("config"));
       assert.deepEqual(await zsh(["fleet", "ls", "--state", "r"]), ["running"]);
       assert.deepEqual(await zsh(["fleet", "plan", "-f", ""]), ["FILES"]);
       assert.deepEqual(await zsh(["fleet", "host", "trust", ""]), ["local"]);

@@ -73,4 +73,28 @@ agents:
       [["gone", "ssh", "SSH_UNREACHABLE"]],
     );
   });
+  test("events prints the other hosts' events and names the host it could not read (exit 1)", async () => {
+    const events = await f.sb.fleet(["events", "--format", "jsonl"]);
+    assert.equal(events.code, 1, output(events));
+    const lines = events.stdout
+      .split("\n")
+      .filter((line) => line !== "")
+      .map((line) => JSON.parse(line) as { agent: string | null; type: string });
+    assert.ok(
+      lines.some((e) => e.agent === "near" && e.type === "created"),
+      events.stdout,
+    );
+    assert.match(events.stderr, /host gone could not be read/);
+    const doc = JSON.parse((await f.sb.fleet(["events", "--json"])).stdout) as {
+      errors: { host: string }[];
+    };
+    assert.deepEqual(
+      doc.errors.map((e) => e.host),
+      ["gone"],
+    );
+    // One agent's events need only its own host.
+    const near = await f.sb.fleet(["events", "near"]);
+    assert.equal(near.code, 0, output(near));
+    assert.match(near.stdout, /near@local {2}created/);
+  });
 });
