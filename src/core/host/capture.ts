@@ -11,6 +11,7 @@ import { runScript, type HostHandle } from "./handle.ts";
 import { AGENT_WINDOW } from "./probe.ts";
 import { requireAgent } from "./read-agent.ts";
 import { splitPayload } from "./script-output.ts";
+import { requireService } from "./services.ts";
 
 /** Larger than any real terminal: a host claiming more is not believed. */
 const MAX_COLS = 1000;
@@ -36,18 +37,7 @@ export async function captureScreen(
   const agent = await requireAgent(h, name);
   const window = options.service ?? AGENT_WINDOW;
   if (options.service !== undefined) {
-    const services = agent.record.spec.services.map((service) => service.name);
-    if (!services.includes(options.service)) {
-      throw new FleetError(
-        "SERVICE_NOT_FOUND",
-        `agent ${name} has no service "${options.service}"`,
-        {
-          hint:
-            services.length === 0 ? "it has no services" : `its services: ${services.join(", ")}`,
-          exitCode: 2,
-        },
-      );
-    }
+    requireService(agent.record.spec, name, options.service, 2);
   }
   if (!agent.sessionExists || agent.pane === undefined) throw notRunning(name, agent.live.state);
   const target = q(windowTarget(agent.session, window));

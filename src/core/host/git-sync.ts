@@ -6,14 +6,11 @@
  * other side lacks. Agents on this machine work in a worktree of the repo
  * itself, so their branch is already shared and there is nothing to move.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { shellQuote as q, type Transport } from "../contracts/transport.ts";
 import { FleetError } from "../errors.ts";
 import type { HostHandle } from "./handle.ts";
 import { runScript } from "./handle.ts";
-import { commitOf, isAncestor, lastLine, localGit, repoOf } from "./local-git.ts";
+import { commitOf, fetchFromBundle, isAncestor, lastLine, localGit, repoOf } from "./local-git.ts";
 import { requireAgent } from "./read-agent.ts";
 import { controllerRef } from "./remote-workdir.ts";
 import { sections, splitPayload } from "./script-output.ts";
@@ -291,28 +288,14 @@ export async function pushAgentWork(
 }
 
 async function fetchBundle(top: string, payload: Buffer, ref: string): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), "fleet-pull-"));
-  try {
-    const file = join(dir, "work.bundle");
-    await writeFile(file, payload);
-    // Into FETCH_HEAD only: the branch itself is moved after the checks.
-    const fetched = await localGit(top, [
-      "fetch",
-      "-q",
-      "--no-tags",
-      "--end-of-options",
-      file,
-      ref,
-    ]);
-    if (fetched.code !== 0) {
-      throw new FleetError(
-        "GIT_FAILED",
-        `cannot unpack the agent's commits: ${lastLine(fetched.stderr)}`,
-        { fault: "system" },
-      );
-    }
-  } finally {
-    await rm(dir, { recursive: true, force: true });
+  // Into FETCH_HEAD only: the branch itself is moved after the checks.
+  const fetched = await fetchFromBundle(top, payload, ref);
+  if (fetched.code !== 0) {
+    throw new FleetError(
+      "GIT_FAILED",
+      `cannot unpack the agent's commits: ${lastLine(fetched.stderr)}`,
+      { fault: "system" },
+    );
   }
 }
 

@@ -3,6 +3,9 @@
  * follow `--end-of-options`, so no value (least of all one a host reported) can
  * be read as an option.
  */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { FleetError, toFleetError } from "../errors.ts";
 import { runProcess } from "../run-process.ts";
 
@@ -99,4 +102,23 @@ export async function isAncestor(
 ): Promise<boolean> {
   const args = ["merge-base", "--is-ancestor", "--end-of-options", ancestor, descendant];
   return (await localGit(repo, args)).code === 0;
+}
+
+/**
+ * Fetches `ref` from a git bundle a host sent into `repo`'s FETCH_HEAD only: no
+ * ref of the repo moves. The bundle goes through a temporary file, removed after.
+ */
+export async function fetchFromBundle(
+  repo: string,
+  payload: Buffer,
+  ref: string,
+): Promise<GitResult> {
+  const dir = await mkdtemp(join(tmpdir(), "fleet-bundle-"));
+  try {
+    const file = join(dir, "work.bundle");
+    await writeFile(file, payload);
+    return await localGit(repo, ["fetch", "-q", "--no-tags", "--end-of-options", file, ref]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

@@ -9,7 +9,7 @@
  */
 import { shellQuote as q } from "../contracts/transport.ts";
 import { FleetError } from "../errors.ts";
-import type { LiveService, ServiceSpec } from "../model.ts";
+import type { AgentSpec, LiveService, ServiceSpec } from "../model.ts";
 import { agentPaths, sessionTarget, windowTarget, type AgentPaths } from "./agent-record.ts";
 import { eventLine } from "./events.ts";
 import { runScript, type HostHandle } from "./handle.ts";
@@ -28,6 +28,21 @@ export const tmuxFormatEscape = (text: string): string => text.replaceAll("#", "
 
 /** The pipe-pane command that appends a window's output to a log. */
 export const pipeToLog = (log: string): string => tmuxFormatEscape(`cat >> ${q(log)}`);
+
+/** Refuses a service the agent's spec does not have, naming the ones it has. */
+export function requireService(
+  spec: AgentSpec,
+  agent: string,
+  service: string,
+  exitCode?: number,
+): void {
+  const services = spec.services.map((s) => s.name);
+  if (services.includes(service)) return;
+  throw new FleetError("SERVICE_NOT_FOUND", `agent ${agent} has no service "${service}"`, {
+    hint: services.length === 0 ? "it has no services" : `its services: ${services.join(", ")}`,
+    ...(exitCode === undefined ? {} : { exitCode }),
+  });
+}
 
 /** The services of an agent just launched: all running, on the ports the launch gave them. */
 export function launchedServices(

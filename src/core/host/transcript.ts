@@ -8,7 +8,7 @@ import { openHost, runScript, type HostHandle } from "./handle.ts";
 import { agentNotFound, requireAgent } from "./read-agent.ts";
 import { lastLines, stripTerminal } from "./terminal-text.ts";
 import { fileSize, followFile, LineSplitter, type FollowTarget } from "./follow.ts";
-import { serviceLogPath } from "./services.ts";
+import { requireService, serviceLogPath } from "./services.ts";
 
 /** Bytes read at most from the end of a log when the whole transcript is asked for. */
 const MAX_TRANSCRIPT_BYTES = 8 * 1024 * 1024;
@@ -33,17 +33,7 @@ async function transcriptSource(
   const paths = agentPaths(agent.transport.fleetDir, name);
   const base = { transport: agent.transport, agentDir: paths.dir, cwd: agent.record.workdir };
   if (options.service !== undefined) {
-    const services = agent.record.spec.services.map((service) => service.name);
-    if (!services.includes(options.service)) {
-      throw new FleetError(
-        "SERVICE_NOT_FOUND",
-        `agent ${name} has no service "${options.service}"`,
-        {
-          hint:
-            services.length === 0 ? "it has no services" : `its services: ${services.join(", ")}`,
-        },
-      );
-    }
+    requireService(agent.record.spec, name, options.service);
     return { ...base, file: q(serviceLogPath(paths, options.service)), terminal: true };
   }
   // An agent type this fleet does not know (registered elsewhere) still has a terminal.

@@ -9,14 +9,11 @@
  * byte. Ignored files stay behind, as git leaves them. A plain work dir travels
  * as a tar archive.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { shellQuote as q, type Transport } from "../contracts/transport.ts";
 import { FleetError } from "../errors.ts";
 import { countOf, isCommitId } from "../trust/host-values.ts";
 import { runScript } from "./handle.ts";
-import { commitOf, lastLine, localGit } from "./local-git.ts";
+import { commitOf, fetchFromBundle, lastLine, localGit } from "./local-git.ts";
 import { sections, splitPayload } from "./script-output.ts";
 
 const GIT_AS_FLEET = "git -c user.name=fleet -c user.email=fleet@localhost -c commit.gpgsign=false";
@@ -196,28 +193,13 @@ async function branchTips(repo: string): Promise<string[]> {
 }
 
 async function fetchInto(repo: string, payload: Buffer, ref: string, name: string): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), "fleet-clone-"));
-  try {
-    const file = join(dir, "work.bundle");
-    await writeFile(file, payload);
-    // Into FETCH_HEAD only: no ref of the repo moves.
-    const fetched = await localGit(repo, [
-      "fetch",
-      "-q",
-      "--no-tags",
-      "--end-of-options",
-      file,
-      ref,
-    ]);
-    if (fetched.code !== 0) {
-      throw new FleetError(
-        "GIT_FAILED",
-        `cannot unpack the work of agent ${name}: ${lastLine(fetched.stderr)}`,
-        { fault: "system", hint: "nothing was changed; the source agent is as it was" },
-      );
-    }
-  } finally {
-    await rm(dir, { recursive: true, force: true });
+  const fetched = await fetchFromBundle(repo, payload, ref);
+  if (fetched.code !== 0) {
+    throw new FleetError(
+      "GIT_FAILED",
+      `cannot unpack the work of agent ${name}: ${lastLine(fetched.stderr)}`,
+      { fault: "system", hint: "nothing was changed; the source agent is as it was" },
+    );
   }
 }
 
