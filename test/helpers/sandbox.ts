@@ -119,13 +119,28 @@ export async function makeSandbox(label: string): Promise<Sandbox> {
       if (Number.isInteger(busPid) && busPid > 0) {
         try {
           process.kill(busPid, "SIGTERM");
+          await waitForExit(busPid, 3_000);
         } catch {
           // Already gone.
         }
       }
-      await rm(dir, { recursive: true, force: true });
+      // A pane's wrapper or the bus daemon may still write its last file while they exit;
+      // rm's own retries cover ENOTEMPTY from such a late write.
+      await rm(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
     },
   };
+}
+
+async function waitForExit(pid: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((resolveWait) => setTimeout(resolveWait, 25));
+  }
 }
 
 /** Polls until check() returns a truthy value or the timeout passes. */

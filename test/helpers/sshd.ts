@@ -196,7 +196,7 @@ export async function startSshd(
     async stop() {
       await remoteTmux(["kill-server"]);
       await stopServer();
-      await rm(dir, { recursive: true, force: true });
+      await rm(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
     },
   };
   return sshd;
