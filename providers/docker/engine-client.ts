@@ -58,10 +58,8 @@ export type {
   BuildImageResult,
 } from "./engine-types.ts";
 
-/** The oldest Engine API fleet speaks (Docker 20.10, Debian bookworm's docker.io). */
-export const MIN_API_VERSION = "1.41";
-/** The newest Engine API fleet asks for; newer engines still serve it. */
-export const MAX_API_VERSION = "1.47";
+import { MAX_API_VERSION, MIN_API_VERSION } from "./api-version.ts";
+export { MAX_API_VERSION, MIN_API_VERSION };
 export { DEFAULT_DOCKER_SOCKET, dockerSocketPath };
 
 export interface EngineClientOptions {

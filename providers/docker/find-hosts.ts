@@ -2,15 +2,18 @@
  * Docker hosts found by their own labels, without FLEET_HOME's host cache:
  * deleting the cache (it is only a cache) must never hide running agents. Where
  * no engine socket exists this costs one stat; where no engine answers on it (Docker
- * installed but stopped), one refused connect. Only then is the engine client loaded.
+ * installed but stopped), one refused connect; where one runs, one plain GET
+ * (engine-get.ts), without loading the engine client.
  */
 import { existsSync } from "node:fs";
-import { createConnection } from "node:net";
 import type { FleetEnv } from "../../src/core/env.ts";
 import type { HostSpec } from "../../src/core/model.ts";
 import { NAME_PATTERN } from "../../src/core/names.ts";
 import { containerName, escapeRegExp, LABELS } from "./names.ts";
 import { dockerSocketPath } from "./socket-path.ts";
+import { MIN_API_VERSION } from "./api-version.ts";
+import { engineGetJson } from "./engine-get.ts";
+import type { ContainerSummary } from "./engine-types.ts";
 
 export async function findDockerHosts(
   env: FleetEnv,
@@ -23,18 +26,17 @@ export async function findDockerHosts(
     // A DOCKER_HOST fleet cannot use: discovery of the hosts it knows says so.
     return [];
   }
-  if (!existsSync(socket) || !(await answers(socket))) return [];
-  const { engineFor } = await import("./engine.ts");
-  let containers;
-  try {
-    containers = await engineFor(vars).listContainers({
-      all: true,
-      filters: { label: [LABELS.host], name: [`^/${escapeRegExp(env.prefix)}`] },
-    });
-  } catch {
-    // An engine that does not answer is reported by discovery of the hosts it has.
-    return [];
-  }
+  if (!existsSync(socket)) return [];
+  const filters = JSON.stringify({
+    label: [LABELS.host],
+    name: [`^/${escapeRegExp(env.prefix)}`],
+  });
+  // An engine that does not answer is reported by discovery of the hosts it has.
+  const answer = await engineGetJson(
+    socket,
+    `/v${MIN_API_VERSION}/containers/json?all=1&filters=${encodeURIComponent(filters)}`,
+  );
+  const containers = Array.isArray(answer) ? answer.filter(isContainerSummary) : [];
   const found: HostSpec[] = [];
   for (const container of containers) {
     const host = container.Labels?.[LABELS.host];
@@ -67,14 +69,16 @@ function labelledSpec(label: string | undefined, host: string): HostSpec {
   return bare;
 }
 
-/** Whether something accepts connections on the socket (an engine that is down refuses them). */
-function answers(socket: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const connection = createConnection(socket);
-    connection.once("connect", () => {
-      connection.destroy();
-      resolve(true);
-    });
-    connection.once("error", () => resolve(false));
-  });
+/** The two fields read here, checked: the answer came from outside fleet. */
+function isContainerSummary(value: unknown): value is Pick<ContainerSummary, "Names" | "Labels"> {
+  if (typeof value !== "object" || value === null) return false;
+  const { Names, Labels } = value as Partial<Record<"Names" | "Labels", unknown>>;
+  return (
+    Array.isArray(Names) &&
+    Names.every((name) => typeof name === "string") &&
+    (Labels === undefined ||
+      Labels === null ||
+      (typeof Labels === "object" &&
+        Object.values(Labels).every((label) => typeof label === "string")))
+  );
 }

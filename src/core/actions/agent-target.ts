@@ -7,7 +7,7 @@ import type { HostHandle } from "../host/handle.ts";
 import type { HostError, LiveAgent, LiveState } from "../model.ts";
 import { getProvider } from "../registry.ts";
 import { discoverLive } from "../state/discover.ts";
-import { knownHosts } from "../state/known-hosts.ts";
+import { knownHosts, knownHostsInStages } from "../state/known-hosts.ts";
 import { usageError } from "../errors.ts";
 import { filterAgents, parseAgentFilter } from "../state/agent-filter.ts";
 import { rememberLocations } from "../state/location-cache.ts";
@@ -23,10 +23,24 @@ export interface AgentTarget {
 export async function readLive(
   context: ProviderContext,
 ): Promise<{ live: LiveState; hosts: Awaited<ReturnType<typeof knownHosts>> }> {
-  const hosts = await knownHosts(context.env);
-  const live = await discoverLive(hosts, context);
-  rememberLocations(context.env, live);
-  return { live, hosts };
+  // The remembered hosts are read while the providers still search for others.
+  const { remembered, found } = knownHostsInStages(context.env);
+  const first = remembered.then((hosts) => discoverLive(hosts, context));
+  const [known, more] = await Promise.all([remembered, found]);
+  const [live, extra] = await Promise.all([
+    first,
+    more.length === 0 ? undefined : discoverLive(more, context),
+  ]);
+  const merged: LiveState =
+    extra === undefined
+      ? live
+      : {
+          hosts: [...live.hosts, ...extra.hosts],
+          agents: [...live.agents, ...extra.agents],
+          errors: [...live.errors, ...extra.errors],
+        };
+  rememberLocations(context.env, merged);
+  return { live: merged, hosts: [...known, ...more] };
 }
 
 /** Resolves NAME or NAME@HOST to a live agent and a handle on its host. */

@@ -65,13 +65,35 @@ export async function knownHosts(
   env: FleetEnv,
   extra: readonly HostSpec[] = [],
 ): Promise<HostSpec[]> {
-  const byName = new Map<string, HostSpec>([[DEFAULT_HOST.name, DEFAULT_HOST]]);
-  const [found, remembered] = await Promise.all([findProviderHosts(env), rememberedHosts(env)]);
-  // Found by the provider first: a remembered spec (the one fleet last applied) wins.
-  for (const host of found) byName.set(host.name, host);
-  for (const host of remembered) byName.set(host.name, host);
-  for (const host of extra) byName.set(host.name, host);
-  return [...byName.values()];
+  const { remembered, found } = knownHostsInStages(env, extra);
+  const [now, later] = await Promise.all([remembered, found]);
+  return [...now, ...later];
+}
+
+/**
+ * knownHosts in two parts, so that discovery of the hosts FLEET_HOME remembers
+ * (this machine among them) need not wait for the providers' own search (one
+ * engine request when Docker runs): `remembered` is this machine, the remembered
+ * hosts and `extra`; `found` is the hosts only a provider found. A remembered
+ * spec (the one fleet last applied) wins over a found one of the same name.
+ */
+export function knownHostsInStages(
+  env: FleetEnv,
+  extra: readonly HostSpec[] = [],
+): { remembered: Promise<HostSpec[]>; found: Promise<HostSpec[]> } {
+  const remembered = rememberedHosts(env).then((hosts) => {
+    const byName = new Map<string, HostSpec>([[DEFAULT_HOST.name, DEFAULT_HOST]]);
+    for (const host of hosts) byName.set(host.name, host);
+    for (const host of extra) byName.set(host.name, host);
+    return [...byName.values()];
+  });
+  const found = Promise.all([findProviderHosts(env), remembered]).then(([hosts, known]) => {
+    const names = new Set(known.map((host) => host.name));
+    const byName = new Map<string, HostSpec>();
+    for (const host of hosts) if (!names.has(host.name)) byName.set(host.name, host);
+    return [...byName.values()];
+  });
+  return { remembered, found };
 }
 
 /** A remembered host, only when it is the shape fleet wrote and named as its file. */
