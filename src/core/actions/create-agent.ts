@@ -12,10 +12,11 @@ import type { FleetEnv } from "../env.ts";
 import { FleetError, usageError } from "../errors.ts";
 import { createAgent } from "../host/create-agent.ts";
 import type { HostHandle } from "../host/handle.ts";
+import { readAgent } from "../host/read-agent.ts";
 import type { AgentSpec, HostSpec, LiveAgent } from "../model.ts";
 import { getProvider } from "../registry.ts";
 import { resolveSecrets } from "../secrets.ts";
-import { knownHosts, rememberHosts } from "../state/known-hosts.ts";
+import { knownHosts, knownHostsInStages, rememberHosts } from "../state/known-hosts.ts";
 import { rememberLocation } from "../state/location-cache.ts";
 import { suggest } from "../suggest.ts";
 import { withHostLock } from "./agent-target.ts";
@@ -101,9 +102,8 @@ export async function createAdHocAgent(
 
   if (request.snapshot) await createSnapshotHost(handle);
   const agent = await withHostLock(handle, async () => {
-    const existing = (await handle.provider.discover([host], ctx)).agents.find(
-      (a) => a.name === name,
-    );
+    // This one agent's record and session, not the whole host's listing.
+    const existing = (await readAgent(handle, name)).live;
     if (existing) {
       throw new FleetError(
         "AGENT_EXISTS",
@@ -127,8 +127,14 @@ async function findHost(
   env: FleetEnv,
   fleetFile: string | undefined,
 ): Promise<HostSpec> {
-  let hosts = await knownHosts(env);
+  // This machine and the remembered hosts are known without asking the providers.
+  const { remembered, found } = knownHostsInStages(env);
+  let hosts = await remembered;
   let host = hosts.find((h) => h.name === name);
+  if (!host) {
+    hosts = [...hosts, ...(await found)];
+    host = hosts.find((h) => h.name === name);
+  }
   if (!host && fleetFile) {
     hosts = await knownHosts(env, (await loadFleetFile(fleetFile)).hosts);
     host = hosts.find((h) => h.name === name);

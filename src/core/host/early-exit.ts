@@ -14,9 +14,11 @@ import { shellQuote as q } from "../contracts/transport.ts";
 import { FleetError } from "../errors.ts";
 
 /** Poll interval of the check, ms. */
-const POLL_MS = 25;
+const POLL_MS = 10;
+/** How long tmux gets to learn a dead pane's status, ms. */
+const STATUS_WAIT_MS = 625;
 /** How long the running program must stay up before the wait ends early, ms. */
-export const SETTLE_MS = 50;
+export const SETTLE_MS = 20;
 /** Lines of the agent's screen quoted in the error. */
 export const OUTPUT_LINES = 20;
 
@@ -38,6 +40,7 @@ export function earlyExitCheck(
   const polls = Math.max(1, Math.ceil(windowMs / POLL_MS));
   const settle = Math.max(1, Math.ceil(SETTLE_MS / POLL_MS));
   const seconds = (POLL_MS / 1000).toFixed(3);
+  const statusPolls = Math.ceil(STATUS_WAIT_MS / POLL_MS);
   const pane = `tmux display-message -p -t ${q(target)} '#{pane_dead} s#{pane_dead_status} k#{pane_dead_signal}' 2>/dev/null`;
   // Screen lines are prefixed with `|` so no output can pose as a section marker.
   return [
@@ -69,7 +72,7 @@ export function earlyExitCheck(
     'if [ -n "$fleet_gone" ]; then',
     "  fleet_i=0",
     // The launcher's own record of the status ends the wait too: tmux can lose it.
-    `  while set -- $(${pane}); { [ "$1" != 1 ] || { [ "$2$3" = sk ]${exitFile === undefined ? "" : ` && [ ! -s ${q(exitFile)} ]`}; }; } && [ $fleet_i -lt 25 ]; do sleep ${seconds}; fleet_i=$((fleet_i + 1)); done`,
+    `  while set -- $(${pane}); { [ "$1" != 1 ] || { [ "$2$3" = sk ]${exitFile === undefined ? "" : ` && [ ! -s ${q(exitFile)} ]`}; }; } && [ $fleet_i -lt ${statusPolls} ]; do sleep ${seconds}; fleet_i=$((fleet_i + 1)); done`,
     '  if [ "$1" = 1 ]; then',
     // A process killed by signal N has no status: report 128+N, as a shell does.
     "    fleet_code=${2#s}; fleet_sig=${3#k}",
