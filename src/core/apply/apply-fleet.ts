@@ -149,7 +149,11 @@ export async function applyFleet(
       );
     }
     refuseConflicts(plan);
-    if (!plan.changes.some((c) => c.action !== "noop")) return { ...planned, declined: false };
+    if (!plan.changes.some((c) => c.action !== "noop")) {
+      // Every declared host is there: one `fleet host rm` forgot is remembered again.
+      await rememberHosts(ctx.env, desired.hosts).catch(() => undefined);
+      return { ...planned, declined: false };
+    }
     refuseMissingSecrets(plan.missingSecrets);
     const secrets = secretsForPlan(plan, env);
     if (!(await options.confirm(planned))) return { ...planned, declined: true };

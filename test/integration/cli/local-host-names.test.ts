@@ -215,6 +215,18 @@ describe("local hosts by any name, three fleets and created agents on one machin
     const local = await fleet(["host", "rm", "local"], 2);
     assert.match(local.stderr, /host "local" is this machine/);
   });
+
+  test("applying the file that declares a forgotten host, with nothing to change, remembers it again", async () => {
+    const applied = await fleet(["apply", "-f", file("ops.yaml"), "-y"]);
+    assert.match(applied.stdout, /No changes/);
+    const hosts = JSON.parse((await fleet(["host", "ls", "--json"])).stdout) as {
+      hosts: { name: string; remembered: boolean }[];
+    };
+    assert.deepEqual(
+      hosts.hosts.map((h) => `${h.name}:${h.remembered}`),
+      ["local:false", "laptop:true", "workstation:true"],
+    );
+  });
   test("reconcile stops an idle agent on a local name no known host lists", async () => {
     await writeFile(
       file("idle.yaml"),
