@@ -6,7 +6,7 @@
 import { build, type BuildOptions, type Plugin } from "esbuild";
 import { ONLY_COMMANDS } from "../bin/only-commands.js";
 import { renameSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 
 const root = join(import.meta.dirname, "..");
 const finalDir = join(root, "dist", "bundle");
@@ -15,6 +15,26 @@ const finalDir = join(root, "dist", "bundle");
 const outdir = `${finalDir}.new-${process.pid}`;
 const oldDir = `${finalDir}.old-${process.pid}`;
 rmSync(outdir, { recursive: true, force: true });
+/**
+ * zod's `z` namespace re-exports every locale (`z.locales`), which would put all
+ * ~50 of them in each bundle and evaluate them on every start; fleet uses only the
+ * English messages zod sets by default, so `z.locales` is just `en` here.
+ */
+const zodEnglishOnly: Plugin = {
+  name: "zod-english-only",
+  setup(onBuild) {
+    onBuild.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/](classic|core|mini)$/.test(args.resolveDir)
+        ? { path: join(args.resolveDir, "..", "locales", "en.js"), namespace: "zod-locales" }
+        : undefined,
+    );
+    onBuild.onLoad({ filter: /.*/, namespace: "zod-locales" }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      loader: "js",
+      resolveDir: dirname(args.path),
+    }));
+  },
+};
 const shared = {
   absWorkingDir: root,
   entryNames: "[name]",
@@ -26,6 +46,7 @@ const shared = {
   platform: "node",
   target: "node22",
   logLevel: "warning",
+  plugins: [zodEnglishOnly],
   // commander is CommonJS and requires Node built-ins; give the ESM bundle a require.
   banner: {
     js: 'import { createRequire as __fleetCreateRequire } from "node:module"; const require = __fleetCreateRequire(import.meta.url);',
@@ -55,6 +76,7 @@ await build({
   outdir: join(outdir, "list"),
   splitting: true,
   plugins: [
+    zodEnglishOnly,
     {
       name: "main-outside",
       setup(onBuild) {
@@ -77,7 +99,7 @@ for (const only of ONLY_COMMANDS) {
     entryPoints: { [only]: "src/cli/main.ts" },
     outdir: join(outdir, "only"),
     splitting: false,
-    plugins: [otherCommandsLeftOut(only)],
+    plugins: [zodEnglishOnly, otherCommandsLeftOut(only)],
   });
 }
 try {
