@@ -128,6 +128,8 @@ export function createDockerProvider(options: DockerProviderOptions = {}): Provi
     applyNetworkPolicy: async (host, policy, ctx) =>
       (await lifecycle()).updateNetwork(ops(ctx), withPolicy(host, policy)),
     snapshot: async (host, ctx) => (await lifecycle()).snapshotHost(ops(ctx), host),
+    findGarbage: async (options, ctx) =>
+      (await import("./image-garbage.ts")).findImageGarbage(client(), options, ctx),
   };
   return provider;
 }

@@ -241,7 +241,9 @@ export async function snapshotHost(ops: HostOps, host: HostSpec): Promise<string
   const id = await client.commitContainer(info.Id, repo, tag, {
     comment: `fleet snapshot of host ${host.name}`,
     // A snapshot is the user's to keep, whatever the container was made from.
-    changes: [`LABEL ${LABELS.snapshotOf}=${host.name} ${LABELS.intermediate}=""`],
+    changes: [
+      `LABEL ${LABELS.snapshotOf}=${host.name} ${LABELS.intermediate}="" ${LABELS.controller}=${JSON.stringify(ctx.env.prefix)}`,
+    ],
   });
   const reference = `${repo}:${tag}`;
   ctx.io.notify({
@@ -281,7 +283,9 @@ async function recreate(ops: HostOps, host: HostSpec, info: ContainerInspect): P
   const { repo, tag } = snapshotReference(host.name, new Date());
   const imageId = await client.commitContainer(info.Id, repo, `${tag}-network`, {
     comment: `fleet: host ${host.name} before a network change`,
-    changes: [`LABEL ${LABELS.intermediate}=${host.name}`],
+    changes: [
+      `LABEL ${LABELS.intermediate}=${host.name} ${LABELS.controller}=${JSON.stringify(ctx.env.prefix)}`,
+    ],
   });
   await client.removeContainer(info.Id, { force: true });
   await forgetPolicy(ctx.env, info.Id);

@@ -23,6 +23,8 @@ export const LABELS = {
   snapshotOf: "dev.fleet.snapshot-of",
   /** On images committed only to re-create a host's container (removed with it). */
   intermediate: "dev.fleet.intermediate-of",
+  /** On snapshot and intermediate images: the FLEET_PREFIX of the controller that made them (fleet gc judges only its own). */
+  controller: "dev.fleet.controller",
   /** On throwaway containers that check an image's tools. */
   imageCheck: "dev.fleet.image-check",
 } as const;

@@ -258,9 +258,13 @@ withCommon(program.command("gc"), ["text", "json"], "text")
     "--saved-older-than <duration>",
     "saved work this old may go, when it exists elsewhere (default 30d)",
   )
+  .option(
+    "--snapshots-older-than <duration>",
+    "snapshot images this old that no container uses may go (default: snapshots stay)",
+  )
   .addHelpText(
     "after",
-    "\nLooks at worktrees under fleet's agent dirs whose agent is gone, fleet/* branches no agent uses,\nstopped hosts no fleet file owns with no agents, cached agent locations, dead ssh ControlMaster\nsockets and saved work past its age. Anything holding work found nowhere else is kept.\n\nExamples:\n  fleet gc --dry-run\n  fleet gc -y\n  fleet gc --repo ~/src/app --saved-older-than 90d --format json -y",
+    "\nLooks at worktrees under fleet's agent dirs whose agent is gone, fleet/* branches no agent uses,\nstopped hosts no fleet file owns with no agents, cached agent locations, dead ssh ControlMaster\nsockets, saved work past its age, and images fleet committed that no container uses (snapshots\nonly with --snapshots-older-than). Anything holding work found nowhere else is kept.\n\nExamples:\n  fleet gc --dry-run\n  fleet gc -y\n  fleet gc --repo ~/src/app --saved-older-than 90d --format json -y\n  fleet gc --snapshots-older-than 30d -y",
   )
   .action(lazy(() => import("./commands/gc.ts")));
 

@@ -1,4 +1,4 @@
-/** `fleet gc [--dry-run] [-y] [--repo PATH...] [--saved-older-than D]` */
+/** `fleet gc [--dry-run] [-y] [--repo PATH...] [--saved-older-than D] [--snapshots-older-than D]` */
 import {
   collectGarbage,
   type GcRequest,

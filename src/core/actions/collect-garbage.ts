@@ -8,11 +8,11 @@
 import { realpathSync } from "node:fs";
 import { resolve } from "node:path";
 import { tryParseDuration } from "../config/units.ts";
-import type { ProviderContext } from "../contracts/provider.ts";
+import type { ProviderContext, ProviderGarbageOptions } from "../contracts/provider.ts";
 import { usageError } from "../errors.ts";
 import { localGit } from "../host/local-git.ts";
 import type { HostError } from "../model.ts";
-import { getProvider } from "../registry.ts";
+import { getProvider, providerNames } from "../registry.ts";
 import { discoverLive } from "../state/discover.ts";
 import { knownHosts } from "../state/known-hosts.ts";
 import { LOCAL_PROVIDER } from "../state/local-hosts.ts";
@@ -31,6 +31,8 @@ export interface GcRequest {
   repo?: readonly string[];
   /** Saved work older than this may go (default 30d). */
   savedOlderThan?: string;
+  /** Snapshot images nobody uses older than this may go (default: none goes). */
+  snapshotsOlderThan?: string;
   cwd?: string;
 }
 
@@ -65,6 +67,10 @@ export async function collectGarbage(
   if (retentionMs === undefined || !/[a-z]/i.test(retention)) {
     throw usageError(`invalid duration ${JSON.stringify(retention)} for --saved-older-than`);
   }
+  const snapshotsOlderThanMs = optionalDuration(
+    request.snapshotsOlderThan,
+    "--snapshots-older-than",
+  );
   const given: string[] = [];
   for (const repo of request.repo ?? []) {
     const top = await topLevel(resolve(cwd, repo));
@@ -110,6 +116,10 @@ export async function collectGarbage(
   found.push(
     ...(await findDeadSockets(ctx.env)),
     ...(await findOldSavedWork(ctx.env, [...repos], retentionMs, Date.now())),
+    ...(await findProviderGarbage(
+      { now: Date.now(), ...(snapshotsOlderThanMs === undefined ? {} : { snapshotsOlderThanMs }) },
+      ctx,
+    )),
   );
 
   const planned = (status: GcStatus) => found.map((item) => ({ ...item, status }));
@@ -146,4 +156,27 @@ export async function collectGarbage(
     await release();
   }
   return { items, unreadable, status: "done" };
+}
+
+function optionalDuration(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = tryParseDuration(text);
+  if (ms === undefined || !/[a-z]/i.test(text)) {
+    throw usageError(`invalid duration ${JSON.stringify(text)} for ${flag}`, `e.g. ${flag} 30d`);
+  }
+  return ms;
+}
+
+/** What each provider made outside its hosts that nothing uses (docker: images). */
+async function findProviderGarbage(
+  options: ProviderGarbageOptions,
+  ctx: ProviderContext,
+): Promise<GcItem[]> {
+  const found = await Promise.all(
+    providerNames().map(async (name) => {
+      const provider = await getProvider(name).catch(() => undefined);
+      return (await provider?.findGarbage?.(options, ctx)) ?? [];
+    }),
+  );
+  return found.flat();
 }

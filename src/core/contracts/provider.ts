@@ -8,6 +8,7 @@ import type { FleetEnv } from "../env.ts";
 import type { IoHost } from "../io.ts";
 import type { AgentSpec, HostSpec, LiveState, NetworkPolicy } from "../model.ts";
 import type { Transport } from "./transport.ts";
+import type { GcItem } from "../gc/gc-item.ts";
 
 export const PROVIDER_CONTRACT_VERSION = 1;
 
@@ -105,4 +106,17 @@ export interface Provider {
     fleetPath: string,
     ctx: ProviderContext,
   ): Promise<Buffer | undefined>;
+  /**
+   * What this provider made for this controller outside any host that nothing
+   * uses any more (docker: snapshot and intermediate images), for `fleet gc`.
+   * Each item's `remove` checks again before it deletes. Nothing to judge (no
+   * engine) is an empty list, not an error.
+   */
+  findGarbage?(options: ProviderGarbageOptions, ctx: ProviderContext): Promise<GcItem[]>;
+}
+
+export interface ProviderGarbageOptions {
+  /** Snapshots nobody uses that are older than this may go; absent, every snapshot stays. */
+  snapshotsOlderThanMs?: number;
+  now: number;
 }

@@ -1,7 +1,9 @@
 /**
  * `fleet gc` and docker hosts: a stopped container that `fleet create --snapshot`
  * made, whose agents are gone, is removed and forgotten; a stopped one that still
- * holds a stopped agent, and a fleet file's host, are left alone.
+ * holds a stopped agent, and a fleet file's host, are left alone. Images fleet
+ * committed: an intermediate one nobody uses goes, a snapshot only with
+ * --snapshots-older-than, one a container uses or another controller made stays.
  */
 import assert from "node:assert/strict";
 import { after, before, describe } from "node:test";
@@ -99,5 +101,58 @@ agents:
     // Its work comes back: the stopped host starts again with its agent.
     await f.fleet(["start", "parked"]);
     assert.equal((await listed(f)).get("parked")?.state, "RUNNING");
+  });
+
+  test("an unused snapshot is kept unless --snapshots-older-than says so; a used one always", async () => {
+    const used = f.images[0] ?? "";
+    const snap = await f.fleet(["snapshot", "p", "--json"]);
+    const { image: spare } = (JSON.parse(snap.stdout) as { snapshot: { image: string } }).snapshot;
+    f.images.push(spare);
+    const images = (doc: GcDoc) =>
+      doc.items
+        .filter((i) => i.kind === "snapshot-image")
+        .map((i) => [i.target, i.action, i.status])
+        .sort();
+    const dry = JSON.parse((await f.fleet(["gc", "--dry-run", "--json"])).stdout) as GcDoc;
+    assert.deepEqual(images(dry), [
+      [used, "keep", "kept"],
+      [spare, "keep", "kept"],
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const bad = await f.sb.fleet(["gc", "--snapshots-older-than", "soon", "-y"]);
+    assert.equal(bad.code, 2, bad.stderr);
+    assert.match(bad.stderr, /invalid duration "soon" for --snapshots-older-than/);
+    const done = JSON.parse(
+      (await f.fleet(["gc", "--snapshots-older-than", "1s", "-y", "--json"])).stdout,
+    ) as GcDoc;
+    assert.deepEqual(images(done), [
+      [used, "keep", "kept"],
+      [spare, "delete", "deleted"],
+    ]);
+    assert.equal(await f.client.inspectImage(spare), null);
+    assert.notEqual(await f.client.inspectImage(used), null, "gkeep's container still uses it");
+  });
+
+  test("an intermediate image nobody uses goes; another controller's is not looked at", async () => {
+    const source = f.container("gsrc");
+    const commit = (tag: string, controller: string) =>
+      f.client.commitContainer(source, "fleet-snapshot/gsrc", tag, {
+        changes: [
+          `LABEL dev.fleet.intermediate-of=gsrc dev.fleet.controller=${JSON.stringify(controller)}`,
+        ],
+      });
+    await commit("left-network", f.sb.prefix);
+    await commit("other-network", `other-${f.sb.prefix}`);
+    f.images.push("fleet-snapshot/gsrc:left-network", "fleet-snapshot/gsrc:other-network");
+    const doc = JSON.parse((await f.fleet(["gc", "-y", "--json"])).stdout) as GcDoc;
+    const intermediate = doc.items.filter(
+      (i) => i.kind === "snapshot-image" && i.target.includes("-network"),
+    );
+    assert.deepEqual(
+      intermediate.map((i) => [i.target, i.action, i.status]),
+      [["fleet-snapshot/gsrc:left-network", "delete", "deleted"]],
+    );
+    assert.equal(await f.client.inspectImage("fleet-snapshot/gsrc:left-network"), null);
+    assert.notEqual(await f.client.inspectImage("fleet-snapshot/gsrc:other-network"), null);
   });
 });
