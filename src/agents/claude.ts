@@ -164,6 +164,13 @@ const claude: AgentType = {
   // differently", which interrupts the turn ("Interrupted · What should Claude do instead?").
   approvalKeys: { approve: ["Enter"], deny: ["Escape"], denyEndsTurn: true },
   records: claudeRecords,
+  // Claude Code keeps a work dir's conversations under its config dir, by the work dir's path.
+  conversationDir: (spec, workdir) => {
+    const project = claudeProjectDir(workdir);
+    // A long path's dir name is cut and suffixed by Claude Code in a way fleet cannot foretell.
+    if (specEnv(spec, "CLAUDE_CONFIG_DIR") !== undefined || project.length > 200) return undefined;
+    return `claude/projects/${project}`;
+  },
   reportsTurns: installsHooks,
   launchCommand(spec, context) {
     const resume = resumeLines(spec, context, CLAUDE_RESUME);

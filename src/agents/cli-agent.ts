@@ -40,6 +40,8 @@ export interface CliAgentOptions {
   records?: AgentRecords;
   /** The keys that answer its approvals (approve, deny), where fleet can answer them. */
   approvalKeys?: AgentType["approvalKeys"];
+  /** Where under the agent dir its conversations of a work dir are (AgentType.conversationDir). */
+  conversationDir?: AgentType["conversationDir"];
   /** What its screen shows while it works or waits (for types without turn hooks). */
   screenSignals?: ScreenSignals;
   /**
@@ -49,7 +51,7 @@ export interface CliAgentOptions {
    */
   resume?: {
     when: (context: LaunchContext) => string;
-    words: string;
+    words: string | ((spec: AgentSpec) => string);
     userFlags: readonly string[];
   };
 }
@@ -87,6 +89,7 @@ export function cliAgentType(options: CliAgentOptions): AgentType {
     transcript: { kind: "terminal" },
     ...(options.records ? { records: options.records } : {}),
     ...(options.approvalKeys ? { approvalKeys: options.approvalKeys } : {}),
+    ...(options.conversationDir ? { conversationDir: options.conversationDir } : {}),
   };
 }
 
@@ -124,7 +127,7 @@ export function resumeLines(
   );
   if (picks) return undefined;
   return {
-    test: `fleet_resume=; if ${resume.when(context)}; then fleet_resume=${shellQuote(resume.words)}; fi`,
+    test: `fleet_resume=; if ${resume.when(context)}; then fleet_resume=${shellQuote(typeof resume.words === "string" ? resume.words : resume.words(spec))}; fi`,
     word: "$fleet_resume",
   };
 }

@@ -106,6 +106,8 @@ export default cliAgentType({
   // differently", which interrupts the turn ("Conversation interrupted").
   approvalKeys: { approve: ["Enter"], deny: ["Escape"], denyEndsTurn: true },
   records: codexRecords,
+  // Codex keeps its sessions by date under CODEX_HOME, whatever the work dir.
+  conversationDir: (spec) => (ownsCodexHome(spec) ? "codex/sessions" : undefined),
   // Its hooks are fleet's own, written at each start: trusted without the review dialog.
   fixedArgs: (spec) => [
     "--no-daemon",
@@ -114,7 +116,10 @@ export default cliAgentType({
   reportsTurns: ownsCodexHome,
   resume: {
     when: () => globMatches('"$CODEX_HOME"/sessions/*/*/*/rollout-*.jsonl'),
-    words: "resume --last",
+    // In fleet's own CODEX_HOME every session is this agent's: the newest, whatever work dir it
+    // names (a clone's or a renamed agent's came from another path). A shared one keeps Codex's
+    // filter to sessions of this work dir.
+    words: (spec) => (ownsCodexHome(spec) ? "resume --last --all" : "resume --last"),
     userFlags: ["resume", "fork", "exec", "--last"],
   },
   readyPattern: /⏎ send|describe a task|\? for shortcuts|context left|^› Ask Codex/m,

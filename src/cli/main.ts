@@ -636,9 +636,10 @@ withCommon(program.command("clone"), ["text", "json"], "text")
   .argument("<source>", "NAME or NAME@HOST")
   .argument("<name>", "the new agent's name")
   .addOption(hostOption("host to run the new agent on (default: the source's)"))
+  .option("--conversation", "copy its conversation too: the new agent resumes it (claude, codex)")
   .addHelpText(
     "after",
-    "\nThe new agent works on branch fleet/NEW, made at the source's HEAD, with its staged, unstaged\nand untracked changes copied as they are (ignored files are not). The source is not changed.\n\nExamples:\n  fleet clone fix-tests fix-tests-2\n  fleet clone fix-tests try-on-box --host box --json",
+    "\nThe new agent works on branch fleet/NEW, made at the source's HEAD, with its staged, unstaged\nand untracked changes copied as they are (ignored files are not). The source is not changed.\n\nExamples:\n  fleet clone fix-tests fix-tests-2\n  fleet clone fix-tests try-on-box --host box --json\n  fleet clone reviewer reviewer-2 --conversation",
   )
   .action(lazy(() => import("./commands/clone.ts")));
 

@@ -2,7 +2,8 @@
  * `fleet clone SRC NEW [--host H]`: a new agent, owned by no fleet file, with
  * SRC's spec (less its first message: the clone carries on, it does not start
  * over), on its own branch made at SRC's HEAD, with SRC's uncommitted work as it
- * is (src/core/host/work-copy.ts). SRC is read, never changed. `fleet migrate`
+ * is (src/core/host/work-copy.ts) and, if asked, its conversation
+ * (src/core/host/conversation-copy.ts). SRC is read, never changed. `fleet migrate`
  * makes its copy with the same steps, under the same name.
  */
 import type { ProviderContext } from "../contracts/provider.ts";
@@ -17,7 +18,13 @@ import { requireAgent } from "../host/read-agent.ts";
 import { undoCreate } from "../host/undo-create.ts";
 import { captureWork, restoreWork, type CapturedWork } from "../host/work-copy.ts";
 import type { AgentSpec, HostSpec, LiveAgent } from "../model.ts";
-import { getProvider } from "../registry.ts";
+import { getAgentType, getProvider } from "../registry.ts";
+import type { AgentType } from "../contracts/agent-type.ts";
+import {
+  placeConversation,
+  takeConversation,
+  type ConversationFile,
+} from "../host/conversation-copy.ts";
 import { resolveSecrets } from "../secrets.ts";
 import { rememberLocation } from "../state/location-cache.ts";
 import { resolveAgent } from "../state/resolve-agent.ts";
@@ -30,6 +37,8 @@ export interface CloneRequest {
   name: string;
   /** The new agent's host (default: SRC's). */
   host?: string;
+  /** Copy SRC's conversation too, so the new agent resumes it (where its type can). */
+  conversation?: boolean;
 }
 
 export interface CloneResult {
@@ -44,6 +53,8 @@ export interface CloneResult {
   /** What was copied, and the repo here that holds it (git work dirs). */
   work: CapturedWork;
   repo: string | undefined;
+  /** Conversation files copied, or null when the conversation was not copied. */
+  conversation: number | null;
 }
 
 export async function cloneAgent(
@@ -62,6 +73,7 @@ export async function cloneAgent(
     name: request.name,
     branch: (srcBranch) => (srcBranch === undefined ? undefined : `fleet/${request.name}`),
     callerEnv,
+    ...(request.conversation === true ? { conversation: "required" as const } : {}),
   });
 }
 
@@ -72,6 +84,8 @@ export interface CopyOptions {
   callerEnv: NodeJS.ProcessEnv;
   /** The copy's branch may be SRC's own (migrate): moved forward to SRC's HEAD here. */
   sameBranch?: boolean;
+  /** Copy the conversation: `required` fails where the agent type cannot, `if-supported` skips. */
+  conversation?: "required" | "if-supported";
 }
 
 /** Takes SRC's work under its host's lock, then makes the copy under the target's. */
@@ -88,8 +102,14 @@ export async function copyAgent(
     agent: src,
     work,
     repo,
+    conversation,
   } = await withHostLock(source, async () => {
     const agent = await requireAgent(source, sourceName);
+    const type = await getAgentType(agent.record.spec.agent);
+    const dir = type.conversationDir?.(agent.record.spec, agent.record.workdir);
+    if (dir === undefined && options.conversation === "required") {
+      throw conversationUnsupported(sourceName, type.name);
+    }
     const from = agent.record.spec.workdir?.from;
     const repo = from === undefined ? undefined : (await repoOf(from))?.top;
     const work = await captureWork(
@@ -97,7 +117,19 @@ export async function copyAgent(
       { name: sourceName, workdir: agent.record.workdir },
       repo,
     );
-    return { agent, work, repo };
+    const conversation =
+      dir === undefined || options.conversation === undefined
+        ? undefined
+        : {
+            type,
+            files: await takeConversation(
+              agent.transport,
+              agentPaths(agent.transport.fleetDir, sourceName).dir,
+              dir,
+              sourceName,
+            ),
+          };
+    return { agent, work, repo, conversation };
   });
   const srcSpec = src.record.spec;
   const branch = work.kind === "git" ? options.branch(srcSpec.workdir?.branch) : undefined;
@@ -122,7 +154,7 @@ export async function copyAgent(
       const there = (await target.provider.discover([target.host], target.ctx)).agents;
       const clash = there.find((a) => a.name === options.name);
       if (clash) throw agentExists(options.name, target.host.name);
-      return makeCopy(target, spec, work, repo, secrets);
+      return makeCopy(target, spec, work, repo, secrets, conversation);
     });
     rememberLocation(target.ctx.env, agent.name, agent.host);
     return {
@@ -133,6 +165,7 @@ export async function copyAgent(
       uncommitted: work.kind === "git" ? work.changed : 0,
       work,
       repo,
+      conversation: conversation?.files.length ?? null,
     };
   } catch (error) {
     if (made && repo !== undefined && branch !== undefined) {
@@ -148,6 +181,7 @@ async function makeCopy(
   work: CapturedWork,
   repo: string | undefined,
   secrets: Record<string, string>,
+  conversation: { type: AgentType; files: ConversationFile[] } | undefined,
 ): Promise<LiveAgent> {
   const { transport, prefix } = await openHost(target);
   const paths = agentPaths(transport.fleetDir, spec.name);
@@ -157,6 +191,12 @@ async function makeCopy(
     // The work is in place before the agent starts; create then finds the work dir made.
     const workdir = await target.provider.prepareWorkdir(target.host, spec, paths.dir, target.ctx);
     await restoreWork(transport, { name: spec.name, workdir }, work, repo);
+    if (conversation !== undefined && conversation.files.length > 0) {
+      // Where the new agent's CLI looks for the conversations of its own work dir.
+      const dir = conversation.type.conversationDir?.(spec, workdir);
+      if (dir === undefined) throw conversationUnsupported(spec.name, conversation.type.name);
+      await placeConversation(transport, paths.dir, dir, conversation.files, spec.name);
+    }
   } catch (error) {
     await undo();
     throw error;
@@ -265,6 +305,16 @@ export function checkNewName(name: string): void {
     throw error;
   }
 }
+
+const conversationUnsupported = (name: string, type: string): FleetError =>
+  new FleetError(
+    "CONVERSATION_UNSUPPORTED",
+    `agent ${name}'s conversation cannot be copied: fleet does not know where ${type} keeps it for this agent`,
+    {
+      hint: "clone it without --conversation (claude and codex agents in fleet's own config dirs can be copied)",
+      exitCode: 2,
+    },
+  );
 
 export const agentExists = (name: string, host: string): FleetError =>
   new FleetError("AGENT_EXISTS", `an agent named "${name}" already exists (on host ${host})`, {

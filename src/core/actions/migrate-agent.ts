@@ -86,6 +86,8 @@ export async function migrateAgent(
       branch: (branch) => branch,
       sameBranch: true,
       callerEnv,
+      // The moved agent carries on its conversation where its type allows it.
+      conversation: "if-supported",
     });
   } catch (error) {
     if (wasUp) {

@@ -148,6 +148,15 @@ export interface AgentType {
   readonly records?: AgentRecords;
 
   /**
+   * Where, relative to the agent's dir, its CLI keeps the conversations of the
+   * given work dir, for `fleet clone --conversation` and `fleet migrate`: the
+   * `*.jsonl` files there are copied to the new agent's own such dir (for its work
+   * dir), and the new agent resumes them when it starts. Absent, or undefined for
+   * a spec that keeps them elsewhere: the conversation cannot be copied.
+   */
+  readonly conversationDir?: (spec: AgentSpec, workdir: string) => string | undefined;
+
+  /**
    * The keys that answer the approval the agent asks for (WAITING, reason
    * `approval`), for `fleet ui`'s approve and deny buttons. Absent: fleet cannot
    * answer its approvals (the user answers in its terminal). `denyEndsTurn`: the

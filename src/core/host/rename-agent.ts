@@ -3,7 +3,8 @@
  * under the new name), its dir moves to `agents/<new>` with the work dir in it
  * (a git worktree is repaired to its new place), its branch `fleet/<old>` becomes
  * `fleet/<new>` unless kept (a branch of another name is always kept), and its
- * record is rewritten and sealed under the new name. The new record is written
+ * record is rewritten and sealed under the new name; a conversation its CLI
+ * keeps by work dir path moves with the work dir. The new record is written
  * beside the old one before the dir moves, so the dir and its record never
  * disagree: a failure leaves the agent as it was.
  */
@@ -18,6 +19,7 @@ import { requireAgent } from "./read-agent.ts";
 import { appendEventLines } from "./record-io.ts";
 import { controllerRef } from "./remote-workdir.ts";
 import { sealRecord } from "../trust/record-seal.ts";
+import { getAgentType } from "../registry.ts";
 
 export interface RenamedOnHost {
   record: AgentRecord;
@@ -59,6 +61,14 @@ export async function renameAgentOnHost(
   if (repo && before !== undefined && after !== undefined) {
     await renameLocalBranch(repo.top, before, after);
   }
+  // Its CLI keeps conversations by work dir path (Claude Code): they follow the work dir.
+  const type = await getAgentType(old.spec.agent);
+  const conversationBefore = type.conversationDir?.(old.spec, old.workdir);
+  const conversationAfter = type.conversationDir?.(spec, workdir);
+  const movesConversation =
+    conversationBefore !== undefined &&
+    conversationAfter !== undefined &&
+    conversationBefore !== conversationAfter;
   const staged = `${oldPaths.dir}/agent.json.renamed`;
   const text = serializeRecord(sealRecord(h.ctx.env.home, record));
   const remoteBranch = !local && renames && before !== undefined && after !== undefined;
@@ -85,6 +95,12 @@ export async function renameAgentOnHost(
           ? [
               `git -C "$new/work" branch -m ${q(before)} ${q(after)} >&2 || fail ${q(`cannot rename branch ${before}`)}`,
               `if tip=$(git -C "$new/work" rev-parse -q --verify ${q(controllerRef(before))}); then git -C "$new/work" update-ref ${q(controllerRef(after))} "$tip" && git -C "$new/work" update-ref -d ${q(controllerRef(before))}; fi`,
+            ]
+          : []),
+        ...(movesConversation
+          ? [
+              `fleet_cb="$new"/${q(conversationBefore)} fleet_ca="$new"/${q(conversationAfter)}`,
+              'if [ -d "$fleet_cb" ] && [ ! -L "$fleet_cb" ] && [ ! -e "$fleet_ca" ]; then mkdir -p "$(dirname "$fleet_ca")" && mv "$fleet_cb" "$fleet_ca" || fail "cannot move its conversation"; fi',
             ]
           : []),
         ...appendEventLines(newPaths, "renamed", { from, to, branch: after ?? null }),

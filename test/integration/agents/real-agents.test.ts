@@ -7,7 +7,9 @@
  * dialog was on screen at any point of the start (the pane is captured
  * throughout and checked against the type's dialogs and the CLIs' known ones).
  * Then nine more messages through `fleet message`, some multi-line, reach the
- * model in order, each once.
+ * model in order, each once. Restarted, it resumes its conversation; cloned with
+ * --conversation and the clone renamed, the copy resumes it too (OpenCode, whose
+ * conversation fleet cannot copy, is refused with nothing made).
  */
 import assert from "node:assert/strict";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
@@ -184,6 +186,45 @@ describe("real agent CLIs on the local host, offline", { skip: skipAll ?? false 
           resumed.userTexts?.some((text) => sameText(text, message)),
           `the model saw the turns before the restart: ${JSON.stringify(resumed.userTexts)}`,
         );
+
+        // A clone with --conversation carries the conversation on; a rename keeps it.
+        const fork = `${name}-fork`;
+        const cloned = await sb.fleet(["clone", name, fork, "--conversation", "--json"], {
+          env: c.secrets,
+        });
+        if (c.type === "opencode") {
+          assert.equal(cloned.code, 2, cloned.stdout + cloned.stderr);
+          assert.match(cloned.stdout, /CONVERSATION_UNSUPPORTED/);
+          const none = await sb.fleet(["list", "--json"]);
+          assert.doesNotMatch(none.stdout, new RegExp(`"name":"${fork}"`), "nothing was made");
+        } else {
+          assert.equal(cloned.code, 0, cloned.stdout + cloned.stderr);
+          const doc = JSON.parse(cloned.stdout) as { cloned: { conversation: number | null } };
+          assert.ok((doc.cloned.conversation ?? 0) >= 1, cloned.stdout);
+          const renamed = `${name}-moved`;
+          const moved = await sb.fleet(["rename", fork, renamed], { env: c.secrets });
+          assert.equal(moved.code, 0, moved.stdout + moved.stderr);
+          const afterClone = `after the clone and rename, ${c.type}`;
+          const sentToCopy = await sb.fleet(["message", renamed], { input: afterClone });
+          assert.equal(sentToCopy.code, 0, sentToCopy.stderr);
+          const forked = await waitFor(
+            () =>
+              Promise.resolve(
+                ns
+                  .requests()
+                  .find((r) => r.kind === "turn" && sameText(r.lastUserText, afterClone)),
+              ),
+            60_000,
+            100,
+          );
+          assert.ok(
+            forked.userTexts?.some((text) => sameText(text, message)) &&
+              forked.userTexts.some((text) => sameText(text, afterRestart)),
+            `the copy's model saw the source's turns: ${JSON.stringify(forked.userTexts)}`,
+          );
+          const gone = await sb.fleet(["destroy", renamed, "-y"]);
+          assert.equal(gone.code, 0, gone.stderr);
+        }
 
         const destroyed = await sb.fleet(["destroy", name, "-y"]);
         assert.equal(destroyed.code, 0, destroyed.stderr);

@@ -154,6 +154,12 @@ describe("fleet clone and migrate on this machine", { timeout: 180_000 }, () => 
     const branch = await fleet(["clone", "src", "x3"], 1);
     assert.match(branch.stderr, /branch fleet\/x3 already exists/);
     await git("branch", "-D", "fleet/x3");
+    // A command agent's CLI keeps no conversation fleet can copy.
+    const talk = await fleet(["clone", "src", "x4", "--conversation", "--json"], 2);
+    assert.equal(
+      (JSON.parse(talk.stdout) as { error: { code: string } }).error.code,
+      "CONVERSATION_UNSUPPORTED",
+    );
     assert.deepEqual(await agents(), before);
     assert.equal(await git("branch", "--list"), branches);
   });

@@ -160,18 +160,20 @@ describe("CLI agent types prepare their CLI per agent", () => {
     }
   });
 
-  test("codex resumes its last session once it has one (`resume --last`), not before", async () => {
+  test("codex resumes its last session once it has one (`resume --last --all`), not before", async () => {
     const fresh = await launch(codex, spec("codex"));
     assert.ok(!fresh.includes("resume"), fresh.join(" "));
     const day = join(agentDir, "codex", "sessions", "2026", "12", "02");
     await mkdir(day, { recursive: true });
     await writeFile(join(day, "rollout-2026-12-02T10-00-00-0b7c4f1e.jsonl"), "{}\n");
     const again = await launch(codex, spec("codex"));
-    assert.deepEqual(again.slice(0, 6), [
+    // Every session in fleet's own CODEX_HOME is this agent's, whatever work dir it names.
+    assert.deepEqual(again.slice(0, 7), [
       "--no-daemon",
       "--dangerously-bypass-hook-trust",
       "resume",
       "--last",
+      "--all",
       "--flag",
       "two words",
     ]);
