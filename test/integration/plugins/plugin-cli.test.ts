@@ -9,8 +9,9 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { docBlocks } from "../../helpers/doc-blocks.ts";
 import { makeSandbox, waitFor, type RunResult, type Sandbox } from "../../helpers/sandbox.ts";
 import {
   examplePlugin,
@@ -83,6 +84,32 @@ describe("fleet plugin", { timeout: 300_000 }, () => {
     const result = await fleet(["plugin", "add", dir], 1);
     assert.match(result.stderr, /"podman-provider" is not a fleet plugin name/);
     assert.equal(existsSync(pluginsDir), false);
+  });
+
+  test("docs/cli.md's fleet plugin examples run as shown, from where the tarball was packed", async () => {
+    const block = docBlocks().find(
+      (b) => b.file === "docs/cli.md" && b.body.startsWith("fleet plugin add "),
+    );
+    assert.ok(block, "docs/cli.md shows fleet plugin examples");
+    const docs = join(sb.dir, "docs-run");
+    const tarball = await packPlugin(examplePlugin, docs);
+    const lines = block.body.split("\n").filter((line) => line.trim() !== "");
+    assert.ok(
+      lines[0]?.endsWith(` ./${basename(tarball)}`),
+      `${lines[0] ?? ""} adds ${basename(tarball)}`,
+    );
+    const outputs: string[] = [];
+    for (const line of lines) {
+      const args = line.split(/\s+/).slice(1);
+      const result = await sb.fleet(args, { cwd: docs, timeoutMs: 120_000 });
+      assert.equal(result.code, 0, `${block.where}: ${line}: ${result.stderr}`);
+      outputs.push(result.stdout);
+    }
+    assert.match(outputs.join(""), /provider podman +ok/);
+    assert.ok(
+      !existsSync(join(pluginsDir, "node_modules", "fleet-provider-podman")),
+      "the last line removed it",
+    );
   });
 
   test("the example plugin installs from its packed tarball and its provider checks fleet files", async () => {

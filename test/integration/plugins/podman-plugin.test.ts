@@ -20,6 +20,8 @@ import {
   type RunResult,
   type Sandbox,
 } from "../../helpers/sandbox.ts";
+import { docBlocks } from "../../helpers/doc-blocks.ts";
+import { blockKind } from "../docs/doc-kinds.ts";
 import { examplePlugin, packPlugin } from "./plugin-fixture.ts";
 
 const execFileAsync = promisify(execFile);
@@ -85,22 +87,10 @@ describe("the podman plugin runs an agent", { timeout: 300_000 }, () => {
     sb = await makeSandbox("podman-plugin");
     container = `${sb.prefix}pod`;
     file = join(sb.dir, "fleet.yaml");
-    await writeFile(
-      file,
-      `version: 1
-name: podfleet
-hosts:
-  pod:
-    provider: podman
-    image: ${image}
-    resources: { cpus: 1, memory: 512m, pids: 256 }
-agents:
-  watcher:
-    agent: command
-    command: "sh -c 'echo watching from $(hostname); exec sleep 600'"
-    host: pod
-`,
-    );
+    // The fleet file docs/plugins.md shows, as it is.
+    const shown = docBlocks().find((block) => blockKind(block) === "plugin-fleet-file");
+    assert.ok(shown, "docs/plugins.md shows a podman fleet file");
+    await writeFile(file, shown.body.replaceAll("fleet/base:bookworm", image));
   });
   after(async () => {
     if (skip !== false) return;
