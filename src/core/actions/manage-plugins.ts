@@ -91,7 +91,8 @@ export async function addPlugin(
     providers: names.providers,
     agentTypes: names.agentTypes,
     contractVersion: PLUGIN_CONTRACT_VERSION,
-    spec,
+    // Files by absolute path: the index must not depend on where add ran.
+    spec: parsed.kind === "registry" ? parsed.spec : parsed.path,
     addedAt: new Date().toISOString(),
   };
   const replaced = others.length !== index.plugins.length;

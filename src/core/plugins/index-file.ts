@@ -22,7 +22,7 @@ export interface PluginEntry {
   agentTypes: string[];
   /** The plugin contract version its manifest declared when it was added. */
   contractVersion: number;
-  /** What was given to `fleet plugin add`. */
+  /** What was given to `fleet plugin add` (a tarball or directory by absolute path). */
   spec: string;
   addedAt: string;
 }

@@ -150,6 +150,13 @@ describe("fleet plugin", { timeout: 300_000 }, () => {
       "version: 1\nname: pv\nhosts:\n  pod: { provider: podman, image: fleet/base:bookworm }\n",
     );
     await fleet(["validate", "-f", good], 0);
+
+    // Adding it again replaces it (an upgrade): its own names do not clash.
+    const again = JSON.parse(
+      (await fleet(["plugin", "add", tarball, "--format", "json"], 0)).stdout,
+    ) as Json;
+    assert.equal(again.replaced, true);
+    assert.equal((again.added as Json).spec, tarball);
   });
 
   test("a wrong contract version is refused, naming the wanted and found versions; nothing is installed", async () => {
