@@ -25,10 +25,30 @@ import {
 } from "../plugins/manifest.ts";
 import { ensureNpmProject, npm } from "../plugins/npm.ts";
 import { readPackage } from "../plugins/package-entry.ts";
-import { npmArgument, parsePluginSpec } from "../plugins/package-spec.ts";
+import { npmArgument, parsePluginSpec, type PluginSpec } from "../plugins/package-spec.ts";
 import { PLUGIN_CONTRACT_VERSION } from "../contracts/plugin.ts";
 import { builtinAgentTypeNames, builtinProviderNames } from "../registry.ts";
 import { rememberedHosts } from "../state/known-hosts.ts";
+import { acquireLock, flockArgs, holdLock } from "../flock-holder.ts";
+import { mkdirPrivate, touchPrivateFileSync } from "../private-files.ts";
+
+/** add and remove one at a time: each rewrites the index and runs npm on the same dir. */
+async function withPluginsLock<T>(ctx: ProviderContext, fn: () => Promise<T>): Promise<T> {
+  const dir = join(ctx.env.home, "locks");
+  const file = join(dir, "plugins.lock");
+  await mkdirPrivate(dir);
+  touchPrivateFileSync(file);
+  const release = await acquireLock(
+    (nonBlocking) =>
+      holdLock({ command: "flock", args: flockArgs(file, nonBlocking) }, `the lock ${file}`),
+    { io: ctx.io, host: "plugins" },
+  );
+  try {
+    return await fn();
+  } finally {
+    await release();
+  }
+}
 
 export interface AddedPlugin {
   plugin: PluginEntry;
@@ -51,9 +71,14 @@ export async function addPlugin(
   ctx: ProviderContext,
   cwd: string = process.cwd(),
 ): Promise<AddedPlugin> {
-  const home = ctx.env.home;
   const parsed = await parsePluginSpec(spec, cwd);
   checkPackageName(parsed.name);
+  return withPluginsLock(ctx, () => installPlugin(parsed, ctx));
+}
+
+async function installPlugin(parsed: PluginSpec, ctx: ProviderContext): Promise<AddedPlugin> {
+  const spec = npmArgument(parsed);
+  const home = ctx.env.home;
   const index = readPluginIndex(home);
   const others = index.plugins.filter((entry) => entry.name !== parsed.name);
   const dir = pluginsDir(home);
@@ -92,7 +117,7 @@ export async function addPlugin(
     agentTypes: names.agentTypes,
     contractVersion: PLUGIN_CONTRACT_VERSION,
     // Files by absolute path: the index must not depend on where add ran.
-    spec: parsed.kind === "registry" ? parsed.spec : parsed.path,
+    spec,
     addedAt: new Date().toISOString(),
   };
   const replaced = others.length !== index.plugins.length;
@@ -133,10 +158,18 @@ export interface RemovedPlugin {
   hostsLeft: string[];
 }
 
-export async function removePlugin(
+export function removePlugin(
   name: string,
   ctx: ProviderContext,
   options: { force?: boolean } = {},
+): Promise<RemovedPlugin> {
+  return withPluginsLock(ctx, () => uninstallPlugin(name, ctx, options));
+}
+
+async function uninstallPlugin(
+  name: string,
+  ctx: ProviderContext,
+  options: { force?: boolean },
 ): Promise<RemovedPlugin> {
   const home = ctx.env.home;
   const index = readPluginIndex(home);

@@ -270,6 +270,26 @@ describe("fleet plugin", { timeout: 300_000 }, () => {
     await fleet(["plugin", "remove", "fleet-agent-hello"], 0);
   });
 
+  test("two adds at once both land in the index (they take turns)", async () => {
+    const [one, two] = await Promise.all([
+      pack("fleet-provider-one", providerPlugin("one")),
+      pack("fleet-provider-two", providerPlugin("two")),
+    ]);
+    await Promise.all([fleet(["plugin", "add", one], 0), fleet(["plugin", "add", two], 0)]);
+    const index = JSON.parse(await readFile(join(pluginsDir, "index.json"), "utf8")) as {
+      plugins: Json[];
+    };
+    const names = index.plugins.map((p) => p.name);
+    assert.ok(
+      names.includes("fleet-provider-one") && names.includes("fleet-provider-two"),
+      names.join(),
+    );
+    await Promise.all([
+      fleet(["plugin", "remove", "fleet-provider-one"], 0),
+      fleet(["plugin", "remove", "fleet-provider-two"], 0),
+    ]);
+  });
+
   test("remove refuses while a known host uses its provider, unless --force", async () => {
     await mkdir(join(sb.home, "hosts"), { recursive: true });
     await writeFile(
