@@ -6,7 +6,7 @@
  * written to the index. Remove refuses while a remembered host uses one of the
  * plugin's providers, unless forced.
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { join, relative } from "node:path";
 import type { ProviderContext } from "../contracts/provider.ts";
 import { FleetError } from "../errors.ts";
@@ -84,6 +84,10 @@ async function installPlugin(parsed: PluginSpec, ctx: ProviderContext): Promise<
   const dir = pluginsDir(home);
   await ensureNpmProject(dir);
 
+  // A staging dir left by an add that was killed (add runs under the lock: none is in use).
+  for (const name of await readdir(dir)) {
+    if (name.startsWith(".staging-")) await rm(join(dir, name), { recursive: true, force: true });
+  }
   // Staged: installed and checked away from the plugins dir.
   const stage = await mkdtemp(join(dir, ".staging-"));
   let names: ManifestNames;

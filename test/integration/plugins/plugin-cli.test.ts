@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { docBlocks } from "../../helpers/doc-blocks.ts";
@@ -151,12 +151,18 @@ describe("fleet plugin", { timeout: 300_000 }, () => {
     );
     await fleet(["validate", "-f", good], 0);
 
-    // Adding it again replaces it (an upgrade): its own names do not clash.
+    // Adding it again replaces it (an upgrade): its own names do not clash. A staging
+    // dir left by a killed add goes too.
+    await mkdir(join(pluginsDir, ".staging-killed", "node_modules"), { recursive: true });
     const again = JSON.parse(
       (await fleet(["plugin", "add", tarball, "--format", "json"], 0)).stdout,
     ) as Json;
     assert.equal(again.replaced, true);
     assert.equal((again.added as Json).spec, tarball);
+    assert.deepEqual(
+      (await readdir(pluginsDir)).filter((name) => name.startsWith(".staging-")),
+      [],
+    );
   });
 
   test("a wrong contract version is refused, naming the wanted and found versions; nothing is installed", async () => {
