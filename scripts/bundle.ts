@@ -61,6 +61,8 @@ await build({
     "pulumi-provider": "src/engines/pulumi/provider-main.ts",
     // `fleet/pulumi`, the SDK for a team's own Pulumi programs (package.json "exports").
     "pulumi-sdk": "src/pulumi-sdk/index.ts",
+    // `fleet/plugin`: the plugin contract's types and constants, for plugin authors.
+    plugin: "src/core/contracts/plugin.ts",
   },
   outdir,
   splitting: true,

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Prepares this machine for fleet's test suite: the system packages the tests use,
+# Prepares this machine for fleet's test suite: the system packages the tests use
+# (podman among them, for the example plugin),
 # the Pulumi engine's `pulumi` CLI (built from the Go module proxy by
 # scripts/build-pulumi.sh, cached by version under /var/cache/fleet), a running
-# Docker engine and the fleet/base:bookworm image.
+# Docker engine and the fleet/base:bookworm image (for podman too).
 #
 # Idempotent and fast when everything is already there. As root it installs what is
 # missing (one `apt-get update`, then `apt-get install`); otherwise it says what is
@@ -59,6 +60,9 @@ required=(
   "ca-certificates:/etc/ssl/certs/ca-certificates.crt"
   # fleet ui's browser tests drive Debian's chromium with playwright-core (no downloaded browser).
   "chromium:/usr/bin/chromium"
+  # The example plugin's provider (examples/plugins/fleet-provider-podman); catatonit is its --init.
+  "podman:podman"
+  "catatonit:/usr/libexec/podman/catatonit"
 )
 
 # sbin directories are not on a non-root PATH on Debian; look there too.
@@ -146,5 +150,9 @@ fi
 if ! "$here/build-base-image.sh"; then
   step "docker: base image NOT available — Docker tests will be skipped"
   exit 3
+fi
+# The podman plugin's tests: the same image, given to podman (they skip, saying so, without it).
+if ! "$here/podman-base-image.sh"; then
+  step "podman: base image NOT available — the podman plugin's tests will be skipped"
 fi
 step "ready"

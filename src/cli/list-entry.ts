@@ -8,6 +8,7 @@
 import { directListOptions } from "./direct-list.ts";
 import { exitOnClosedStdout, reportError } from "./report-error.ts";
 import { loadSettings } from "../core/settings/current.ts";
+import { registerInstalledPlugins } from "../core/plugins/register.ts";
 
 const direct = directListOptions(process.argv.slice(2));
 if (direct === undefined) {
@@ -17,6 +18,8 @@ if (direct === undefined) {
   try {
     // The configuration (fleet config: its prefix) as main.ts loads it for every command.
     const [list] = await Promise.all([import("./commands/list.ts"), loadSettings()]);
+    // Hosts of plugin providers are listed too: one file read, none when no plugin was added.
+    registerInstalledPlugins();
     await list.run(direct);
   } catch (error) {
     process.exitCode = reportError(error);

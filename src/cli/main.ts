@@ -10,6 +10,7 @@ import { completes } from "./completion-values.ts";
 import { moveGlobalFlags } from "./global-flags.ts";
 import { exitOnClosedStdout, reportError } from "./report-error.ts";
 import { loadSettings } from "../core/settings/current.ts";
+import { registerInstalledPlugins } from "../core/plugins/register.ts";
 
 const program = new Command("fleet")
   .description(
@@ -52,6 +53,7 @@ function withCommon(command: Command, formats: Formats, fallback: string): Comma
 function lazy<A extends unknown[]>(load: () => Promise<{ run: (...args: A) => Promise<void> }>) {
   return async (...args: A): Promise<void> => {
     const [module] = await Promise.all([load(), loadSettings()]);
+    registerInstalledPlugins();
     await module.run(...args);
   };
 }
@@ -490,6 +492,7 @@ function configAction<A extends unknown[]>(
   pick: (module: typeof import("./commands/config.ts")) => (...args: A) => Promise<void>,
 ) {
   return async (...args: A): Promise<void> => {
+    registerInstalledPlugins();
     await pick(await import("./commands/config.ts"))(...args);
   };
 }
@@ -564,6 +567,49 @@ withCommon(configCommand.command("edit"), ["text", "json"], "text")
     "\nExamples:\n  fleet config edit\n  EDITOR=nano fleet config edit --scope local",
   )
   .action(configAction((m) => m.runEdit));
+
+/** For `fleet plugin`: settings as for every command; the plugins are its business. */
+function pluginAction<A extends unknown[]>(
+  pick: (module: typeof import("./commands/plugin.ts")) => (...args: A) => Promise<void>,
+) {
+  return lazy(async () => ({ run: pick(await import("./commands/plugin.ts")) }));
+}
+const pluginCommand = program
+  .command("plugin")
+  .description(
+    "third-party providers and agent types: npm packages fleet-provider-*, fleet-agent-*",
+  )
+  .addHelpText(
+    "after",
+    "\nPlugins are installed with npm into FLEET_HOME/plugins, without running their install\nscripts, and loaded only when a fleet file or command uses one of their names. A plugin\nruns as you, with your files and keys: add only plugins you trust (docs/plugins.md).\n\nExamples:\n  fleet plugin add ./fleet-provider-podman-0.1.0.tgz\n  fleet plugin add fleet-agent-aider@1.2\n  fleet plugin list --format json\n  fleet plugin remove fleet-provider-podman",
+  );
+
+withCommon(pluginCommand.command("add"), ["text", "json"], "text")
+  .description("install a plugin and check it meets this fleet's contracts")
+  .argument("<spec>", "a packed tarball (npm pack), a package directory, or an npm name[@version]")
+  .addHelpText(
+    "after",
+    "\nRuns npm install --prefix FLEET_HOME/plugins --no-audit --no-fund --ignore-scripts SPEC after\ninstalling and checking it in a staging dir: a plugin whose name, manifest or contract\nversion is wrong, or whose names clash with fleet's or another plugin's, changes nothing.\nAdding an installed plugin again replaces it.\n\nExamples:\n  fleet plugin add ./fleet-provider-podman-0.1.0.tgz\n  fleet plugin add ./examples/plugins/fleet-provider-podman\n  fleet plugin add @acme/fleet-agent-review@2 --format json",
+  )
+  .action(pluginAction((m) => m.runAdd));
+
+withCommon(pluginCommand.command("list").alias("ls"), ["table", "json"], "table")
+  .description("installed plugins: version, what each provides, whether it meets the contracts")
+  .addHelpText(
+    "after",
+    "\nEach plugin is loaded to check it; one that fails shows the error and the exit code is 1.\n\nExamples:\n  fleet plugin list\n  fleet plugin list --format json",
+  )
+  .action(pluginAction((m) => m.runList));
+
+withCommon(pluginCommand.command("remove").alias("rm"), ["text", "json"], "text")
+  .description("uninstall a plugin")
+  .argument("<name>", "the plugin's package name (as fleet plugin list shows it)")
+  .option("--force", "remove it even while a known host uses its provider")
+  .addHelpText(
+    "after",
+    "\nRefused while a host fleet remembers (one a fleet file or fleet create used, not destroyed)\nuses one of its providers, unless --force: those hosts cannot be reached until it is added\nagain. Agent types are not checked: agents of a removed type cannot be started or messaged.\n\nExamples:\n  fleet plugin remove fleet-provider-podman\n  fleet plugin remove fleet-provider-podman --force --format json",
+  )
+  .action(pluginAction((m) => m.runRemove));
 
 for (const [name, verb, run] of [
   ["approve", "approve", "runApprove"],

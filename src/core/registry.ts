@@ -52,6 +52,13 @@ const agentTypeLoaders = new Map<string, () => Promise<AgentType>>([
   ["opencode", async () => (await import("../agents/opencode.ts")).default],
 ]);
 
+const BUILTIN_PROVIDERS: readonly string[] = [...providerLoaders.keys()];
+const BUILTIN_AGENT_TYPES: readonly string[] = [...agentTypeLoaders.keys()];
+
+/** The names fleet itself provides; plugins may not take them (src/core/plugins). */
+export const builtinProviderNames = (): string[] => [...BUILTIN_PROVIDERS];
+export const builtinAgentTypeNames = (): string[] => [...BUILTIN_AGENT_TYPES];
+
 export function registerProvider(name: string, load: ProviderLoader): void {
   providerLoaders.set(name, load);
   providerCache.delete(name);

@@ -257,7 +257,9 @@ export const buildSchema = z.union([
 
 export const hostSchema = z
   .strictObject({
-    provider: nonEmpty.describe("Provider: local, docker, ssh."),
+    provider: nonEmpty.describe(
+      "Provider: local, docker, ssh, or one a plugin adds (fleet plugin add).",
+    ),
     image: nonEmpty.optional().describe("docker: image to run (must exist locally, or set build)."),
     build: buildSchema.optional().describe("docker: build the image from a Dockerfile."),
     address: nonEmpty.optional().describe("ssh: [user@]host, or an alias from ~/.ssh/config."),

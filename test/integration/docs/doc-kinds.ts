@@ -21,6 +21,8 @@ export type BlockKind =
   | "pulumi-program" // a Pulumi program using fleet/pulumi: run under mocks, type-checked (doc-pulumi-sdk)
   | "pulumi-project" // a Pulumi.yaml: the examples' own (doc-pulumi-sdk)
   | "mcp-client" // an MCP client's config or command for fleet mcp: each started and connected (doc-mcp-clients)
+  | "plugin-source" // a file of examples/plugins shown whole: compared with the file (doc-plugins)
+  | "plugin-fleet-file" // docs/plugins.md's podman fleet file: applied on podman (plugins/podman-plugin)
   | "exempt";
 
 /** file -> first line -> why no check runs it. */
@@ -70,6 +72,11 @@ function contentKind(block: DocBlock): BlockKind | undefined {
   const first = firstLine(block);
   const body = block.body;
   const sdkDoc = block.file === "docs/pulumi-sdk.md";
+  if (block.file === "docs/plugins.md") {
+    if (/^\/\/ examples\/plugins\/\S+$/.test(first)) return "plugin-source";
+    // Its provider is a plugin's: the podman test adds the plugin, then applies it.
+    if (block.lang === "yaml" && /^\s+provider: podman$/m.test(body)) return "plugin-fleet-file";
+  }
   if (block.lang === "yaml") {
     if (/^version:/m.test(body)) return "fleet-file";
     if (sdkDoc && /^runtime:/m.test(body)) return "pulumi-project";
