@@ -1,8 +1,11 @@
-import { homedir } from "node:os";
 import { join } from "node:path";
 import { FleetError } from "./errors.ts";
+import { fleetHomeDir, PREFIX_PATTERN } from "./home.ts";
 import { currentSettings } from "./settings/current.ts";
 import type { Settings } from "./settings/schema.ts";
+
+// Kept here too for their many importers; home.ts is their own (it imports nothing of fleet's).
+export { fleetHomeDir, PREFIX_PATTERN };
 
 /** Where fleet keeps its things and how it names them, from the environment. */
 export interface FleetEnv {
@@ -14,14 +17,6 @@ export interface FleetEnv {
   settings?: Settings;
 }
 
-/**
- * FLEET_PREFIX starts every tmux session and container name fleet owns, so it
- * must be a valid start of both (no `:` or `.`, which tmux reads as window and
- * pane separators; nothing a shell or Docker would mangle), and not empty: an
- * empty prefix would make every session on the server look like fleet's.
- */
-export const PREFIX_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
-
 /** FLEET_PREFIX wins over the configured prefix, which wins over `fleet-`. */
 export function fleetEnv(env: NodeJS.ProcessEnv = process.env): FleetEnv {
   const settings = currentSettings().values;
@@ -30,13 +25,6 @@ export function fleetEnv(env: NodeJS.ProcessEnv = process.env): FleetEnv {
     prefix: validPrefix(env.FLEET_PREFIX ?? settings.prefix ?? "fleet-"),
     settings,
   };
-}
-
-/** FLEET_HOME, or `~/.fleet`. */
-export function fleetHomeDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.FLEET_HOME !== undefined && env.FLEET_HOME !== ""
-    ? env.FLEET_HOME
-    : join(homedir(), ".fleet");
 }
 
 function validPrefix(prefix: string): string {

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { notifySchema } from "../config/schema.ts";
-import { PREFIX_PATTERN } from "../env.ts";
+import { PREFIX_PATTERN } from "../home.ts";
 import { NAME_PATTERN } from "../names.ts";
 
 export const settingsSchema = z.strictObject({
