@@ -16,6 +16,7 @@ import { planTools } from "./plan-tools.ts";
 import { installTools } from "./tool-kit.ts";
 import { workTools } from "./work-tools.ts";
 import { busTools } from "./bus-tools.ts";
+import { lifecycleTools } from "./lifecycle-tools.ts";
 
 export const SERVER_NAME = "fleet";
 export const SERVER_VERSION = "0.1.0";
@@ -55,7 +56,7 @@ export function createFleetServer(deps: ServerDeps): FleetMcpServer {
   );
   installTools(
     server,
-    [...agentTools, ...workTools, ...planTools(deps.plans), ...busTools()],
+    [...agentTools, ...lifecycleTools, ...workTools, ...planTools(deps.plans), ...busTools()],
     deps,
   );
   const resource = installAgentResource(server, { env: deps.env, io: deps.io }, deps.pollMs);
