@@ -13,7 +13,8 @@ import { agentPaths, assertAgentName, sessionName, type AgentPaths } from "../ho
 import { killOwnSessionLine } from "../host/own-session.ts";
 import { createAgent } from "../host/create-agent.ts";
 import { openHost, type HostHandle } from "../host/handle.ts";
-import { commitOf, isAncestor, lastLine, localGit, repoOf } from "../host/local-git.ts";
+import { localGit, repoOf } from "../host/local-git.ts";
+import { placeBranch } from "../host/place-branch.ts";
 import { requireAgent } from "../host/read-agent.ts";
 import { undoCreate } from "../host/undo-create.ts";
 import { captureWork, restoreWork, type CapturedWork } from "../host/work-copy.ts";
@@ -230,65 +231,6 @@ async function removeCopy(
       "exit 0",
     ].join("\n"),
   );
-}
-
-/**
- * Points `branch` in this machine's repo at `head`: a new branch, or (for the
- * same branch) one that `head` only moves forward and no checkout here has out.
- * True when it made the branch.
- */
-async function placeBranch(
-  repo: string,
-  branch: string,
-  head: string,
-  same: boolean,
-): Promise<boolean> {
-  const ref = `refs/heads/${branch}`;
-  const before = await commitOf(repo, ref);
-  if (before === head) return false;
-  if (before !== undefined && !same) {
-    throw new FleetError("BRANCH_EXISTS", `branch ${branch} already exists in ${repo}`, {
-      hint: `pick another name for the new agent, or delete the branch (\`git -C ${repo} branch -D ${branch}\`)`,
-    });
-  }
-  if (before !== undefined) {
-    if (!(await isAncestor(repo, before, head))) {
-      throw new FleetError(
-        "BRANCH_DIVERGED",
-        `branch ${branch} in ${repo} has commits the agent's lacks`,
-        {
-          hint: `bring them to the agent first (\`fleet pull\`, merge, \`fleet push\`), then try again`,
-        },
-      );
-    }
-    const worktrees = await localGit(repo, ["worktree", "list", "--porcelain"]);
-    if (worktrees.stdout.split("\n").includes(`branch ${ref}`)) {
-      throw new FleetError(
-        "BRANCH_CHECKED_OUT",
-        `branch ${branch} is checked out in a worktree of ${repo} and behind the agent's`,
-        { hint: `switch that checkout to another branch, or \`fleet pull\` the agent there first` },
-      );
-    }
-  }
-  const updated = await localGit(repo, [
-    "update-ref",
-    "-m",
-    "fleet clone",
-    "--end-of-options",
-    ref,
-    head,
-    before ?? "",
-  ]);
-  if (updated.code !== 0) {
-    throw new FleetError(
-      "GIT_FAILED",
-      `cannot make branch ${branch}: ${lastLine(updated.stderr)}`,
-      {
-        fault: "system",
-      },
-    );
-  }
-  return before === undefined;
 }
 
 /** An invalid new name is the caller's input: a usage error, nothing done. */
