@@ -1,6 +1,7 @@
 /** `fleet pair NAME`: the user's checkout and the agent's work dir kept in step until Ctrl-C. */
 import { pairAgent, type PairEvent, type PairSummary } from "../../core/actions/pair-agent.ts";
-import { type CommonOptions, cliContext, printJson, printText } from "../context.ts";
+import { usageError } from "../../core/errors.ts";
+import { type CommonOptions, cliContext, jsonText, printText } from "../context.ts";
 import { plural } from "../render/plural.ts";
 
 interface PairCliOptions extends CommonOptions {
@@ -16,7 +17,10 @@ const DIRECTION_WORDS = {
 };
 
 export async function run(ref: string, options: PairCliOptions): Promise<void> {
-  const context = cliContext(options, ["text", "jsonl"], "text");
+  const context = cliContext(options, ["text", "json", "jsonl"], "text");
+  if (context.format === "json") {
+    throw usageError("fleet pair prints a stream", "use --format jsonl (or text)");
+  }
   const controller = new AbortController();
   const stop = (): void => controller.abort();
   process.once("SIGINT", stop);
@@ -28,9 +32,9 @@ export async function run(ref: string, options: PairCliOptions): Promise<void> {
       ...(options.direction === undefined ? {} : { direction: options.direction }),
       ...(options.conflict === undefined ? {} : { conflict: options.conflict }),
       signal: controller.signal,
-      onEvent: (event) => (jsonl ? printJson(event) : printText(line(event))),
+      onEvent: (event) => (jsonl ? printLine(event) : printText(line(event))),
     });
-    if (jsonl) printJson({ event: "summary", ...summary });
+    if (jsonl) printLine({ event: "summary", ...summary });
     else printText(summaryLine(summary));
   } finally {
     process.off("SIGINT", stop);
@@ -38,10 +42,15 @@ export async function run(ref: string, options: PairCliOptions): Promise<void> {
   }
 }
 
+/** One JSON object per line (made harmless for terminals, as every JSON fleet prints). */
+const printLine = (value: unknown): void => void process.stdout.write(jsonText(value, 0) + "\n");
+
 function line(event: PairEvent): string {
   switch (event.event) {
     case "start":
-      return `Pairing ${event.local} with ${event.agent}@${event.host}:${event.workdir} (${DIRECTION_WORDS[event.direction]}; on conflict: ${event.conflict}). Ctrl-C to stop.`;
+      return `Pairing ${event.local} with ${event.agent}@${event.host}:${event.workdir} (${DIRECTION_WORDS[event.direction]}; on conflict: ${event.conflict}).`;
+    case "ready":
+      return `In step: ${plural(event.files, "file")}. Watching both sides; Ctrl-C to stop.`;
     case "sync": {
       const arrow = event.to === "agent" ? "→ agent" : "← local";
       const what = event.action === "delete" ? `deleted ${event.path}` : event.path;

@@ -39,6 +39,8 @@ export type PairEvent =
     }
   | { event: "sync"; to: Side; path: string; action: "write" | "delete"; why: PairOp["why"] }
   | { event: "conflict"; path: string; rule: ConflictRule }
+  /** After the first round: the sides are in step (as far as the direction lets them). */
+  | { event: "ready"; files: number }
   | { event: "skipped"; to: Side; path: string; reason: "changed" | "refused" };
 
 export interface PairSummary {
@@ -145,6 +147,7 @@ export async function pairAgent(
     const intoLocal = round.ops.filter((op) => op.to === "local");
     if (intoLocal.length > 0) await apply(intoLocal);
     if (intoAgent.length > 0) await withHostLock(handle, () => apply(intoAgent));
+    if (summary.rounds === 1) options.onEvent({ event: "ready", files: baseline.size });
     await sleep(options.intervalMs ?? PAIR_INTERVAL_MS, undefined, {
       signal: options.signal,
     }).catch(() => undefined);
