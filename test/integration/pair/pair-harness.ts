@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { test } from "node:test";
+import { test as nodeTest } from "node:test";
 import { fleetBin, waitFor, type Sandbox } from "../../helpers/sandbox.ts";
 
 /** The line (text or jsonl) fleet pair prints once its first round is done. */
@@ -82,8 +82,9 @@ export interface PairHost {
   checkout: string;
   readAgent(path: string): Promise<string | undefined>;
   writeAgent(path: string, content: string): Promise<void>;
+  removeAgent(path: string): Promise<void>;
   /** Latencies measured, printed by the test file for the record. */
-  latencies: { what: string; ms: number }[];
+  latencies: { what: string; ms: number | string }[];
 }
 
 /** Polls the checkout until `path` holds `content`; resolves with the time it did. */
@@ -104,7 +105,10 @@ export async function localHolds(
 }
 
 /** The cases every provider passes: both ways within a generous bound, and a conflict. */
-export function pairCases(get: () => PairHost): void {
+export function pairCases(
+  get: () => PairHost,
+  test: (name: string, fn: () => Promise<void>) => void = nodeTest,
+): void {
   test("pair carries a change each way, both within 10 s (latency recorded)", async () => {
     const h = get();
     const run = startPair(h.sb, [h.agent], h.checkout);
@@ -117,10 +121,33 @@ export function pairCases(get: () => PairHost): void {
       assert.equal(await h.readAgent("to-agent.txt"), "from the checkout\n");
       h.latencies.push({ what: "checkout -> agent", ms: arrived - wrote });
 
+      // Between these two the file was written: the latency lies between the two figures.
+      const writing = Date.now();
       await h.writeAgent("from-agent.txt", "from the agent\n");
       const written = Date.now();
       const landed = await localHolds(h.checkout, "from-agent.txt", "from the agent\n");
-      h.latencies.push({ what: "agent -> checkout", ms: landed - written });
+      h.latencies.push({
+        what: "agent -> checkout (after the write returned .. from its start)",
+        ms: `${landed - written}..${landed - writing}`,
+      });
+    } finally {
+      assert.equal(await run.stop(), 0, run.stderr());
+    }
+  });
+
+  test("a file deleted in the agent's work dir is deleted in the checkout", async () => {
+    const h = get();
+    await writeFile(join(h.checkout, "short-lived.txt"), "brief\n");
+    const run = startPair(h.sb, [h.agent], h.checkout);
+    try {
+      await run.line(READY);
+      assert.equal(await h.readAgent("short-lived.txt"), "brief\n");
+      await h.removeAgent("short-lived.txt");
+      await run.line(/← local {2}deleted short-lived\.txt$/);
+      assert.equal(
+        await readFile(join(h.checkout, "short-lived.txt"), "utf8").catch(() => "gone"),
+        "gone",
+      );
     } finally {
       assert.equal(await run.stop(), 0, run.stderr());
     }

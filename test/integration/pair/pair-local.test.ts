@@ -44,6 +44,7 @@ describe("fleet pair with a local agent", { timeout: 240_000 }, () => {
       checkout: repo,
       readAgent: (path) => readFile(inAgent(path), "utf8").catch(() => undefined),
       writeAgent: (path, content) => writeFile(inAgent(path), content),
+      removeAgent: (path) => rm(inAgent(path)),
       latencies: [],
     };
   });
