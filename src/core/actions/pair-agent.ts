@@ -113,19 +113,23 @@ export async function pairAgent(
     conflict,
   });
 
-  while (!options.signal.aborted) {
+  const round = async (): Promise<void> => {
     const [local, remote] = await Promise.all([sides.local.list(), sides.agent.list()]);
-    const round = decideRound(baseline, local, remote, { direction, conflict });
+    const decided = decideRound(baseline, local, remote, { direction, conflict });
     summary.rounds++;
-    if (conflict === "stop" && round.conflicts.length > 0)
-      throw conflictError(round.conflicts, agent.name);
-    for (const path of round.conflicts)
+    if (conflict === "stop" && decided.conflicts.length > 0) {
+      throw conflictError(decided.conflicts, agent.name);
+    }
+    for (const path of decided.conflicts) {
       options.onEvent({ event: "conflict", path, rule: conflict });
-    summary.conflicts += round.conflicts.length;
-    for (const [path, entry] of round.settle) settle(path, entry);
+    }
+    summary.conflicts += decided.conflicts.length;
+    for (const [path, entry] of decided.settle) settle(path, entry);
 
     const apply = async (ops: PairOp[]): Promise<void> => {
       for (const op of ops) {
+        // Interrupted: the ops in hand are not started (the lock may be gone with Ctrl-C).
+        if (options.signal.aborted) return;
         const done = await applyOp(op, sides);
         if (done !== "done") {
           options.onEvent({ event: "skipped", to: op.to, path: op.path, reason: done });
@@ -134,20 +138,25 @@ export async function pairAgent(
         if (op.why !== "conflict-copy") settle(op.path, op.settle);
         if (op.to === "agent") summary.toAgent++;
         else summary.toLocal++;
-        options.onEvent({
-          event: "sync",
-          to: op.to,
-          path: op.path,
-          action: op.kind,
-          why: op.why,
-        });
+        options.onEvent({ event: "sync", to: op.to, path: op.path, action: op.kind, why: op.why });
       }
     };
-    const intoAgent = round.ops.filter((op) => op.to === "agent");
-    const intoLocal = round.ops.filter((op) => op.to === "local");
+    const intoAgent = decided.ops.filter((op) => op.to === "agent");
+    const intoLocal = decided.ops.filter((op) => op.to === "local");
     if (intoLocal.length > 0) await apply(intoLocal);
     if (intoAgent.length > 0) await withHostLock(handle, () => apply(intoAgent));
     if (summary.rounds === 1) options.onEvent({ event: "ready", files: baseline.size });
+  };
+
+  while (!options.signal.aborted) {
+    try {
+      await round();
+    } catch (error) {
+      // Ctrl-C on a terminal reaches the host commands in flight too (they share its
+      // process group): a failure after it is the interruption, not an error.
+      if (options.signal.aborted) break;
+      throw error;
+    }
     await sleep(options.intervalMs ?? PAIR_INTERVAL_MS, undefined, {
       signal: options.signal,
     }).catch(() => undefined);

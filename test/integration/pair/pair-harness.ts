@@ -31,6 +31,9 @@ export function startPair(sb: Sandbox, args: string[], cwd: string): PairRun {
     cwd,
     env: sb.env,
     stdio: ["ignore", "pipe", "pipe"],
+    // Its own process group, signalled as a whole: what Ctrl-C on a terminal does,
+    // reaching the host commands (sh, docker exec, ssh) in flight too.
+    detached: true,
   });
   const lines: { at: number; text: string }[] = [];
   let pending = "";
@@ -64,7 +67,11 @@ export function startPair(sb: Sandbox, args: string[], cwd: string): PairRun {
         20,
       ),
     async stop(signal = "SIGINT") {
-      if (!done) child.kill(signal);
+      try {
+        if (!done && child.pid !== undefined) process.kill(-child.pid, signal);
+      } catch {
+        // Already gone.
+      }
       const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
       const code = await exited;
       clearTimeout(timer);
