@@ -72,5 +72,5 @@ function line(event: PairEvent): string {
 }
 
 function summaryLine(summary: PairSummary): string {
-  return `Paired ${summary.agent}@${summary.host} for ${summary.seconds}s: ${plural(summary.toAgent, "change")} to the agent, ${plural(summary.toLocal, "change")} to your checkout, ${plural(summary.conflicts, "conflict")}.`;
+  return `Paired ${summary.agent}@${summary.host} for ${summary.seconds}s (${plural(summary.rounds, "round")} of ${summary.roundMs} ms): ${plural(summary.toAgent, "change")} to the agent, ${plural(summary.toLocal, "change")} to your checkout, ${plural(summary.conflicts, "conflict")}.`;
 }

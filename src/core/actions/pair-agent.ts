@@ -50,6 +50,8 @@ export interface PairSummary {
   toLocal: number;
   conflicts: number;
   rounds: number;
+  /** The mean time a round took, pauses between rounds left out. */
+  roundMs: number;
   seconds: number;
 }
 
@@ -95,8 +97,10 @@ export async function pairAgent(
     toLocal: 0,
     conflicts: 0,
     rounds: 0,
+    roundMs: 0,
     seconds: 0,
   };
+  let busyMs = 0;
   const started = Date.now();
   const baseline = new Map<string, BaselineEntry>();
   const settle = (path: string, entry: BaselineEntry | undefined): void => {
@@ -149,8 +153,11 @@ export async function pairAgent(
   };
 
   while (!options.signal.aborted) {
+    const roundStart = Date.now();
     try {
       await round();
+      busyMs += Date.now() - roundStart;
+      summary.roundMs = Math.round(busyMs / summary.rounds);
     } catch (error) {
       // Ctrl-C on a terminal reaches the host commands in flight too (they share its
       // process group): a failure after it is the interruption, not an error.

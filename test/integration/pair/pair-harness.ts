@@ -140,6 +140,10 @@ export function pairCases(
     } finally {
       assert.equal(await run.stop(), 0, run.stderr());
     }
+    // A round's own cost: listing both sides, hashing and copying what moved.
+    const summary = /\(\d+ rounds? of (\d+) ms\)/.exec(run.lines.at(-1)?.text ?? "");
+    assert.ok(summary, `no summary line: ${run.lines.at(-1)?.text ?? ""}`);
+    h.latencies.push({ what: "mean round, pauses left out", ms: Number(summary[1]) });
   });
 
   test("a file deleted in the agent's work dir is deleted in the checkout", async () => {

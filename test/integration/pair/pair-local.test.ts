@@ -196,7 +196,7 @@ describe("fleet pair with a local agent", { timeout: 240_000 }, () => {
     const summary = run.lines.at(-1)?.text ?? "";
     assert.match(
       summary,
-      /^Paired fix-tests@local for [\d.]+s: \d+ changes to the agent, \d+ changes to your checkout, 1 conflict\.$/,
+      /^Paired fix-tests@local for [\d.]+s \(\d+ rounds of \d+ ms\): \d+ changes to the agent, \d+ changes to your checkout, 1 conflict\.$/,
     );
   });
 
