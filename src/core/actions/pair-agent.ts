@@ -101,6 +101,7 @@ export async function pairAgent(
     seconds: 0,
   };
   let busyMs = 0;
+  const refused = new Set<string>();
   const started = Date.now();
   const baseline = new Map<string, BaselineEntry>();
   const settle = (path: string, entry: BaselineEntry | undefined): void => {
@@ -134,8 +135,12 @@ export async function pairAgent(
       for (const op of ops) {
         // Interrupted: the ops in hand are not started (the lock may be gone with Ctrl-C).
         if (options.signal.aborted) return;
+        // Refused once (a symlink on its way): not tried, nor reported, again until it changes.
+        const key = JSON.stringify([op.to, op.path, op.kind === "write" ? op.hash : "", op.expect]);
+        if (refused.has(key)) continue;
         const done = await applyOp(op, sides);
         if (done !== "done") {
+          if (done === "refused") refused.add(key);
           options.onEvent({ event: "skipped", to: op.to, path: op.path, reason: done });
           continue;
         }

@@ -4,7 +4,7 @@
  * differences without a flag, Ctrl-C, bad input, and the docs' examples.
  */
 import assert from "node:assert/strict";
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { docBlocks, fleetCommandLines } from "../../helpers/doc-blocks.ts";
@@ -198,6 +198,32 @@ describe("fleet pair with a local agent", { timeout: 240_000 }, () => {
       summary,
       /^Paired fix-tests@local for [\d.]+s \(\d+ rounds of \d+ ms\): \d+ changes to the agent, \d+ changes to your checkout, 1 conflict\.$/,
     );
+  });
+
+  test("a file the agent makes under a path that is a symlink in the checkout is refused, once", async () => {
+    const outside = join(sb.dir, "outside");
+    await mkdir(outside);
+    await symlink(outside, join(repo, "linked"));
+    await mkdir(inAgent("linked"));
+    await writeFile(inAgent("linked/evil.txt"), "escape\n");
+    const run = startPair(sb, ["fix-tests"], repo);
+    try {
+      await run.line(/^! {2}skipped {2}linked\/evil\.txt: /);
+      // Later rounds carry other files but neither retry nor repeat the refusal.
+      await writeFile(inAgent("after-refusal.txt"), "ok\n");
+      await localHolds(repo, "after-refusal.txt", "ok\n");
+      assert.deepEqual(await readdir(outside), []);
+      assert.deepEqual(
+        run.lines.filter((line) => line.text.includes("linked/evil.txt")).map((line) => line.text),
+        [
+          "!  skipped  linked/evil.txt: not a regular file, or a symlink on its way, in your checkout",
+        ],
+      );
+    } finally {
+      assert.equal(await run.stop(), 0, run.stderr());
+    }
+    await rm(inAgent("linked"), { recursive: true });
+    await rm(join(repo, "linked"));
   });
 
   test("an unknown agent, a stopped agent and a bad flag are clear errors that change nothing", async () => {
