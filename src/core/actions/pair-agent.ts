@@ -102,6 +102,7 @@ export async function pairAgent(
   };
   let busyMs = 0;
   const refused = new Set<string>();
+  const reported = new Set<string>();
   const started = Date.now();
   const baseline = new Map<string, BaselineEntry>();
   const settle = (path: string, entry: BaselineEntry | undefined): void => {
@@ -141,7 +142,10 @@ export async function pairAgent(
         const done = await applyOp(op, sides);
         if (done !== "done") {
           if (done === "refused") refused.add(key);
-          options.onEvent({ event: "skipped", to: op.to, path: op.path, reason: done });
+          // A target that keeps differing (a file git ignores on one side only) is said once.
+          if (!reported.has(key))
+            options.onEvent({ event: "skipped", to: op.to, path: op.path, reason: done });
+          reported.add(key);
           continue;
         }
         if (op.why !== "conflict-copy") settle(op.path, op.settle);

@@ -62,7 +62,7 @@ export function agentSide(transport: Transport, workdir: string, agent: string):
       [
         enter,
         "echo @@fleet:payload",
-        "{ if [ -e .git ]; then git ls-files -z --cached --others --exclude-standard --deduplicate 2>/dev/null; else find . -path ./.git -prune -o -type f -print0; fi; } |",
+        "{ if [ -e .git ]; then git ls-files -z --cached --others --exclude-standard --deduplicate 2>/dev/null; else find . -name .git -prune -o -type f -print0; fi; } |",
         "  xargs -0 -r stat --printf '%f %s %.9Y %.9Z %i %n\\0' -- 2>/dev/null",
         "exit 0",
       ].join("\n"),
