@@ -3,6 +3,9 @@
  * container): both ways through `docker exec`, and a conflict that stops it and
  * changes nothing. Skipped unless FLEET_TEST_DOCKER=1 and the engine answers.
  */
+import assert from "node:assert/strict";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { after, before, describe } from "node:test";
 import {
   baseImage,
@@ -58,4 +61,16 @@ agents:
   });
 
   pairCases(() => h, test);
+
+  test("a stopped docker host is a clear error with the command that starts it, and nothing is written", async () => {
+    await writeFile(join(h.checkout, "while-stopped.txt"), "x\n");
+    await f.client.stopContainer(f.container("pbox"), 1);
+    const result = await f.sb.fleet(["pair", "w"], { cwd: h.checkout, timeoutMs: 60_000 });
+    assert.equal(result.code, 1, result.stdout);
+    assert.match(result.stderr, /agent w is STOPPED/);
+    assert.match(result.stderr, /fleet start w/);
+    assert.equal(result.stdout, "");
+    await f.fleet(["start", "w"]);
+    assert.equal(await h.readAgent("while-stopped.txt"), undefined);
+  });
 });
