@@ -675,6 +675,44 @@ withCommon(program.command("push"), ["text", "json"], "text")
   .addHelpText("after", "\nExamples:\n  fleet push fix-tests")
   .action(lazy(async () => ({ run: (await import("./commands/push-pull.ts")).runPush })));
 
+withCommon(program.command("pair"), ["text", "jsonl"], "text")
+  .description(
+    "keep your checkout and an agent's work dir in step, both ways, until Ctrl-C (uncommitted files too)",
+  )
+  .argument("<agent>", "NAME or NAME@HOST")
+  .addOption(
+    completes(
+      new Option(
+        "--path <dir>",
+        "your side (default: the top of the git repo here, else the current dir)",
+      ),
+      "files",
+    ),
+  )
+  .addOption(
+    completes(
+      new Option(
+        "--direction <direction>",
+        "which side is written: both, to-agent, from-agent",
+      ).default("both"),
+      ["both", "to-agent", "from-agent"],
+    ),
+  )
+  .addOption(
+    completes(
+      new Option(
+        "--conflict <rule>",
+        "a file changed on both sides (or different on both when pairing starts): stop, prefer-local, prefer-agent, keep-both",
+      ).default("stop"),
+      ["stop", "prefer-local", "prefer-agent", "keep-both"],
+    ),
+  )
+  .addHelpText(
+    "after",
+    "\nBoth sides are polled about every 500 ms; a change is carried across only where the other side\nstill holds what was last synced, so an uncommitted change is never overwritten unless --conflict\nsays so. .git and files git ignores are not synced. Ctrl-C prints a summary and exits 0.\n\nExamples:\n  fleet pair fix-tests\n  fleet pair fix-tests --direction from-agent --format jsonl\n  fleet pair fix-tests --path ~/src/app --conflict keep-both",
+  )
+  .action(lazy(() => import("./commands/pair.ts")));
+
 withCommon(program.command("clone"), ["text", "json"], "text")
   .description(
     "a new agent with an agent's spec, branch and uncommitted work (owned by no fleet file)",
