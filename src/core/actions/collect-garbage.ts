@@ -19,6 +19,7 @@ import { LOCAL_PROVIDER } from "../state/local-hosts.ts";
 import { rememberLocations } from "../state/location-cache.ts";
 import { findDeadSockets, findOldSavedWork, findStaleLocations } from "../gc/controller-garbage.ts";
 import { findEmptyHosts } from "../gc/empty-hosts.ts";
+import { findRemoteOrphans } from "../gc/remote-garbage.ts";
 import type { GcItem } from "../gc/gc-item.ts";
 import { findGitGarbage } from "../gc/git-garbage.ts";
 import { DEFAULT_HOST } from "../model.ts";
@@ -111,6 +112,7 @@ export async function collectGarbage(
       })),
       ...findStaleLocations(ctx.env, live, () => rememberLocations(ctx.env, live)),
       ...(await findEmptyHosts(hosts, live, ctx)),
+      ...(await findRemoteOrphans(hosts, live, ctx)),
     );
   }
   found.push(

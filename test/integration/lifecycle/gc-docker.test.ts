@@ -133,6 +133,63 @@ agents:
     assert.notEqual(await f.client.inspectImage(used), null, "gkeep's container still uses it");
   });
 
+  test("an agent dir left on the host with no record goes, unless its work dir holds work", async () => {
+    const repo = await f.sb.gitRepo("orphans");
+    for (const name of ["lost", "dirty"]) {
+      await f.fleet([
+        "create",
+        name,
+        "--host",
+        "gsrc",
+        "--workdir",
+        repo,
+        "--command",
+        "sleep 3600",
+        "--no-connect",
+      ]);
+    }
+    await f.fleet(["exec", "dirty", "--", "sh", "-c", "echo draft > notes.txt"]);
+    // Their records go and their sessions end, as if a create had died half-way.
+    const container = f.container("gsrc");
+    const gone = await f.client.exec(container, [
+      "sh",
+      "-c",
+      `rm /fleet/agents/lost/agent.json /fleet/agents/dirty/agent.json && tmux kill-session -t =${f.sb.prefix}lost && tmux kill-session -t =${f.sb.prefix}dirty`,
+    ]);
+    assert.equal(gone.code, 0, gone.stderr);
+    const orphans = (doc: GcDoc) =>
+      doc.items
+        .filter((i) => i.kind === "worktree" && i.target.startsWith("gsrc:"))
+        .map((i) => [i.target, i.action, i.status])
+        .sort();
+    const dry = JSON.parse((await f.fleet(["gc", "--dry-run", "--json"])).stdout) as GcDoc;
+    assert.deepEqual(orphans(dry), [
+      ["gsrc: agents/dirty", "keep", "kept"],
+      ["gsrc: agents/lost", "delete", "planned"],
+    ]);
+    const done = JSON.parse((await f.fleet(["gc", "-y", "--json"])).stdout) as GcDoc;
+    assert.deepEqual(orphans(done), [
+      ["gsrc: agents/dirty", "keep", "kept"],
+      ["gsrc: agents/lost", "delete", "deleted"],
+    ]);
+    const left = await f.client.exec(container, [
+      "sh",
+      "-c",
+      "ls /fleet/agents; cat /fleet/agents/dirty/work/notes.txt; git -C /fleet/agents/dirty/work worktree list | wc -l",
+    ]);
+    assert.equal(left.code, 0, left.stderr);
+    const [agentsListed, notes, trees] = [
+      left.stdout.split("\n").filter((l) => l !== "" && !l.includes(" ") && !/^\d+$/.test(l)),
+      left.stdout.includes("draft"),
+      left.stdout.trim().split("\n").at(-1),
+    ];
+    assert.ok(!agentsListed.includes("lost"), left.stdout);
+    assert.ok(agentsListed.includes("dirty"), left.stdout);
+    assert.ok(notes, "the uncommitted file is still there");
+    // The cache repo no longer lists the removed worktree: dirty's own, and the bare repo.
+    assert.equal(trees, "2", left.stdout);
+  });
+
   test("an intermediate image nobody uses goes; another controller's is not looked at", async () => {
     const source = f.container("gsrc");
     const commit = (tag: string, controller: string) =>
