@@ -55,9 +55,32 @@ const QUERY = [
 export const opencodePromptCount = (spec: AgentSpec): string =>
   `sqlite3 -readonly ${databaseWord(spec)} ${shellQuote("SELECT count(*) FROM message WHERE json_extract(data, '$.role') = 'user';")} 2>/dev/null`;
 
-/** `busy` while its newest message is not a finished answer (nothing without sqlite3). */
-export const opencodeTurnState = (spec: AgentSpec): string =>
-  `sqlite3 -readonly ${databaseWord(spec)} ${shellQuote("SELECT CASE WHEN json_extract(data, '$.role') = 'assistant' AND json_extract(data, '$.time.completed') IS NOT NULL THEN 'idle' ELSE 'busy' END FROM message ORDER BY time_created DESC, id DESC LIMIT 1;")} 2>/dev/null`;
+/**
+ * How long OpenCode's newest answer must have been finished before it counts as
+ * back at its prompt, ms. Its loop looks for new user messages once more after
+ * writing an answer: a message submitted in that moment joins the turn that just
+ * ended, wrapped as "The user sent the following message", and never reaches the
+ * model as a prompt of its own (seen in a container on a loaded machine, when its
+ * screen had not yet drawn it working).
+ */
+export const OPENCODE_SETTLED_MS = 1000;
+
+const NOW_MS = "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
+const TURN_STATE_QUERY = [
+  "SELECT COALESCE((SELECT CASE WHEN json_extract(data, '$.role') = 'assistant'",
+  `AND json_extract(data, '$.time.completed') <= ${NOW_MS} - ${OPENCODE_SETTLED_MS}`,
+  "THEN 'idle' ELSE 'busy' END FROM message ORDER BY time_created DESC, id DESC LIMIT 1), 'idle');",
+].join(" ");
+
+/**
+ * `busy` while its newest message is not an answer finished a moment ago, or while
+ * its database cannot be read (locked past the timeout, damaged): a message waits
+ * rather than land mid-turn. Nothing before the database exists or without sqlite3.
+ */
+export const opencodeTurnState = (spec: AgentSpec): string => {
+  const db = databaseWord(spec);
+  return `if [ -f ${db} ] && command -v sqlite3 >/dev/null 2>&1; then fleet_ts=$(sqlite3 -readonly -cmd '.timeout 2000' ${db} ${shellQuote(TURN_STATE_QUERY)} 2>/dev/null); echo "\${fleet_ts:-busy}"; fi`;
+};
 
 export function opencodeRecordsScript(spec: AgentSpec, _context: LaunchContext): string {
   return [
