@@ -1,7 +1,7 @@
 /**
  * The share links as the server sees them: read from FLEET_HOME/ui/shares at
- * most every `maxAgeMs` (a link made or revoked by `fleet share` in another
- * process shows within that), and good only while unexpired and while their
+ * most every `maxAgeMs` (a link revoked by `fleet share` in another process is
+ * refused within that; one made there is looked up at once), and good only while unexpired and while their
  * agent is the very one they were made for (not a later agent of its name).
  */
 import type { FleetEnv } from "../../core/env.ts";
@@ -43,8 +43,17 @@ export class ShareCache {
     });
   }
 
+  /**
+   * The good link of this token. A token not among the links last read is looked
+   * up once more in the store: a link `fleet share` made a moment ago opens at
+   * once, not only after the next read.
+   */
   find(token: string): ShareRecord | undefined {
-    return shareForToken(this.good(), token);
+    const now = Date.now();
+    const found = shareForToken(this.good(now), token);
+    if (found !== undefined || this.readAt === now) return found;
+    this.readAt = 0;
+    return shareForToken(this.good(now), token);
   }
 
   changed(): void {
