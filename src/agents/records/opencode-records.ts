@@ -57,11 +57,11 @@ export const opencodePromptCount = (spec: AgentSpec): string =>
 
 /**
  * How long OpenCode's newest answer must have been finished before it counts as
- * back at its prompt, ms. Its loop looks for new user messages once more after
- * writing an answer: a message submitted in that moment joins the turn that just
- * ended, wrapped as "The user sent the following message", and never reaches the
- * model as a prompt of its own (seen in a container on a loaded machine, when its
- * screen had not yet drawn it working).
+ * back at its prompt, ms. A message typed just as an answer was written never
+ * reached the model as a prompt of its own (seen once in CI, in a container on a
+ * loaded machine, its screen not yet showing it working): as far as we can tell
+ * its loop, looking once more for new user messages, took it into the turn that
+ * had just ended, wrapped in context tags.
  */
 export const OPENCODE_SETTLED_MS = 1000;
 

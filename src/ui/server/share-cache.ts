@@ -1,8 +1,9 @@
 /**
  * The share links as the server sees them: read from FLEET_HOME/ui/shares at
  * most every `maxAgeMs` (a link revoked by `fleet share` in another process is
- * refused within that; one made there is looked up at once), and good only while unexpired and while their
- * agent is the very one they were made for (not a later agent of its name).
+ * refused within that; one made there is looked up at once), and good only
+ * while unexpired and while their agent is the very one they were made for (not
+ * a later agent of its name).
  */
 import type { FleetEnv } from "../../core/env.ts";
 import {
@@ -52,7 +53,7 @@ export class ShareCache {
     const now = Date.now();
     const found = shareForToken(this.good(now), token);
     if (found !== undefined || this.readAt === now) return found;
-    this.readAt = 0;
+    this.changed();
     return shareForToken(this.good(now), token);
   }
 
