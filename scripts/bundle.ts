@@ -67,18 +67,55 @@ await build({
   outdir,
   splitting: true,
 });
-// `fleet list` built on its own (dist/bundle/list/): the command run most, with a
-// budget of 1.5× node's start plus one tmux call, which loading list's share of the
-// chunks above alone exceeded. Its static path is one file; what it loads only on
-// some machines (the Docker and SSH providers, with zod) are chunks of their own.
-// Its fallback to commander is main.js above, not a second copy of it.
+// zod and yaml for the one-file bundles below (dist/bundle/vendor/NAME.cjs): a
+// CommonJS file each, required when first used. Inside those bundles they cost
+// their share of reading and compiling the file on every start, about 5 ms of
+// `fleet list`'s, which needs neither unless a settings file or fleet file is read.
+// Neither imports fleet's code, so requiring them puts no second copy of anything
+// in the process.
+const VENDORED = ["zod", "yaml"];
+for (const name of VENDORED) {
+  await build({
+    ...shared,
+    banner: {},
+    format: "cjs",
+    stdin: { contents: `export * from ${JSON.stringify(name)};`, resolveDir: root },
+    outfile: join(outdir, "vendor", `${name}.cjs`),
+  });
+}
+const vendoredLazily: Plugin = {
+  name: "vendored-lazily",
+  setup(onBuild) {
+    const filter = new RegExp(`^(${VENDORED.join("|")})$`);
+    onBuild.onResolve({ filter }, (args) =>
+      args.namespace === "vendored" ? undefined : { path: args.path, namespace: "vendored" },
+    );
+    // The stand-in is CommonJS, so esbuild requires it where a module that imports
+    // it is first initialised, not at the top of the bundle as it would an import.
+    onBuild.onResolve({ filter: /^\.\.\/vendor\// }, (args) => ({
+      path: args.path,
+      external: true,
+    }));
+    onBuild.onLoad({ filter: /.*/, namespace: "vendored" }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(`../vendor/${args.path}.cjs`)});`,
+      loader: "js",
+    }));
+  },
+};
+// `fleet list` built on its own (dist/bundle/list/index.js): the command run most,
+// with a budget of 1.5× node's start plus one tmux call. One file: the ES module
+// loader's cost for each of the 27 chunks list's path was split into (resolving,
+// reading, linking each) was more than compiling the parts of one file it does not
+// run (the Docker and SSH providers, the agent types: lazily initialised). Its
+// fallback to commander is main.js above, not a second copy of it.
 await build({
   ...shared,
   entryPoints: { index: "src/cli/list-entry.ts" },
   outdir: join(outdir, "list"),
-  splitting: true,
+  splitting: false,
   plugins: [
     zodEnglishOnly,
+    vendoredLazily,
     {
       name: "main-outside",
       setup(onBuild) {
@@ -101,7 +138,7 @@ for (const only of ONLY_COMMANDS) {
     entryPoints: { [only]: "src/cli/main.ts" },
     outdir: join(outdir, "only"),
     splitting: false,
-    plugins: [zodEnglishOnly, otherCommandsLeftOut(only)],
+    plugins: [zodEnglishOnly, vendoredLazily, otherCommandsLeftOut(only)],
   });
 }
 try {

@@ -50,19 +50,22 @@ export async function discoverLocalAgents(
     return { agents: [], errors: [] };
   }
   if (names.length === 0) return { agents: [], errors: [] };
-  // tmux runs while the records are read: synchronous reads of a few small files
-  // cost far less than a thread-pool round trip each.
+  // tmux runs while the records are read and their seals checked: synchronous
+  // reads of a few small files cost far less than a thread-pool round trip each.
   const panesPromise = listPanes(options.env);
+  // Awaited below; this only keeps a failure from being reported as unhandled
+  // should reading or checking the records throw first.
+  panesPromise.catch(() => undefined);
   const entries = names
     .map((name) => readAgentFiles(agentsDir, name))
     .filter((entry) => entry !== undefined);
-  const panes = (await panesPromise).map(withZombieStatus);
   const { trusted, errors } = checkRecords(
     entries.map((entry) => ({ dir: entry.dir, text: entry.text })),
     // Every local host name is this machine: a record sealed for any of them is
     // this machine's; one that cannot be trusted is reported on `local`.
     { host: "local", provider: "local", home: options.home, anyHost: true },
   );
+  const panes = (await panesPromise).map(withZombieStatus);
   const files = new Map(entries.map((entry) => [entry.dir, entry]));
   const ours = panes.filter((pane) => pane.session.startsWith(options.prefix));
   const bySession = agentPanes(ours);

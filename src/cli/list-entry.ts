@@ -1,5 +1,5 @@
 /**
- * `fleet list` (`ls`), built alone into one file (dist/bundle/list.js, see
+ * `fleet list` (`ls`), built alone into one file (dist/bundle/list/index.js, see
  * scripts/bundle.ts) that bin/fleet.js loads for those commands: loading the
  * dozens of chunks the split bundle spreads list's code over cost more than the
  * tmux call it waits for. A plain list runs straight away (direct-list.ts);

@@ -121,7 +121,9 @@ export function withOwnerLabels(
   }
   const fallback = controllerUser(env);
   return agents.map((agent) => {
-    const recorded = files.has(ownerFile(agent)) ? readOwnerRecord(home, agent) : undefined;
+    // No handoff made yet (the usual case): no file name to hash for any agent.
+    const recorded =
+      files.size > 0 && files.has(ownerFile(agent)) ? readOwnerRecord(home, agent) : undefined;
     const owner = recorded?.owner ?? agent.spec.labels[OWNER_LABEL] ?? fallback;
     return {
       ...agent,
