@@ -5,7 +5,7 @@
  * the command sends it through commander) and must print the same and exit the same.
  */
 import assert from "node:assert/strict";
-import { writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { makeSandbox, type Sandbox } from "../../helpers/sandbox.ts";
@@ -82,4 +82,43 @@ describe("fleet list: its fast path answers as commander does", () => {
     assert.match(listed.stdout, /^two\s+local\s+STOPPED/m);
     assert.match(listed.stdout, /^loose\s+local\s+RUNNING/m);
   });
+});
+
+// The list bundle requires yaml and zod (dist/bundle/vendor/) only when a settings
+// file is there to read: each shape of file must be read, checked and reported
+// on that path as on commander's.
+describe("fleet list: its fast path reads settings files as commander does", () => {
+  let sb: Sandbox;
+  let configFile: string;
+  const withConfig = (): { env: NodeJS.ProcessEnv } => ({
+    env: { XDG_CONFIG_HOME: join(sb.dir, "xdg") },
+  });
+  before(async () => {
+    sb = await makeSandbox("list-settings");
+    configFile = join(sb.dir, "xdg", "fleet", "config.yaml");
+    await mkdir(join(sb.dir, "xdg", "fleet"), { recursive: true });
+    const made = await sb.fleet(["create", "solo", "--command", "sleep 3600", "--no-connect"]);
+    assert.equal(made.code, 0, made.stderr);
+  });
+  after(() => sb.cleanup());
+
+  const cases: [string, string, RegExp][] = [
+    ["a valid file", "parallelism: 3\n", /^solo\s+local\s+RUNNING/m],
+    ["a value of the wrong type", "parallelism: many\n", /parallelism: .*expected number/],
+    ["malformed YAML", "bogus: [\n", /line \d+, column \d+/],
+  ];
+  for (const [what, text, shows] of cases) {
+    test(`a settings file with ${what}`, async () => {
+      await writeFile(configFile, text);
+      const direct = await sb.fleet(["list"], withConfig());
+      const viaCommander = await sb.fleet(["--no-color", "list"], withConfig());
+      assert.match(direct.stdout + direct.stderr, shows);
+      assert.equal(direct.code, viaCommander.code, `${direct.stderr}\n---\n${viaCommander.stderr}`);
+      assert.equal(direct.stderr, viaCommander.stderr);
+      assert.equal(
+        direct.stdout.replace(/\b\d+[smhd](\d+[smh])?\b/g, "T"),
+        viaCommander.stdout.replace(/\b\d+[smhd](\d+[smh])?\b/g, "T"),
+      );
+    });
+  }
 });
