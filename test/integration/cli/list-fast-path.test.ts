@@ -61,7 +61,7 @@ describe("fleet list: its fast path answers as commander does", () => {
   // Ages and idle times tick between the two runs; everything else must be equal.
   const steady = (text: string): string =>
     text
-      .replace(/"(createdAt|activeAt|idleSeconds|ageSeconds)": [^,\n]+/g, '"$1": T')
+      .replace(/"(createdAt|activeAt|idleSeconds|ageSeconds)": ?[^,\n]+/g, '"$1": T')
       .replace(/\b\d+[smhd](\d+[smh])?\b/g, "T");
 
   for (const shape of SHAPES) {
