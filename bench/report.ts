@@ -50,7 +50,11 @@ const measuredRows: Row[] = results.map((r) => {
 function keptRows(path: string): Row[] {
   const text = readFileSync(path, "utf8");
   const fileDate = /\bon (\d{4}-\d{2}-\d{2})\b/.exec(text)?.[1] ?? "unknown";
-  const table = text.split("\n").filter((line) => line.startsWith("|"));
+  // Only the table at the top: the hand-written sections after it have tables too.
+  const sections = text.search(/^## /m);
+  const table = (sections < 0 ? text : text.slice(0, sections))
+    .split("\n")
+    .filter((line) => line.startsWith("|"));
   const header = splitRow(table[0] ?? "");
   const dateColumn = header.indexOf("measured");
   return table.slice(2).map((line) => {
