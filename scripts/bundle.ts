@@ -5,6 +5,7 @@
  */
 import { build, type BuildOptions, type Plugin } from "esbuild";
 import { ONLY_COMMANDS } from "../bin/only-commands.js";
+import { createRequire } from "node:module";
 import { renameSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 
@@ -83,6 +84,13 @@ for (const name of VENDORED) {
     outfile: join(outdir, "vendor", `${name}.cjs`),
   });
 }
+const requireBuilt = createRequire(import.meta.url);
+const vendoredKeys = new Map(
+  VENDORED.map((name) => [
+    name,
+    Object.keys(requireBuilt(join(outdir, "vendor", `${name}.cjs`)) as object),
+  ]),
+);
 const vendoredLazily: Plugin = {
   name: "vendored-lazily",
   setup(onBuild) {
@@ -96,8 +104,15 @@ const vendoredLazily: Plugin = {
       path: args.path,
       external: true,
     }));
+    // The stand-in's exports are getters that require the file when one is first
+    // read: a module that builds its schemas on first use then loads no zod at all.
     onBuild.onLoad({ filter: /.*/, namespace: "vendored" }, (args) => ({
-      contents: `module.exports = require(${JSON.stringify(`../vendor/${args.path}.cjs`)});`,
+      contents: [
+        "let loaded;",
+        `const load = () => (loaded ??= require(${JSON.stringify(`../vendor/${args.path}.cjs`)}));`,
+        `for (const key of ${JSON.stringify(vendoredKeys.get(args.path))})`,
+        "  Object.defineProperty(module.exports, key, { enumerable: true, get: () => load()[key] });",
+      ].join("\n"),
       loader: "js",
     }));
   },

@@ -13,8 +13,8 @@ import { PRIORITIES, busAgentSchema, busMessageSchema } from "../core/bus/messag
 import { safeText } from "../core/text/safe-text.ts";
 import { type AnyFleetTool, defineTool } from "./tool-kit.ts";
 
-const message = busMessageSchema;
-const agentOnBus = busAgentSchema;
+const message = busMessageSchema();
+const agentOnBus = busAgentSchema();
 
 export function busTools(): AnyFleetTool[] {
   let client: Promise<Client> | undefined;

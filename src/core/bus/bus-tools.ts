@@ -18,8 +18,8 @@ import {
 } from "./message.ts";
 import { retentionFrom } from "./retention.ts";
 
-const messageShape = busMessageSchema;
-const agentShape = busAgentSchema;
+const messageShape = busMessageSchema();
+const agentShape = busAgentSchema();
 
 const publicMessage = ({ seq: _seq, ...message }: BusMessage) => message;
 

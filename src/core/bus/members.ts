@@ -10,25 +10,29 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
+import { once } from "../once.ts";
 import type { FleetEnv } from "../env.ts";
 import { NAME_PATTERN } from "../names.ts";
 import { mkdirPrivate, PRIVATE_FILE_MODE, writePrivateFile } from "../private-files.ts";
 import { ADHOC_GROUP } from "./store.ts";
 import { membersDir, operatorTokenFile } from "./paths.ts";
 
-const memberSchema = z.object({
-  name: z.string().regex(NAME_PATTERN),
-  host: z.string().regex(NAME_PATTERN),
-  /** Its fleet's name, or null for agents made with `fleet create`. */
-  fleet: z.string().regex(NAME_PATTERN).nullable(),
-  /** Its agent type: decides whether new mail is announced in its terminal. */
-  type: z.string(),
-  labels: z.record(z.string(), z.string()).default({}),
-  token: z.string().min(32),
-  joinedAt: z.string(),
-});
+/** Built on first use: a new agent's join reads no member file, and needs no zod. */
+const memberSchema = once(() =>
+  z.object({
+    name: z.string().regex(NAME_PATTERN),
+    host: z.string().regex(NAME_PATTERN),
+    /** Its fleet's name, or null for agents made with `fleet create`. */
+    fleet: z.string().regex(NAME_PATTERN).nullable(),
+    /** Its agent type: decides whether new mail is announced in its terminal. */
+    type: z.string(),
+    labels: z.record(z.string(), z.string()).default({}),
+    token: z.string().min(32),
+    joinedAt: z.string(),
+  }),
+);
 
-export type Member = z.infer<typeof memberSchema>;
+export type Member = z.infer<ReturnType<typeof memberSchema>>;
 
 /** An agent's address on the bus. */
 export const memberAddress = (member: Pick<Member, "name" | "host">): string =>
@@ -76,9 +80,8 @@ export async function leaveBus(env: FleetEnv, host: string, name: string): Promi
 
 async function readMember(env: FleetEnv, host: string, name: string): Promise<Member | undefined> {
   try {
-    const parsed = memberSchema.safeParse(
-      JSON.parse(await readFile(memberFile(env, host, name), "utf8")),
-    );
+    const text = await readFile(memberFile(env, host, name), "utf8");
+    const parsed = memberSchema().safeParse(JSON.parse(text));
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
@@ -102,9 +105,8 @@ export async function readMembers(env: FleetEnv): Promise<Member[]> {
     }
     for (const file of files.filter((f) => f.endsWith(".json"))) {
       try {
-        const parsed = memberSchema.safeParse(
-          JSON.parse(await readFile(join(membersDir(env), host, file), "utf8")),
-        );
+        const text = await readFile(join(membersDir(env), host, file), "utf8");
+        const parsed = memberSchema().safeParse(JSON.parse(text));
         if (parsed.success && parsed.data.host === host) members.push(parsed.data);
       } catch {
         // A file being replaced or broken names nobody.

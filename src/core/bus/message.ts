@@ -5,6 +5,7 @@
  * name the key; nothing is ever rewritten in place (only `prune` compacts).
  */
 import { z } from "zod";
+import { once } from "../once.ts";
 
 export const PRIORITIES = ["high", "normal", "low"] as const;
 export type Priority = (typeof PRIORITIES)[number];
@@ -18,30 +19,31 @@ export const MAX_BODY_CHARS = 64 * 1024;
 /** Ids a sender may choose (for idempotent retries): short, plain. */
 export const MESSAGE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,79}$/;
 
-const address = z.string().min(1).max(200);
-
-export const messageRecordSchema = z.object({
-  t: z.literal("msg"),
-  id: z.string().regex(MESSAGE_ID_PATTERN),
-  from: address,
-  to: address,
-  priority: z.enum(PRIORITIES),
-  time: z.string(),
-  body: z.string().max(MAX_BODY_CHARS),
+/** The mailbox file's records, built on first use (zod is not loaded until then). */
+export const busRecordSchemas = once(() => {
+  const address = z.string().min(1).max(200);
+  const message = z.object({
+    t: z.literal("msg"),
+    id: z.string().regex(MESSAGE_ID_PATTERN),
+    from: address,
+    to: address,
+    priority: z.enum(PRIORITIES),
+    time: z.string(),
+    body: z.string().max(MAX_BODY_CHARS),
+  });
+  const state = z.object({
+    t: z.enum(["delivered", "read"]),
+    id: z.string().regex(MESSAGE_ID_PATTERN),
+    to: address,
+    time: z.string(),
+  });
+  return { message, state, record: z.discriminatedUnion("t", [message, state]) };
 });
 
-export const stateRecordSchema = z.object({
-  t: z.enum(["delivered", "read"]),
-  id: z.string().regex(MESSAGE_ID_PATTERN),
-  to: address,
-  time: z.string(),
-});
-
-export const busRecordSchema = z.discriminatedUnion("t", [messageRecordSchema, stateRecordSchema]);
-
-export type MessageRecord = z.infer<typeof messageRecordSchema>;
-export type StateRecord = z.infer<typeof stateRecordSchema>;
-export type BusRecord = z.infer<typeof busRecordSchema>;
+type RecordSchemas = ReturnType<typeof busRecordSchemas>;
+export type MessageRecord = z.infer<RecordSchemas["message"]>;
+export type StateRecord = z.infer<RecordSchemas["state"]>;
+export type BusRecord = z.infer<RecordSchemas["record"]>;
 
 /** A message as the bus reports it: its record and where it is in its life. */
 export interface BusMessage extends Omit<MessageRecord, "t"> {
@@ -65,24 +67,28 @@ export function inboxOrder(a: BusMessage, b: BusMessage): number {
 }
 
 /** A message as the bus's tools return it. */
-export const busMessageSchema = z.object({
-  id: z.string(),
-  from: z.string(),
-  to: z.string(),
-  priority: z.enum(PRIORITIES),
-  time: z.string(),
-  body: z.string(),
-  deliveredAt: z.string().optional(),
-  readAt: z.string().optional(),
-});
+export const busMessageSchema = once(() =>
+  z.object({
+    id: z.string(),
+    from: z.string(),
+    to: z.string(),
+    priority: z.enum(PRIORITIES),
+    time: z.string(),
+    body: z.string(),
+    deliveredAt: z.string().optional(),
+    readAt: z.string().optional(),
+  }),
+);
 
 /** An agent as discover_agents returns it. */
-export const busAgentSchema = z.object({
-  name: z.string(),
-  host: z.string(),
-  address: z.string(),
-  fleet: z.string().nullable(),
-  labels: z.record(z.string(), z.string()),
-  state: z.string(),
-  workingOn: z.string().optional(),
-});
+export const busAgentSchema = once(() =>
+  z.object({
+    name: z.string(),
+    host: z.string(),
+    address: z.string(),
+    fleet: z.string().nullable(),
+    labels: z.record(z.string(), z.string()),
+    state: z.string(),
+    workingOn: z.string().optional(),
+  }),
+);

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { writePrivateFile } from "../private-files.ts";
 import { AppendLog } from "./append-log.ts";
 import {
-  busRecordSchema,
+  busRecordSchemas,
   inboxOrder,
   messageKey,
   type BusMessage,
@@ -302,7 +302,7 @@ export function parseMailbox(text: string): { records: BusRecord[]; skipped: num
       skipped++;
       continue;
     }
-    const record = busRecordSchema.safeParse(parsed);
+    const record = busRecordSchemas().record.safeParse(parsed);
     if (record.success) records.push(record.data);
     else skipped++;
   }

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { FleetError } from "../errors.ts";
-import { NAME_PATTERN, templateSchema } from "./schema.ts";
+import { fleetSchemas, NAME_PATTERN } from "./schema.ts";
 import type { TemplateConfig } from "./schema.ts";
 import { formatProblem, toProblems } from "./problems.ts";
 import { schemaFindings } from "./schema-issues.ts";
@@ -61,6 +61,7 @@ function parseBuiltin(file: string, text: string): TemplateConfig {
   const source = parseYamlSource(text);
   let findings = source.findings;
   if (findings.length === 0) {
+    const templateSchema = fleetSchemas().template;
     const result = templateSchema.safeParse(source.data ?? {}, { reportInput: true });
     if (result.success) return result.data;
     findings = schemaFindings(templateSchema, result.error.issues);

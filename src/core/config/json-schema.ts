@@ -3,11 +3,11 @@
  * docs/fleet.schema.json for editor completion (scripts/gen-schema.ts writes it).
  */
 import { z } from "zod";
-import { fleetSchema } from "./schema.ts";
+import { fleetSchemas } from "./schema.ts";
 
 export function fleetJsonSchema(): Record<string, unknown> {
   // "input": the schema of what is written in the file, before coercions.
-  const schema = z.toJSONSchema(fleetSchema, { io: "input", target: "draft-2020-12" });
+  const schema = z.toJSONSchema(fleetSchemas().fleet, { io: "input", target: "draft-2020-12" });
   // Top-level x-... keys are ignored by the loader (a place for YAML anchors).
   return { ...schema, title: "fleet file", patternProperties: { "^x-": {} } };
 }

@@ -16,7 +16,7 @@ import { rememberSource } from "./provider-checks.ts";
 import { checkFleet } from "./rules.ts";
 
 export { validateHostsWithProviders } from "./provider-checks.ts";
-import { fleetSchema } from "./schema.ts";
+import { fleetSchemas } from "./schema.ts";
 import type { FleetConfig } from "./schema.ts";
 import { schemaFindings } from "./schema-issues.ts";
 import { FleetModuleError, fleetModuleTimeout, importFleetModule } from "./ts-source.ts";
@@ -114,6 +114,7 @@ export function validateFleetSource(source: FleetSource): FleetConfig {
       message: `expected a mapping with version, name and agents, got ${what}`,
     });
   } else {
+    const fleetSchema = fleetSchemas().fleet;
     const result = fleetSchema.safeParse(withoutExtensions(source.data), { reportInput: true });
     if (result.success) return result.data;
     findings.push(...schemaFindings(fleetSchema, result.error.issues));

@@ -8,6 +8,7 @@
 import { appendFile, readFile, rename, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
+import { once } from "../once.ts";
 import type { FleetEnv } from "../env.ts";
 import { NAME_PATTERN } from "../names.ts";
 import { mkdirPrivate, PRIVATE_FILE_MODE, writePrivateFile } from "../private-files.ts";
@@ -20,17 +21,20 @@ const MAX_LINES = 10_000;
 /** Checked for trimming only when the file is larger than this. */
 const TRIM_AT_BYTES = 2 * 1024 * 1024;
 
-const Name = z.string().regex(NAME_PATTERN);
-const JournalLine = z.object({
-  ts: z.iso.datetime({ offset: true }),
-  type: z.enum(["host-created", "host-started", "host-stopped", "host-destroyed", "destroyed"]),
-  agent: Name.optional(),
-  host: Name,
-  provider: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/),
-  reason: z.string().max(500).optional(),
-  saved: z
-    .array(z.object({ kind: z.enum(["branch", "bundle", "archive"]), location: z.string() }))
-    .optional(),
+/** Built on first use: appending an event needs no zod, only reading the journal does. */
+const journalLine = once(() => {
+  const name = z.string().regex(NAME_PATTERN);
+  return z.object({
+    ts: z.iso.datetime({ offset: true }),
+    type: z.enum(["host-created", "host-started", "host-stopped", "host-destroyed", "destroyed"]),
+    agent: name.optional(),
+    host: name,
+    provider: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/),
+    reason: z.string().max(500).optional(),
+    saved: z
+      .array(z.object({ kind: z.enum(["branch", "bundle", "archive"]), location: z.string() }))
+      .optional(),
+  });
 });
 
 export const journalPath = (env: FleetEnv): string => join(env.home, "events", "journal.jsonl");
@@ -105,7 +109,7 @@ export async function readJournal(env: FleetEnv): Promise<FleetEvent[]> {
     } catch {
       continue;
     }
-    const parsed = JournalLine.safeParse(value);
+    const parsed = journalLine().safeParse(value);
     if (!parsed.success) continue;
     const { ts, type, agent, host, ...facts } = parsed.data;
     events.push({

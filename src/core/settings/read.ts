@@ -24,7 +24,7 @@ export function parseSettings(text: string, file: string): Settings {
     throw invalid(file, `${at === undefined ? "" : `line ${at.line}, column ${at.col}: `}${what}`);
   }
   const value: unknown = doc.toJS() ?? {};
-  const parsed = settingsSchema.safeParse(value);
+  const parsed = settingsSchema().safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const path = issue?.path.join(".") ?? "";

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { join } from "node:path";
-import { resolveAdHocAgent } from "../../../src/core/config/ad-hoc.ts";
+import { plainFlags, resolveAdHocAgent } from "../../../src/core/config/ad-hoc.ts";
+import { fleetSchemas } from "../../../src/core/config/schema.ts";
 import { problemsOf, rejection, repoRoot } from "./helpers.ts";
 
 describe("resolveAdHocAgent (fleet create)", () => {
@@ -48,5 +49,58 @@ describe("resolveAdHocAgent (fleet create)", () => {
     );
     assert.equal(error.code, "USAGE");
     assert.equal(error.exitCode, 2);
+  });
+
+  test("an empty flag is named, as the schema words it", async () => {
+    for (const [flags, path] of [
+      [{ command: "" }, "--command"],
+      [{ agent: "" }, "--agent"],
+      [{ template: "" }, "--template"],
+    ] as const) {
+      const problems = problemsOf(
+        await rejection(() => resolveAdHocAgent({ name: "x", ...flags }, { cwd: repoRoot })),
+      );
+      assert.deepEqual(
+        problems.map((problem) => `${problem.path}: ${problem.message}`),
+        [`${path}: expected a non-empty string, got ""`],
+      );
+    }
+  });
+});
+
+describe("plainFlags (create's path without the schema)", () => {
+  const agentSchema = fleetSchemas().agent;
+  const plain: Record<string, unknown>[] = [
+    {},
+    { command: "sleep 3600" },
+    { agent: "command", command: "bash", args: ["-c", "x"] },
+    { template: "claude", message: "", args: [] },
+    { message: "do it", agent: "codex", host: "local", template: "codex" },
+    { args: ["--model", "opus"], template: "claude", message: "hi" },
+  ];
+  // Each of these is either invalid or changed by the schema: it must go through it.
+  const notPlain: Record<string, unknown>[] = [
+    { command: "" },
+    { agent: "" },
+    { host: "" },
+    { template: 5 },
+    { args: [1, true] },
+    { args: "x" },
+    { message: 3 },
+    { env: { A: "1" } },
+    { unknown: "x" },
+  ];
+
+  test("takes the flags a plain create gives, exactly as the schema returns them", () => {
+    for (const flags of plain) {
+      const fast = plainFlags(flags);
+      assert.notEqual(fast, undefined, JSON.stringify(flags));
+      // Same fields, same values, in the same order (the order reaches the record).
+      assert.equal(JSON.stringify(fast), JSON.stringify(agentSchema.parse(flags)));
+    }
+  });
+
+  test("leaves to the schema anything it would reject or convert", () => {
+    for (const flags of notPlain) assert.equal(plainFlags(flags), undefined, JSON.stringify(flags));
   });
 });

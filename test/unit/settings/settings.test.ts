@@ -6,6 +6,7 @@ import { after, before, test } from "node:test";
 import { loadSettings } from "../../../src/core/settings/current.ts";
 import { settingsPaths } from "../../../src/core/settings/paths.ts";
 import { parseSettings } from "../../../src/core/settings/read.ts";
+import { SETTING_KEYS, settingsSchema } from "../../../src/core/settings/schema.ts";
 
 let dir: string;
 before(async () => {
@@ -69,4 +70,8 @@ test("a bad file is named with the key and what was expected", () => {
   assert.throws(() => parseSettings("prefix: 'a:b'\n", "/x/c.yaml"), /prefix: expected 1 to 32/);
   assert.throws(() => parseSettings("agent: [\n", "/x/c.yaml"), /\/x\/c\.yaml: line \d+/);
   assert.deepEqual(parseSettings("# only a comment\n", "/x/c.yaml"), {});
+});
+
+test("SETTING_KEYS lists the schema's keys, in its order", () => {
+  assert.deepEqual(SETTING_KEYS, Object.keys(settingsSchema().shape));
 });
