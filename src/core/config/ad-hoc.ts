@@ -100,6 +100,7 @@ function parseFlags(defined: Record<string, unknown>): AgentConfig {
 }
 
 const NON_EMPTY_FLAGS = ["template", "host", "agent", "command"] as const;
+const PLAIN_FLAGS = new Set<string>([...NON_EMPTY_FLAGS, "args", "message"]);
 
 /**
  * The flags as the agent schema returns them (its fields in its order), when
@@ -108,8 +109,7 @@ const NON_EMPTY_FLAGS = ["template", "host", "agent", "command"] as const;
  * create` loading zod and building the schemas, more than a tenth of its time.
  */
 export function plainFlags(defined: Record<string, unknown>): AgentConfig | undefined {
-  const known = new Set<string>([...NON_EMPTY_FLAGS, "args", "message"]);
-  if (Object.keys(defined).some((key) => !known.has(key))) return undefined;
+  if (Object.keys(defined).some((key) => !PLAIN_FLAGS.has(key))) return undefined;
   const agent: AgentConfig = {};
   for (const key of NON_EMPTY_FLAGS) {
     const value = defined[key];

@@ -316,18 +316,10 @@ function buildSchemas() {
     })
     .describe("A fleet file: agents, the hosts they run on, and the templates they share.");
   return {
-    duration: durationSchema,
-    size: sizeSchema,
-    network: networkSchema,
-    resources: resourcesSchema,
-    service: serviceSchema,
-    workdir: workdirSchema,
-    webhook: webhookSchema,
     notify: notifySchema,
     template: templateSchema,
     agent: agentSchema,
     defaults: defaultsSchema,
-    build: buildSchema,
     host: hostSchema,
     fleet: fleetSchema,
   };

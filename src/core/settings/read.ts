@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { parseDocument } from "yaml";
 import { FleetError } from "../errors.ts";
-import { settingsSchema, type Settings } from "./schema.ts";
+import { SETTING_KEYS, settingsSchema, type Settings } from "./schema.ts";
 
 export function readSettingsFile(file: string): Settings {
   return parseSettings(readFileSync(file, "utf8"), file);
@@ -30,7 +30,7 @@ export function parseSettings(text: string, file: string): Settings {
     const path = issue?.path.join(".") ?? "";
     const what =
       issue?.code === "unrecognized_keys"
-        ? `unknown key ${issue.keys.map((k) => JSON.stringify(k)).join(", ")} (known: agent, host, prefix, parallelism, notify)`
+        ? `unknown key ${issue.keys.map((k) => JSON.stringify(k)).join(", ")} (known: ${SETTING_KEYS.join(", ")})`
         : (issue?.message ?? "invalid");
     throw invalid(file, path === "" ? what : `${path}: ${what}`);
   }
