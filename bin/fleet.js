@@ -3,7 +3,7 @@
 // a clear refusal rather than a syntax or missing-API error from deep inside.
 import module from "node:module";
 import { existsSync, readFileSync } from "node:fs";
-import { ONLY_COMMANDS } from "./only-commands.js";
+import { DIRECT_COMMANDS, ONLY_COMMANDS } from "./only-commands.js";
 
 const packageUrl = new URL("../package.json", import.meta.url);
 const required = JSON.parse(readFileSync(packageUrl, "utf8")).engines.node;
@@ -31,11 +31,12 @@ if (tooOld(process.versions.node, required)) {
 }
 
 module.enableCompileCache?.();
-// `fleet list` and a few other commands have bundles of their own (scripts/bundle.ts says why).
+// `fleet list`, `fleet create` and a few other commands have bundles of their own
+// (scripts/bundle.ts says why).
 const command = process.argv[2];
 await import(
-  command === "list" || command === "ls"
-    ? "../dist/bundle/list/index.js"
+  Object.hasOwn(DIRECT_COMMANDS, command)
+    ? `../dist/bundle/${DIRECT_COMMANDS[command]}/index.js`
     : ONLY_COMMANDS.includes(command)
       ? `../dist/bundle/only/${command}.js`
       : "../dist/bundle/main.js"

@@ -117,31 +117,32 @@ const vendoredLazily: Plugin = {
     }));
   },
 };
-// `fleet list` built on its own (dist/bundle/list/index.js): the command run most,
-// with a budget of 1.5× node's start plus one tmux call. One file: the ES module
-// loader's cost for each of the 27 chunks list's path was split into (resolving,
-// reading, linking each) was more than compiling the parts of one file it does not
-// run (the Docker and SSH providers, the agent types: lazily initialised). Its
-// fallback to commander is main.js above, not a second copy of it.
-await build({
-  ...shared,
-  entryPoints: { index: "src/cli/list-entry.ts" },
-  outdir: join(outdir, "list"),
-  splitting: false,
-  plugins: [
-    zodEnglishOnly,
-    vendoredLazily,
-    {
-      name: "main-outside",
-      setup(onBuild) {
-        onBuild.onResolve({ filter: /^\.\/main\.ts$/ }, () => ({
-          path: "../main.js",
-          external: true,
-        }));
-      },
-    },
-  ],
-});
+// `fleet list` and `fleet create` built on their own (dist/bundle/list/index.js,
+// dist/bundle/create/index.js): list is the command run most, with a budget of
+// 1.5× node's start plus one tmux call; create's is 2× node's start plus one tmux
+// new-session. One file each: the ES module loader's cost for each of the 27
+// chunks list's path was split into (resolving, reading, linking each) was more
+// than compiling the parts of one file it does not run (the Docker and SSH
+// providers, the agent types: lazily initialised). A plain command line runs
+// without commander; any other falls back to main.js above, not a second copy of it.
+const mainOutside: Plugin = {
+  name: "main-outside",
+  setup(onBuild) {
+    onBuild.onResolve({ filter: /^\.\/main\.ts$/ }, () => ({
+      path: "../main.js",
+      external: true,
+    }));
+  },
+};
+for (const entry of ["list", "create"]) {
+  await build({
+    ...shared,
+    entryPoints: { index: `src/cli/${entry}-entry.ts` },
+    outdir: join(outdir, entry),
+    splitting: false,
+    plugins: [zodEnglishOnly, vendoredLazily, mainOutside],
+  });
+}
 // The commands a user runs most, and times against their peers, each built alone
 // from main.ts (dist/bundle/only/NAME.js, one file): commander, that command and
 // what it loads, instead of the 100-odd chunks its code is spread over above.

@@ -1,6 +1,7 @@
 /**
  * What the CLI does on a terminal, run under `script` (a pseudo-terminal):
- * `connect` says how to detach before attaching, `list --watch` redraws.
+ * `connect` says how to detach before attaching, `create` attaches unless told
+ * not to, `list --watch` redraws.
  */
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
@@ -59,6 +60,31 @@ describe("on a terminal", () => {
       if (child.exitCode === null && child.pid) process.kill(-child.pid, "SIGKILL");
     }
   });
+
+  // Both ways: a plain create line takes a path of its own (src/cli/direct-create.ts);
+  // a global flag before the command sends it through commander.
+  for (const [way, before] of [
+    ["on create's own path", []],
+    ["through commander", ["--no-color"]],
+  ] as const) {
+    test(`create attaches to the new agent, ${way}`, { skip }, async () => {
+      const name = `tty-${before.length}`;
+      const { child, output } = onTerminal([...before, "create", name, "--command", "sleep 600"]);
+      const exited = exit(child);
+      try {
+        await waitFor(async () => {
+          const clients = await sb.tmux(["list-clients", "-t", `${sb.prefix}${name}`]);
+          return clients.stdout.trim() !== "";
+        }, 20_000);
+        assert.match(output(), new RegExp(`Created agent ${name} on local`));
+        await sb.tmux(["detach-client", "-s", `${sb.prefix}${name}`]);
+        assert.equal(await exited, 0);
+        assert.doesNotMatch(output(), /Connect with/);
+      } finally {
+        if (child.exitCode === null && child.pid) process.kill(-child.pid, "SIGKILL");
+      }
+    });
+  }
 
   test("list --watch redraws the table and stops on Ctrl-C", { skip }, async () => {
     const { child, output } = onTerminal(["ls", "--watch"]);
