@@ -4,7 +4,7 @@
  * keeps `fleet list` close to the cost of `tmux ls`.
  */
 import { build, type BuildOptions, type Plugin } from "esbuild";
-import { ONLY_COMMANDS } from "../bin/only-commands.js";
+import { DIRECT_COMMANDS, ONLY_COMMANDS } from "../bin/only-commands.js";
 import { createRequire } from "node:module";
 import { renameSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -134,7 +134,7 @@ const mainOutside: Plugin = {
     }));
   },
 };
-for (const entry of ["list", "create"]) {
+for (const entry of new Set(Object.values(DIRECT_COMMANDS))) {
   await build({
     ...shared,
     entryPoints: { index: `src/cli/${entry}-entry.ts` },

@@ -6,8 +6,7 @@
  */
 import { directCreate } from "./direct-create.ts";
 import { exitOnClosedStdout, reportError } from "./report-error.ts";
-import { loadSettings } from "../core/settings/current.ts";
-import { registerInstalledPlugins } from "../core/plugins/register.ts";
+import { runCommand } from "./run-command.ts";
 
 const direct = directCreate(process.argv.slice(2));
 if (direct === undefined) {
@@ -15,10 +14,10 @@ if (direct === undefined) {
 } else {
   exitOnClosedStdout();
   try {
-    // As main.ts runs every command: once the configuration (fleet config) is loaded.
-    const [create] = await Promise.all([import("./commands/create.ts"), loadSettings()]);
-    registerInstalledPlugins();
-    await create.run(direct.name, direct.args, direct.options);
+    await runCommand(
+      () => import("./commands/create.ts"),
+      [direct.name, direct.args, direct.options],
+    );
   } catch (error) {
     process.exitCode = reportError(error);
   }

@@ -6,28 +6,12 @@
  * flag, no name) returns undefined and goes to commander (src/cli/main.ts), which
  * gives the same options and arguments for these.
  */
+import type { CreateOptions } from "./commands/create.ts";
+
 export interface DirectCreate {
   name: string;
   args: string[];
-  options: DirectCreateOptions;
-}
-
-export interface DirectCreateOptions {
-  format: string;
-  color: boolean;
-  connect: boolean;
-  json?: true;
-  debug?: true;
-  agent?: string;
-  host?: string;
-  template?: string;
-  file?: string;
-  command?: string;
-  workdir?: string;
-  message?: string;
-  snapshot?: string;
-  env?: string[];
-  secret?: string[];
+  options: CreateOptions;
 }
 
 type ValueKey =
@@ -66,7 +50,7 @@ const looksLikeFlag = (arg: string): boolean => arg.startsWith("-");
 export function directCreate(args: readonly string[]): DirectCreate | undefined {
   if (args[0] !== "create") return undefined;
   // The defaults main.ts declares for create.
-  const options: DirectCreateOptions = { format: "text", color: true, connect: true };
+  const options: CreateOptions = { format: "text", color: true, connect: true };
   const operands: string[] = [];
   for (let i = 1; i < args.length; i++) {
     const arg = args[i] ?? "";

@@ -7,8 +7,7 @@
  */
 import { directListOptions } from "./direct-list.ts";
 import { exitOnClosedStdout, reportError } from "./report-error.ts";
-import { loadSettings } from "../core/settings/current.ts";
-import { registerInstalledPlugins } from "../core/plugins/register.ts";
+import { runCommand } from "./run-command.ts";
 
 const direct = directListOptions(process.argv.slice(2));
 if (direct === undefined) {
@@ -16,11 +15,8 @@ if (direct === undefined) {
 } else {
   exitOnClosedStdout();
   try {
-    // The configuration (fleet config: its prefix) as main.ts loads it for every command.
-    const [list] = await Promise.all([import("./commands/list.ts"), loadSettings()]);
-    // Hosts of plugin providers are listed too: one file read, none when no plugin was added.
-    registerInstalledPlugins();
-    await list.run(direct);
+    // As commander's path runs it: plugin providers' hosts are listed too.
+    await runCommand(() => import("./commands/list.ts"), [direct]);
   } catch (error) {
     process.exitCode = reportError(error);
   }

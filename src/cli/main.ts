@@ -9,7 +9,7 @@ import { WAIT_TARGETS } from "../core/host/wait-targets.ts";
 import { completes } from "./completion-values.ts";
 import { moveGlobalFlags } from "./global-flags.ts";
 import { exitOnClosedStdout, reportError } from "./report-error.ts";
-import { loadSettings } from "../core/settings/current.ts";
+import { runCommand } from "./run-command.ts";
 import { registerInstalledPlugins } from "../core/plugins/register.ts";
 
 const program = new Command("fleet")
@@ -51,11 +51,7 @@ function withCommon(command: Command, formats: Formats, fallback: string): Comma
 
 /** The command's module, run once the configuration (fleet config) is loaded. */
 function lazy<A extends unknown[]>(load: () => Promise<{ run: (...args: A) => Promise<void> }>) {
-  return async (...args: A): Promise<void> => {
-    const [module] = await Promise.all([load(), loadSettings()]);
-    registerInstalledPlugins();
-    await module.run(...args);
-  };
+  return (...args: A): Promise<void> => runCommand(load, args);
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];

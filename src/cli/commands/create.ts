@@ -3,7 +3,7 @@ import { attachCommand } from "../../core/host/index.ts";
 import { type CommonOptions, cliContext, printJson, printText } from "../context.ts";
 import { spawnInteractive } from "../spawn-interactive.ts";
 
-interface CreateOptions extends CommonOptions {
+export interface CreateOptions extends CommonOptions {
   snapshot?: string;
   file?: string;
   agent?: string;
